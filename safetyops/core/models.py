@@ -1,0 +1,44 @@
+"""The audit trail: one row for every state change, written by the services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "orgs.enterprise.created": _("登记企业"),
+    "orgs.enterprise.updated": _("修改企业信息"),
+    "orgs.enterprise.imported": _("批量导入企业"),
+    "orgs.user.created": _("创建账号"),
+}
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("动作"), max_length=64)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(_("对象"), max_length=200)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+    def get_action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safetyops.orgs.creditcode import credit_code_problem, normalize_credit_code
+from safetyops.orgs.models import Enterprise, Node, Sector
+from safetyops.orgs.scope import enterprises_visible_to, nodes_visible_to
+
+PHONE_HELP = _("手机或座机号码，例如 13812345678 或 0571-88886666")
+
+
+class EnterpriseForm(forms.ModelForm):
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("行业领域"),
+        queryset=Sector.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个行业领域。")},
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "node",
+            "sectors",
+            "address",
+            "principal_name",
+            "principal_phone",
+            "safety_officer_name",
+            "safety_officer_phone",
+            "status",
+            "risk_level",
+            "has_major_hazard_source",
+            "employees",
+        ]
+        help_texts = {
+            "credit_code": _("18位，营业执照上的代码；字母不含 I、O、S、V、Z"),
+            "principal_phone": PHONE_HELP,
+            "safety_officer_phone": PHONE_HELP,
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["node"].queryset = nodes_visible_to(user).order_by("path")
+        self.fields["node"].label_from_instance = lambda node: "　" * max(node.depth - 1, 0) + node.name
+        self.fields["credit_code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
+        self.fields["principal_phone"].widget.attrs["inputmode"] = "tel"
+        self.fields["safety_officer_phone"].widget.attrs["inputmode"] = "tel"
+        self.fields["employees"].widget.attrs["inputmode"] = "numeric"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data.get("credit_code", ""))
+        problem = credit_code_problem(code)
+        if problem:
+            raise forms.ValidationError(problem)
+        clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            if enterprises_visible_to(self.user).filter(pk=clash.pk).exists():
+                raise forms.ValidationError(_("该代码已登记为“%(name)s”，请勿重复录入。") % {"name": clash.name})
+            raise forms.ValidationError(_("该代码已在其他地区登记，请联系县级管理员核实企业归属。"))
+        return code
+
+    def validate_unique(self) -> None:
+        # Uniqueness of the credit code is checked in clean_credit_code with a scoped message.
+        pass
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=64, widget=forms.TextInput)
+    node = forms.ModelChoiceField(label=_("地区"), queryset=Node.objects.none(), required=False)
+    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *Enterprise.Status.choices], required=False
+    )
+    risk_level = forms.ChoiceField(
+        label=_("风险"), choices=[("", _("全部风险等级")), *Enterprise.RiskLevel.choices], required=False
+    )
+    major_hazard = forms.BooleanField(label=_("仅重大危险源"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = nodes_visible_to(user).exclude(level=Node.Level.VILLAGE).order_by("path")
+        self.fields["node"].empty_label = _("全部地区")
+        self.fields["sector"].empty_label = _("全部行业")
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"placeholder": _("企业名称或信用代码"), "autocomplete": "off"})

@@ -1,0 +1,255 @@
+"""Jurisdictions, sectors, enterprises, users and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+from safetyops.orgs.creditcode import validate_credit_code
+
+
+class Node(models.Model):
+    """A node of the jurisdiction tree: 市 → 县/区 → 镇/街道/园区 → 社区/村."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市")
+        COUNTY = "county", _("县(区)")
+        TOWNSHIP = "township", _("镇(街道、园区)")
+        VILLAGE = "village", _("社区(村)")
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("市")
+        COUNTY = "county", _("县")
+        DISTRICT = "district", _("区")
+        TOWN = "town", _("镇")
+        XIANG = "xiang", _("乡")
+        STREET = "street", _("街道")
+        PARK = "park", _("园区")
+        COMMUNITY = "community", _("社区")
+        VILLAGE = "village", _("村")
+
+    CHILD_LEVEL = {
+        Level.CITY: Level.COUNTY,
+        Level.COUNTY: Level.TOWNSHIP,
+        Level.TOWNSHIP: Level.VILLAGE,
+    }
+
+    code = models.CharField(_("区划代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # "/<root code>/.../<own code>/": a subtree is every path with this prefix.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="node_path_prefix", opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="node_code_not_empty"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9A-Za-z]+$"), name="node_code_alnum"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_within(self, other: Node) -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def ancestors(self) -> models.QuerySet[Node]:
+        codes = [part for part in self.path.strip("/").split("/")[:-1]]
+        return Node.objects.filter(code__in=codes).order_by("path")
+
+    def full_name(self) -> str:
+        return "".join(node.name for node in self.ancestors()) + self.name
+
+
+class Sector(models.Model):
+    """A 行业领域. Data, not code: loaded from fixtures/sectors.json and editable in admin."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    cross_cutting = models.BooleanField(_("跨行业专项风险"), default=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行业领域")
+        verbose_name_plural = _("行业领域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("在营")
+        SUSPENDED = "suspended", _("停产")
+        CLOSED = "closed", _("关闭")
+
+    class RiskLevel(models.TextChoices):
+        MAJOR = "major", _("重大风险（红）")
+        SIGNIFICANT = "significant", _("较大风险（橙）")
+        GENERAL = "general", _("一般风险（黄）")
+        LOW = "low", _("低风险（蓝）")
+
+    RISK_COLOURS = {"major": "red", "significant": "orange", "general": "yellow", "low": "blue"}
+
+    name = models.CharField(_("企业名称"), max_length=128)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    node = models.ForeignKey(Node, verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="enterprises")
+    sectors = models.ManyToManyField(Sector, verbose_name=_("行业领域"), related_name="enterprises")
+    principal_name = models.CharField(_("主要负责人"), max_length=32)
+    principal_phone = models.CharField(_("主要负责人电话"), max_length=32, blank=True)
+    safety_officer_name = models.CharField(_("安全管理员"), max_length=32, blank=True)
+    safety_officer_phone = models.CharField(_("安全管理员电话"), max_length=32, blank=True)
+    status = models.CharField(_("经营状态"), max_length=16, choices=Status.choices, default=Status.OPERATING)
+    risk_level = models.CharField(_("风险等级"), max_length=16, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    has_major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
+    employees = models.PositiveIntegerField(_("从业人员数"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["node", "name"], name="enterprise_node_name"),
+            models.Index(fields=["risk_level"], name="enterprise_risk"),
+            models.Index(fields=["status"], name="enterprise_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Exact(Length("credit_code"), 18), name="enterprise_credit_code_len"),
+            models.CheckConstraint(condition=~Q(name=""), name="enterprise_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def risk_colour(self) -> str:
+        return self.RISK_COLOURS.get(self.risk_level, "blue")
+
+
+class User(AbstractUser):
+    """A person who logs in. Chinese names are not split, so full_name is the display name."""
+
+    full_name = models.CharField(_("姓名"), max_length=32, blank=True)
+    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    TOWNSHIP_OFFICIAL = "township_official", _("乡镇安监人员")
+    DEPARTMENT_SUPERVISOR = "department_supervisor", _("行业监管部门")
+    ENTERPRISE_USER = "enterprise_user", _("企业用户")
+    LEADER = "leader", _("领导")
+
+
+class Membership(models.Model):
+    """What a user is: their role and where it applies (a node, sectors, or one enterprise)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    node = models.ForeignKey(
+        Node, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("监管行业"), blank=True, related_name="supervisors")
+    department = models.CharField(_("单位/部门"), max_length=64, blank=True)
+    title = models.CharField(_("职务"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("角色与范围")
+        verbose_name_plural = _("角色与范围")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.ENTERPRISE_USER, enterprise__isnull=False, node__isnull=True)
+                    | (~Q(role=Role.ENTERPRISE_USER) & Q(node__isnull=False, enterprise__isnull=True))
+                ),
+                name="membership_scope_matches_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.enterprise or self.node
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+def _import_upload_path(instance: EnterpriseImport, filename: str) -> str:
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"imports/{secrets.token_hex(16)}{suffix}"
+
+
+class EnterpriseImport(models.Model):
+    """One upload of an enterprise spreadsheet, processed by a Celery task: all rows or none."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入")
+
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enterprise_imports")
+    file = models.FileField(upload_to=_import_upload_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增企业数"), default=0)
+    # [{"row": 3, "column": "统一社会信用代码", "message": "..."}]; row 0 means the whole file.
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业导入")
+        verbose_name_plural = _("企业导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -1,0 +1,127 @@
+"""Celery end to end: a real worker process runs the enterprise import against the test database.
+
+With REDIS_URL set (CI) the worker and this process talk through Redis; without it, through the
+embedded filesystem broker that `bin/run` uses. The same task also runs eagerly in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection
+
+from safetyops.celery import app
+from safetyops.orgs.models import Enterprise, EnterpriseImport
+from safetyops.orgs.tasks import enterprise_import_task
+from tests.conftest import IN_CI, World
+from tests.factories import make_credit_code
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def csv_upload(world: World, rows: int) -> bytes:
+    lines = ["企业名称,统一社会信用代码,所在地区,行业领域,主要负责人"]
+    for i in range(rows):
+        lines.append(f"工人新村{i}号加工厂,{make_credit_code(5000 + i)},{world.town_a.code},机械,王{i}")
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def make_job(world: World, rows: int = 3) -> EnterpriseImport:
+    job = EnterpriseImport(created_by=world.official_a, original_name="企业.csv")
+    job.file.save("upload.csv", ContentFile(csv_upload(world, rows)), save=False)
+    job.save()
+    return job
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(s['NAME']).resolve()}"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def test_task_runs_eagerly_without_a_broker(world: World) -> None:
+    job = make_job(world)
+    enterprise_import_task.delay(job.pk)  # eager in tests (conftest)
+    job.refresh_from_db()
+    assert job.status == EnterpriseImport.Status.DONE and job.created_count == 3
+    assert Enterprise.objects.filter(name__startswith="工人新村").count() == 3
+
+
+def test_ci_uses_redis_as_broker() -> None:
+    if not IN_CI:
+        pytest.skip("only CI promises Redis")
+    assert settings.REDIS_URL and app.conf.broker_url.startswith("redis://")
+
+
+def test_beat_schedule_names_registered_tasks() -> None:
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_processes_an_import(world: World, settings: Any, tmp_path: Path) -> None:
+    job = make_job(world, rows=5)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DJANGO_SETTINGS_MODULE": "safetyops.settings",
+    }
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "safetyops",
+            "worker",
+            "-Q",
+            "default",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        app.conf.task_always_eager = False
+        enterprise_import_task.apply_async(args=[job.pk], queue="default")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.finished:
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.3)
+        assert job.status == EnterpriseImport.Status.DONE, f"{job.status} {job.errors}\n{log.read_text()[-3000:]}"
+        assert Enterprise.objects.filter(name__startswith="工人新村").count() == 5
+        assert "enterprise_import_task" in log.read_text()
+    finally:
+        app.conf.task_always_eager = True
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()

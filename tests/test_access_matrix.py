@@ -1,0 +1,159 @@
+"""Every URL pattern of the project × every role, against objects inside and outside the scope.
+
+A URL that is not listed in CASES or PUBLIC fails `test_every_url_pattern_is_covered`, so a new
+view cannot be added without deciding who may see it. Expectations are written out by hand
+from DOMAIN.md §1, not derived from the scoping code under test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safetyops.orgs.models import EnterpriseImport
+from tests.conftest import World
+
+ROLES = [
+    "county_admin",
+    "official_a",
+    "official_b",
+    "supervisor_a",
+    "leader_a",
+    "leader_county",
+    "enterprise_a",
+    "enterprise_b",
+    "nobody",
+]
+EVERYONE = set(ROLES)
+OFFICE_ROLES = {"county_admin", "official_a", "official_b", "supervisor_a", "leader_a", "leader_county"}
+WRITERS = {"county_admin", "official_a", "official_b"}
+
+# Who can see which object of the world fixture.
+SEES = {
+    "ent_a": {"county_admin", "official_a", "leader_a", "leader_county", "enterprise_a"},
+    "ent_a2": {"county_admin", "official_a", "leader_a", "leader_county", "supervisor_a"},
+    "ent_b": {"county_admin", "official_b", "leader_county", "enterprise_b"},
+    "town_a": {"county_admin", "official_a", "supervisor_a", "leader_a", "leader_county"},
+    "town_b": {"county_admin", "official_b", "leader_county"},
+    "import_a": {"official_a"},
+}
+
+# URL names that need no login or are not domain pages.
+PUBLIC = {"login", "logout", "healthz"}
+LOGIN_ONLY = {"password_change", "password_change_done", "home"}
+
+
+@dataclass
+class Case:
+    """One URL: which object it shows (if any) and which roles have the right to use it."""
+
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    obj: str | None = None  # key of SEES: roles outside it get 404
+    allowed: set[str] = field(default_factory=lambda: set(EVERYONE))  # in scope but not allowed: 403
+
+
+def _import_for(world: World) -> EnterpriseImport:
+    return EnterpriseImport.objects.create(
+        created_by=world.official_a, original_name="企业.xlsx", status=EnterpriseImport.Status.DONE
+    )
+
+
+CASES: dict[str, list[Case]] = {
+    "enterprise_list": [Case()],
+    "enterprise_create": [Case(allowed=WRITERS)],
+    "enterprise_detail": [
+        Case(kwargs=lambda w: {"pk": w.ent_a.pk}, obj="ent_a"),
+        Case(kwargs=lambda w: {"pk": w.ent_a2.pk}, obj="ent_a2"),
+        Case(kwargs=lambda w: {"pk": w.ent_b.pk}, obj="ent_b"),
+    ],
+    "enterprise_edit": [
+        Case(kwargs=lambda w: {"pk": w.ent_a.pk}, obj="ent_a", allowed=WRITERS),
+        Case(kwargs=lambda w: {"pk": w.ent_b.pk}, obj="ent_b", allowed=WRITERS),
+    ],
+    "enterprise_import": [Case(allowed=WRITERS)],
+    "enterprise_import_template": [
+        Case(kwargs=lambda w: {"fmt": "xlsx"}, allowed=WRITERS),
+        Case(kwargs=lambda w: {"fmt": "csv"}, allowed=WRITERS),
+    ],
+    "enterprise_import_detail": [
+        Case(kwargs=lambda w: {"pk": _import_for(w).pk}, obj="import_a", allowed=WRITERS),
+    ],
+    "node_list": [Case(allowed=OFFICE_ROLES)],
+    "node_detail": [
+        Case(kwargs=lambda w: {"pk": w.town_a.pk}, obj="town_a", allowed=OFFICE_ROLES),
+        Case(kwargs=lambda w: {"pk": w.town_b.pk}, obj="town_b", allowed=OFFICE_ROLES),
+    ],
+}
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> list[str]:
+    names: list[str] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            names += _walk(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def test_every_url_pattern_is_covered() -> None:
+    names = set(_walk(get_resolver().url_patterns))
+    missing = names - set(CASES) - PUBLIC - LOGIN_ONLY
+    assert not missing, f"URL patterns without an access-matrix entry: {sorted(missing)}"
+    assert not (set(CASES) - names), "CASES lists URL names that no longer exist"
+
+
+def _expected(role: str, case: Case) -> int:
+    if case.obj is not None and role not in SEES[case.obj]:
+        return 404
+    if role not in case.allowed:
+        return 403
+    return 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_access_matrix(client: Any, world: World, name: str, role: str) -> None:
+    client.force_login(world.users()[role])
+    for case in CASES[name]:
+        url = reverse(name, kwargs=case.kwargs(world))
+        response = client.get(url)
+        assert response.status_code == _expected(role, case), f"{role} GET {url}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES) + sorted(LOGIN_ONLY))
+def test_anonymous_is_sent_to_login(client: Any, world: World, name: str) -> None:
+    for case in CASES.get(name, [Case()]):
+        url = reverse(name, kwargs=case.kwargs(world))
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+def test_login_only_pages_answer_every_role(client: Any, world: World) -> None:
+    for role, user in world.users().items():
+        client.force_login(user)
+        for name in sorted(LOGIN_ONLY):
+            assert client.get(reverse(name)).status_code == 200, f"{role} {name}"
+
+
+def test_outsider_post_changes_nothing(client: Any, world: World) -> None:
+    """IDOR by form: official B posts an edit of an enterprise in town A."""
+    client.force_login(world.official_b)
+    response = client.post(reverse("enterprise_edit", kwargs={"pk": world.ent_a.pk}), {"name": "被篡改"})
+    assert response.status_code == 404
+    world.ent_a.refresh_from_db()
+    assert world.ent_a.name == "东城化工有限公司"
+
+
+def test_reader_post_is_forbidden(client: Any, world: World) -> None:
+    client.force_login(world.leader_a)
+    response = client.post(reverse("enterprise_edit", kwargs={"pk": world.ent_a.pk}), {"name": "被篡改"})
+    assert response.status_code == 403
+    world.ent_a.refresh_from_db()
+    assert world.ent_a.name == "东城化工有限公司"
