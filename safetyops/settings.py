@@ -165,12 +165,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Embedded broker: kombu's filesystem transport, so a worker and beat run with no server.
-    CELERY_BROKER_DIR = VAR_DIR / "celery" / "broker"
+    CELERY_BROKER_DIR = Path(envstr("CELERY_BROKER_DIR", str(VAR_DIR / "celery" / "broker")))
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "control_folder": str(CELERY_BROKER_DIR.parent / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None

@@ -90,5 +90,11 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["node"].queryset = nodes_visible_to(user).exclude(level=Node.Level.VILLAGE).order_by("path")
         self.fields["node"].empty_label = _("全部地区")
         self.fields["sector"].empty_label = _("全部行业")
+        for name, formfield in self.fields.items():
+            if isinstance(formfield.widget, forms.Select):
+                formfield.widget.attrs["class"] = "form-select form-select-sm"
+            elif name != "major_hazard":
+                formfield.widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["major_hazard"].widget.attrs["class"] = "form-check-input"
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update({"placeholder": _("企业名称或信用代码"), "autocomplete": "off"})

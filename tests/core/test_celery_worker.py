@@ -80,6 +80,17 @@ def test_real_worker_processes_an_import(world: World, settings: Any, tmp_path: 
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DJANGO_SETTINGS_MODULE": "safetyops.settings",
     }
+    saved_options = dict(app.conf.broker_transport_options or {})
+    if not settings.REDIS_URL:
+        # A private broker folder, so that a developer's running `bin/run` worker cannot take the task.
+        broker_dir = tmp_path / "broker"
+        broker_dir.mkdir()
+        env["CELERY_BROKER_DIR"] = str(broker_dir)
+        app.conf.broker_transport_options = {
+            **saved_options,
+            "data_folder_in": str(broker_dir),
+            "data_folder_out": str(broker_dir),
+        }
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
         [
@@ -107,7 +118,8 @@ def test_real_worker_processes_an_import(world: World, settings: Any, tmp_path: 
     )
     try:
         app.conf.task_always_eager = False
-        enterprise_import_task.apply_async(args=[job.pk], queue="default")
+        with app.connection_for_write() as conn:  # built from the options above, not the shared pool
+            enterprise_import_task.apply_async(args=[job.pk], queue="default", connection=conn)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             job.refresh_from_db()
@@ -120,8 +132,22 @@ def test_real_worker_processes_an_import(world: World, settings: Any, tmp_path: 
         assert "enterprise_import_task" in log.read_text()
     finally:
         app.conf.task_always_eager = True
+        app.conf.broker_transport_options = saved_options
         worker.send_signal(signal.SIGTERM)
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_named_queues_route_to_themselves() -> None:
+    """A task routed to `mail` must land in the mail queue, not in default."""
+    queues = {queue.name: queue for queue in app.conf.task_queues}
+    assert set(queues) == {"default", "mail", "reports"}
+    for name, queue in queues.items():
+        assert queue.routing_key == name and queue.exchange.name == name
+    router = app.amqp.router
+    route = router.route({}, "safetyops.notify.tasks.send_mail")
+    assert route["queue"].name == "mail" and route["queue"].routing_key == "mail"
+    route = router.route({}, "safetyops.briefings.tasks.render")
+    assert route["queue"].name == "reports"
