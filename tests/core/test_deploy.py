@@ -39,7 +39,9 @@ _SETTINGS_VARS = (
     "EMAIL_HOST",
     "EMAIL_BACKEND",
     "CELERY_TASK_ALWAYS_EAGER",
+    "CELERY_BROKER_DIR",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright; never in production
 )
 
 
