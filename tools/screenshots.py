@@ -22,7 +22,7 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PASSWORD = "demo-pass-2026"
+PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
 
 # (name, user, path)
 PAGES = [
