@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("safetyops.orgs.urls")),
+    path("", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]
 

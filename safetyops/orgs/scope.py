@@ -23,18 +23,34 @@ class Right(StrEnum):
     ENTERPRISE_IMPORT = "enterprise.import"
     NODE_VIEW = "node.view"
     ADMIN = "admin"
+    # Inspections and hazards (the names live here so that orgs imports no domain app).
+    INSPECT = "inspection.write"
+    HAZARD_SELF_REPORT = "hazard.self_report"
+    HAZARD_RESPOND = "hazard.respond"
+    HAZARD_REVIEW = "hazard.review"
+    HAZARD_LIST_SUPERVISION = "hazard.list_supervision"
+    HAZARD_EXPORT = "hazard.export"
 
 
+_OFFICIAL_HAZARD_RIGHTS = {Right.INSPECT, Right.HAZARD_REVIEW, Right.HAZARD_EXPORT}
 ROLE_RIGHTS: dict[str, frozenset[Right]] = {
     Role.COUNTY_ADMIN: frozenset(
-        {Right.ENTERPRISE_ADD, Right.ENTERPRISE_CHANGE, Right.ENTERPRISE_IMPORT, Right.NODE_VIEW, Right.ADMIN}
+        {
+            Right.ENTERPRISE_ADD,
+            Right.ENTERPRISE_CHANGE,
+            Right.ENTERPRISE_IMPORT,
+            Right.NODE_VIEW,
+            Right.ADMIN,
+            Right.HAZARD_LIST_SUPERVISION,
+            *_OFFICIAL_HAZARD_RIGHTS,
+        }
     ),
     Role.TOWNSHIP_OFFICIAL: frozenset(
-        {Right.ENTERPRISE_ADD, Right.ENTERPRISE_CHANGE, Right.ENTERPRISE_IMPORT, Right.NODE_VIEW}
+        {Right.ENTERPRISE_ADD, Right.ENTERPRISE_CHANGE, Right.ENTERPRISE_IMPORT, Right.NODE_VIEW, *_OFFICIAL_HAZARD_RIGHTS}
     ),
-    Role.DEPARTMENT_SUPERVISOR: frozenset({Right.NODE_VIEW}),
-    Role.LEADER: frozenset({Right.NODE_VIEW}),
-    Role.ENTERPRISE_USER: frozenset(),
+    Role.DEPARTMENT_SUPERVISOR: frozenset({Right.NODE_VIEW, *_OFFICIAL_HAZARD_RIGHTS}),
+    Role.LEADER: frozenset({Right.NODE_VIEW, Right.HAZARD_EXPORT}),
+    Role.ENTERPRISE_USER: frozenset({Right.HAZARD_SELF_REPORT, Right.HAZARD_RESPOND}),
 }
 
 
@@ -45,6 +61,7 @@ class Scope:
     role: str | None
     everything: bool = False
     node_id: int | None = None
+    node_level: str | None = None
     node_path: str | None = None
     sector_ids: frozenset[int] | None = None
     enterprise_id: int | None = None
@@ -121,6 +138,7 @@ def _build_scope(user: Any) -> Scope:
     return Scope(
         role=membership.role,
         node_id=membership.node_id,
+        node_level=membership.node.level,
         node_path=membership.node.path,
         sector_ids=sector_ids,
     )

@@ -1,0 +1,436 @@
+"""Checklists, inspections, hazards (事故隐患) and the records of the 五落实 lifecycle.
+
+State lives on Hazard.status and changes only in inspections/services.py. Every other record
+(events, plans, extensions, completion reports, attachments) is append-only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safetyops.orgs.models import Enterprise, Node, Sector
+
+User = settings.AUTH_USER_MODEL
+
+
+class ChecklistTemplate(models.Model):
+    """A checklist for a sector (or for every enterprise when sector is empty)."""
+
+    name = models.CharField(_("名称"), max_length=128)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("适用行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="checklists"
+    )
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    clause = models.CharField(_("条款"), max_length=120, blank=True)
+    text = models.TextField(_("检查内容"))
+    # Items taken from 重大事故隐患判定标准 suggest 重大 when they fail.
+    suggests_major = models.BooleanField(_("判定为重大隐患"), default=False)
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["template", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Inspection(models.Model):
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("日常检查")
+        SPECIAL = "special", _("专项检查")
+        UNANNOUNCED = "unannounced", _("四不两直")
+        CROSS = "cross", _("交叉互查")
+        REVIEW = "review", _("复查（回头看）")
+        JOINT = "joint", _("联合执法")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("检查中")
+        SIGNING = "signing", _("待签字")
+        LOCKED = "locked", _("已签字归档")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("被检查企业"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    kind = models.CharField(_("检查类型"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE)
+    inspected_at = models.DateTimeField(_("检查时间"), default=timezone.now)
+    inspectors = models.ManyToManyField(
+        User, verbose_name=_("检查人员"), through="InspectionSignature", related_name="inspections"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("专项行动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspections",
+    )
+    findings = models.TextField(_("检查情况"), blank=True)
+    conclusion = models.TextField(_("检查结论"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    locked_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查记录")
+        verbose_name_plural = _("检查记录")
+        ordering = ["-inspected_at", "-pk"]
+        indexes = [models.Index(fields=["enterprise", "inspected_at"], name="inspection_ent_time")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.inspected_at:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == self.Status.LOCKED
+
+
+class InspectionSignature(models.Model):
+    """谁检查谁签字: one row per inspector; signed_at is set when they sign."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="signatures")
+    inspector = models.ForeignKey(User, on_delete=models.PROTECT, related_name="inspection_signatures")
+    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
+    signed_name = models.CharField(_("签名"), max_length=32, blank=True)
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["inspection", "inspector"], name="one_signature_per_inspector")]
+
+
+class ChecklistResult(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", _("符合")
+        FAIL = "fail", _("不符合")
+        NOT_APPLICABLE = "na", _("不适用")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("结果"), max_length=8, choices=Result.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_result_per_item")]
+        ordering = ["item__template__sort_order", "item__order", "item_id"]
+
+
+class InspectionAddendum(models.Model):
+    """A correction after the record is locked: added, never edited."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="addenda")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("补充说明"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class HazardSequence(models.Model):
+    """The last number issued per year and area; incremented under a row lock, never reused."""
+
+    year = models.PositiveIntegerField()
+    node_code = models.CharField(max_length=20)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "node_code"], name="hazard_sequence_unique")]
+
+
+class Hazard(models.Model):
+    class Level(models.TextChoices):
+        GENERAL = "general", _("一般隐患")
+        MAJOR = "major", _("重大隐患")
+
+    class Category(models.TextChoices):
+        THING = "thing", _("物的不安全状态")
+        BEHAVIOUR = "behaviour", _("人的不安全行为")
+        MANAGEMENT = "management", _("管理缺陷")
+
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", _("监管检查")
+        SELF = "self", _("企业自查")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("待报整改方案")
+        PLAN_PENDING = "plan_pending", _("方案待审批")
+        RECTIFYING = "rectifying", _("整改中")
+        AWAITING_VERIFICATION = "awaiting_verification", _("待验收")
+        CLOSED = "closed", _("已销号")
+
+    OPEN_STATUSES = (Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING, Status.AWAITING_VERIFICATION)
+
+    number = models.CharField(_("隐患编号"), max_length=40, unique=True)
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
+    # The enterprise's area when registered, kept for the ledger's area filter.
+    node = models.ForeignKey(Node, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="hazards")
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
+    )
+    level = models.CharField(_("隐患等级"), max_length=16, choices=Level.choices)
+    category = models.CharField(_("隐患类别"), max_length=16, choices=Category.choices)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    description = models.TextField(_("隐患描述"))
+    location = models.CharField(_("隐患部位"), max_length=200, blank=True)
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
+    )
+    checklist_item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("检查项"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("专项行动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hazards",
+    )
+    status = models.CharField(_("状态"), max_length=32, choices=Status.choices, default=Status.REGISTERED)
+    deadline = models.DateField(_("整改期限"))  # the official's deadline, moved only by an approved extension
+    fixed_on_spot = models.BooleanField(_("当场整改"), default=False)
+    registered_by = models.ForeignKey(User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    listed_supervision = models.BooleanField(_("挂牌督办"), default=False)
+    listed_at = models.DateTimeField(_("挂牌时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        ordering = ["-registered_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
+            models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status"),
+            models.Index(fields=["node", "status"], name="hazard_node_status"),
+            models.Index(fields=["registered_at"], name="hazard_registered_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fixed_on_spot=False) | Q(level="general"), name="hazard_fixed_on_spot_general_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(listed_supervision=False) | Q(level="major"), name="hazard_supervision_major_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="hazard_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.deadline < today
+
+    def days_overdue(self, today: date | None = None) -> int:
+        today = today or timezone.localdate()
+        return (today - self.deadline).days if self.is_overdue(today) else 0
+
+
+def overdue_q(today: date | None = None) -> Q:
+    """Q for hazards past their deadline and not closed (逾期 is derived, never stored)."""
+    return Q(deadline__lt=today or timezone.localdate()) & ~Q(status=Hazard.Status.CLOSED)
+
+
+class HazardEvent(models.Model):
+    """One recorded step of the lifecycle: who, when, what, from which state to which."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("登记隐患")
+        FIXED_ON_SPOT = "fixed_on_spot", _("当场整改销号")
+        PLAN_SUBMITTED = "plan_submitted", _("提交整改方案")
+        PLAN_APPROVED = "plan_approved", _("批准整改方案")
+        PLAN_RETURNED = "plan_returned", _("退回整改方案")
+        COMPLETION_REPORTED = "completion_reported", _("报告整改完成")
+        VERIFIED = "verified", _("验收销号")
+        VERIFICATION_REJECTED = "verification_rejected", _("验收不通过")
+        EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+        EXTENSION_APPROVED = "extension_approved", _("同意延期")
+        EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+        LISTED_SUPERVISION = "listed_supervision", _("挂牌督办")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status = models.CharField(max_length=32, blank=True)
+    to_status = models.CharField(max_length=32, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # A retried form post carries the same key and is answered with the first result.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("隐患处理记录")
+        verbose_name_plural = _("隐患处理记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard} {self.get_action_display()}"
+
+
+class HazardPlan(models.Model):
+    """五落实 plan: 措施、责任、资金、时限、预案; for 重大 also the six parts of 第十五条 治理方案."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已生效")
+        RETURNED = "returned", _("已退回")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="plans")
+    measures = models.TextField(_("整改措施"))
+    responsible_name = models.CharField(_("责任人"), max_length=32)
+    responsible_post = models.CharField(_("职务"), max_length=32)
+    responsible_phone = models.CharField(_("联系电话"), max_length=32)
+    funds = models.DecimalField(_("整改资金（元）"), max_digits=12, decimal_places=2)
+    funds_reason = models.CharField(_("无需资金的理由"), max_length=200, blank=True)
+    deadline = models.DateField(_("完成时限"))
+    contingency = models.TextField(_("应急预案及整改期间安全措施"))
+    # 重大事故隐患治理方案 (第十五条): the other four of its six parts.
+    goal = models.TextField(_("治理的目标和任务"), blank=True)
+    materials = models.TextField(_("经费和物资的落实"), blank=True)
+    organisation = models.TextField(_("负责治理的机构和人员"), blank=True)
+    requirements = models.TextField(_("治理的时限和要求"), blank=True)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(funds__gte=0), name="plan_funds_not_negative"),
+            models.CheckConstraint(condition=Q(funds__gt=0) | ~Q(funds_reason=""), name="plan_zero_funds_has_reason"),
+        ]
+
+
+class CompletionReport(models.Model):
+    """The enterprise's report that rectification is done: evidence, documents, money spent."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="completion_reports")
+    description = models.TextField(_("整改情况"))
+    money_spent = models.DecimalField(_("实际投入资金（元）"), max_digits=12, decimal_places=2)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(money_spent__gte=0), name="report_money_not_negative")]
+
+
+class HazardExtension(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REFUSED = "refused", _("不同意")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="extensions")
+    reason = models.TextField(_("延期理由"))
+    old_deadline = models.DateField(_("原期限"))
+    requested_deadline = models.DateField(_("申请延至"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved_deadline = models.DateField(_("批准延至"), null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requested_deadline__gt=F("old_deadline")), name="extension_moves_deadline_later"
+            ),
+            models.UniqueConstraint(
+                fields=["hazard"], condition=Q(decision="pending"), name="one_pending_extension_per_hazard"
+            ),
+        ]
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:5]
+    return f"evidence/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+
+
+def _thumbnail_path(instance: Attachment, filename: str) -> str:
+    return f"thumbs/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.jpg"
+
+
+class Attachment(models.Model):
+    """A photo or PDF. Stored under a random name, served only through the scoped download view,
+    never deleted (evidence is append-only)."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("图片")
+        PDF = "pdf", _("PDF")
+
+    class Role(models.TextChoices):
+        BEFORE = "before", _("整改前")
+        AFTER = "after", _("整改后")
+        DOCUMENT = "document", _("材料")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="attachments")
+    hazard = models.ForeignKey(Hazard, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(HazardEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    checklist_result = models.ForeignKey(
+        ChecklistResult, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BEFORE)
+    file = models.FileField(upload_to=_attachment_path)
+    thumbnail = models.FileField(upload_to=_thumbnail_path, blank=True)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,797 @@
+"""Services: the only code that changes inspections and hazards.
+
+Each step runs in one transaction, locks the hazard row (SELECT ... FOR UPDATE), checks the
+state and the actor's right, writes a HazardEvent, and raises HazardStepError with a Chinese
+message when the step is not allowed, so that the caller can show it and nothing is applied.
+A step posted twice with the same idempotency key is applied once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.models import (
+    ChecklistItem,
+    ChecklistResult,
+    CompletionReport,
+    Hazard,
+    HazardEvent,
+    HazardExtension,
+    HazardPlan,
+    HazardSequence,
+    Inspection,
+    InspectionAddendum,
+    InspectionSignature,
+)
+from inspections.scope import hazards_visible_to, inspections_visible_to
+from inspections.uploads import UploadRejected, attachment_create, check_uploads
+from safetyops.orgs.models import Node, Role
+from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, scope_for
+
+Status = Hazard.Status
+Action = HazardEvent.Action
+
+
+class HazardStepError(Exception):
+    """A lifecycle step that is not allowed now; `message` is shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(HazardStepError):
+    """The actor's role may not take this step (the view answers 403)."""
+
+
+def _require(actor: Any, right: Right) -> None:
+    if not has_right(actor, right):
+        raise NotPermitted(_("您的角色不能执行此操作。"))
+
+
+def _uploads_ok(uploads: Sequence[Any]) -> None:
+    try:
+        check_uploads(list(uploads))
+    except UploadRejected as exc:
+        raise HazardStepError(str(exc)) from exc
+
+
+def _lock(actor: Any, hazard_id: int) -> Hazard:
+    try:
+        return hazards_visible_to(actor).select_for_update(of=("self",)).get(pk=hazard_id)
+    except Hazard.DoesNotExist:
+        raise HazardStepError(_("隐患不存在或不在您的管辖范围内。")) from None
+
+
+def _expect(hazard: Hazard, *allowed: str) -> None:
+    if hazard.status not in allowed:
+        raise HazardStepError(
+            _("该隐患当前状态为“%(status)s”，不能执行此操作。页面可能已过期，或他人已处理，请刷新后查看。")
+            % {"status": hazard.get_status_display()}
+        )
+
+
+def _already_done(key: str | None) -> HazardEvent | None:
+    return HazardEvent.objects.filter(idempotency_key=key).first() if key else None
+
+
+def _event(
+    hazard: Hazard,
+    *,
+    actor: Any,
+    action: str,
+    from_status: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    key: str | None = None,
+    uploads: Sequence[Any] = (),
+    role: str = "document",
+) -> HazardEvent:
+    event = HazardEvent.objects.create(
+        hazard=hazard,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=hazard.status,
+        comment=comment,
+        data=data or {},
+        idempotency_key=key or None,
+    )
+    for upload in uploads:
+        attachment_create(
+            actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, hazard=hazard, event=event
+        )
+    return event
+
+
+def _is_image(upload: Any) -> bool:
+    from inspections.uploads import inspect_upload
+
+    return inspect_upload(upload).kind == "image"
+
+
+def _own_enterprise(actor: Any, hazard: Hazard) -> None:
+    if scope_for(actor).enterprise_id != hazard.enterprise_id:
+        raise NotPermitted(_("只有本企业账号可以办理此事项。"))
+
+
+# Numbering ------------------------------------------------------------------------------------
+
+
+def _township_code(node: Node) -> str:
+    """The number uses the township (or the county for enterprises registered at county level)."""
+    if node.level == Node.Level.VILLAGE and node.parent_id:
+        return Node.objects.only("code").get(pk=node.parent_id).code
+    return node.code
+
+
+def next_hazard_number(*, node: Node, year: int) -> str:
+    """YH-<year>-<area code>-<sequence>: unique, never reused (a rolled-back number may leave a gap)."""
+    code = _township_code(node)
+    HazardSequence.objects.get_or_create(year=year, node_code=code)
+    sequence = HazardSequence.objects.select_for_update().get(year=year, node_code=code)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"YH-{year}-{code}-{sequence.last:05d}"
+
+
+# Registration ---------------------------------------------------------------------------------
+
+
+@dataclass
+class HazardInput:
+    level: str
+    category: str
+    description: str
+    deadline: date
+    location: str = ""
+    sector_id: int | None = None
+
+
+def hazard_register(
+    *,
+    actor: Any,
+    enterprise_id: int,
+    data: HazardInput,
+    photos: Sequence[Any] = (),
+    inspection: Inspection | None = None,
+    checklist_item: ChecklistItem | None = None,
+    campaign_id: int | None = None,
+    fixed_on_spot: bool = False,
+    after_photos: Sequence[Any] = (),
+    key: str | None = None,
+) -> Hazard:
+    """Register a hazard found by an official (or by the enterprise itself: 企业自查)."""
+    done = _already_done(key)
+    if done is not None:
+        return done.hazard
+    is_enterprise = scope_for(actor).role == Role.ENTERPRISE_USER
+    _require(actor, Right.HAZARD_SELF_REPORT if is_enterprise else Right.INSPECT)
+    if data.level not in Hazard.Level.values or data.category not in Hazard.Category.values:
+        raise HazardStepError(_("请选择隐患等级和类别。"))
+    if not data.description.strip():
+        raise HazardStepError(_("请填写隐患描述。"))
+    today = timezone.localdate()
+    if data.deadline < today:
+        raise HazardStepError(_("整改期限不能早于今天（%(today)s）。") % {"today": today.isoformat()})
+    if fixed_on_spot:
+        if is_enterprise:
+            raise NotPermitted(_("当场整改由检查人员确认销号。"))
+        if data.level != Hazard.Level.GENERAL:
+            raise HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
+        if not any(_is_image(p) for p in after_photos):
+            raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
+    _uploads_ok([*photos, *after_photos])
+    with transaction.atomic():
+        enterprise = enterprises_visible_to(actor).select_related("node").filter(pk=enterprise_id).first()
+        if enterprise is None:
+            raise HazardStepError(_("企业不存在或不在您的管辖范围内。"))
+        now = timezone.now()
+        hazard = Hazard.objects.create(
+            number=next_hazard_number(node=enterprise.node, year=timezone.localdate(now).year),
+            enterprise=enterprise,
+            node=enterprise.node,
+            sector_id=data.sector_id,
+            level=data.level,
+            category=data.category,
+            source=Hazard.Source.SELF if is_enterprise else Hazard.Source.INSPECTION,
+            description=data.description.strip(),
+            location=data.location.strip(),
+            inspection=inspection,
+            checklist_item=checklist_item,
+            campaign_id=campaign_id or (inspection.campaign_id if inspection else None),
+            deadline=data.deadline,
+            registered_by=actor,
+            registered_at=now,
+        )
+        _event(hazard, actor=actor, action=Action.REGISTERED, from_status="", key=key, uploads=photos, role="before")
+        if fixed_on_spot:
+            hazard.status = Status.CLOSED
+            hazard.fixed_on_spot = True
+            hazard.closed_at, hazard.closed_by = now, actor
+            hazard.save(update_fields=["status", "fixed_on_spot", "closed_at", "closed_by"])
+            _event(
+                hazard,
+                actor=actor,
+                action=Action.FIXED_ON_SPOT,
+                from_status=Status.REGISTERED,
+                comment=_("当场整改完毕"),
+                uploads=after_photos,
+                role="after",
+            )
+    return hazard
+
+
+def hazard_fix_on_spot(
+    *, actor: Any, hazard_id: int, after_photos: Sequence[Any], comment: str = "", key: str | None = None
+) -> Hazard:
+    """An inspector closes a 一般 hazard fixed during the inspection, with an after-photo."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.INSPECT)
+    if not any(_is_image(p) for p in after_photos):
+        raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
+    _uploads_ok(after_photos)
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, Status.REGISTERED)
+        if hazard.level != Hazard.Level.GENERAL:
+            raise HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
+        hazard.status, hazard.fixed_on_spot = Status.CLOSED, True
+        hazard.closed_at, hazard.closed_by = timezone.now(), actor
+        hazard.save(update_fields=["status", "fixed_on_spot", "closed_at", "closed_by"])
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.FIXED_ON_SPOT,
+            from_status=Status.REGISTERED,
+            comment=comment,
+            key=key,
+            uploads=after_photos,
+            role="after",
+        )
+    return hazard
+
+
+# 五落实 plan ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanInput:
+    measures: str
+    responsible_name: str
+    responsible_post: str
+    responsible_phone: str
+    funds: Decimal
+    deadline: date
+    contingency: str
+    funds_reason: str = ""
+    goal: str = ""
+    materials: str = ""
+    organisation: str = ""
+    requirements: str = ""
+
+
+def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
+    problems = []
+    five = {
+        _("整改措施"): plan.measures,
+        _("责任人"): plan.responsible_name,
+        _("责任人职务"): plan.responsible_post,
+        _("责任人电话"): plan.responsible_phone,
+        _("应急预案及整改期间安全措施"): plan.contingency,
+    }
+    missing = [label for label, value in five.items() if not (value or "").strip()]
+    if missing:
+        problems.append(_("五落实缺少：%(parts)s。") % {"parts": "、".join(missing)})
+    if plan.funds is None or plan.funds < 0:
+        problems.append(_("整改资金不能为负数。"))
+    elif plan.funds == 0 and not plan.funds_reason.strip():
+        problems.append(_("整改资金为0时，须说明无需资金的理由。"))
+    if plan.deadline > hazard.deadline:
+        problems.append(
+            _("方案完成时限（%(plan)s）不能晚于整改期限（%(limit)s）；确需更长时间请先申请延期。")
+            % {"plan": plan.deadline.isoformat(), "limit": hazard.deadline.isoformat()}
+        )
+    if plan.deadline < timezone.localdate():
+        problems.append(_("方案完成时限不能早于今天。"))
+    if hazard.level == Hazard.Level.MAJOR:
+        six = {
+            _("治理的目标和任务"): plan.goal,
+            _("经费和物资的落实"): plan.materials,
+            _("负责治理的机构和人员"): plan.organisation,
+            _("治理的时限和要求"): plan.requirements,
+        }
+        missing = [label for label, value in six.items() if not (value or "").strip()]
+        if missing:
+            problems.append(_("重大隐患治理方案缺少：%(parts)s。") % {"parts": "、".join(missing)})
+    return problems
+
+
+def hazard_submit_plan(*, actor: Any, hazard_id: int, plan: PlanInput, key: str | None = None) -> Hazard:
+    """The enterprise files its 五落实 plan: 一般 takes effect at once, 重大 waits for approval."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_RESPOND)
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _own_enterprise(actor, hazard)
+        _expect(hazard, Status.REGISTERED)
+        problems = _plan_problems(plan, hazard)
+        if problems:
+            raise HazardStepError(" ".join(problems))
+        major = hazard.level == Hazard.Level.MAJOR
+        now = timezone.now()
+        HazardPlan.objects.create(
+            hazard=hazard,
+            **{k: (v.strip() if isinstance(v, str) else v) for k, v in plan.__dict__.items()},
+            submitted_by=actor,
+            submitted_at=now,
+            decision=HazardPlan.Decision.PENDING if major else HazardPlan.Decision.APPROVED,
+            decided_at=None if major else now,
+        )
+        hazard.status = Status.PLAN_PENDING if major else Status.RECTIFYING
+        hazard.save(update_fields=["status"])
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.PLAN_SUBMITTED,
+            from_status=Status.REGISTERED,
+            key=key,
+            data={"deadline": plan.deadline.isoformat(), "funds": str(plan.funds)},
+        )
+    return hazard
+
+
+def _pending_plan(hazard: Hazard) -> HazardPlan:
+    plan = hazard.plans.filter(decision=HazardPlan.Decision.PENDING).order_by("-submitted_at", "-pk").first()
+    if plan is None:
+        raise HazardStepError(_("没有待审批的整改方案。"))
+    return plan
+
+
+def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_REVIEW)
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, Status.PLAN_PENDING)
+        plan = _pending_plan(hazard)
+        plan.decision, plan.decided_by, plan.decided_at = HazardPlan.Decision.APPROVED, actor, timezone.now()
+        plan.decision_comment = comment.strip()
+        plan.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+        hazard.status = Status.RECTIFYING
+        hazard.save(update_fields=["status"])
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.PLAN_APPROVED,
+            from_status=Status.PLAN_PENDING,
+            comment=comment.strip(),
+            key=key,
+        )
+    return hazard
+
+
+def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | None = None) -> Hazard:
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_REVIEW)
+    if not reason.strip():
+        raise HazardStepError(_("退回方案须说明理由，便于企业修改。"))
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, Status.PLAN_PENDING)
+        plan = _pending_plan(hazard)
+        plan.decision, plan.decided_by, plan.decided_at = HazardPlan.Decision.RETURNED, actor, timezone.now()
+        plan.decision_comment = reason.strip()
+        plan.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+        hazard.status = Status.REGISTERED
+        hazard.save(update_fields=["status"])
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.PLAN_RETURNED,
+            from_status=Status.PLAN_PENDING,
+            comment=reason.strip(),
+            key=key,
+        )
+    return hazard
+
+
+# Completion and verification ------------------------------------------------------------------
+
+
+def hazard_report_completion(
+    *,
+    actor: Any,
+    hazard_id: int,
+    description: str,
+    money_spent: Decimal,
+    after_photos: Sequence[Any],
+    documents: Sequence[Any] = (),
+    key: str | None = None,
+) -> Hazard:
+    """The enterprise reports the rectification done, with at least one after-photo."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_RESPOND)
+    if not description.strip():
+        raise HazardStepError(_("请填写整改情况。"))
+    if money_spent is None or money_spent < 0:
+        raise HazardStepError(_("实际投入资金不能为负数。"))
+    if not after_photos:
+        raise HazardStepError(_("请至少上传一张整改后照片。"))
+    _uploads_ok([*after_photos, *documents])
+    if not all(_is_image(p) for p in after_photos):
+        raise HazardStepError(_("整改后照片须为图片（JPG、PNG、WebP），PDF 等材料请在“证明材料”中上传。"))
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _own_enterprise(actor, hazard)
+        _expect(hazard, Status.RECTIFYING)
+        CompletionReport.objects.create(
+            hazard=hazard, description=description.strip(), money_spent=money_spent, submitted_by=actor
+        )
+        hazard.status = Status.AWAITING_VERIFICATION
+        hazard.save(update_fields=["status"])
+        event = _event(
+            hazard,
+            actor=actor,
+            action=Action.COMPLETION_REPORTED,
+            from_status=Status.RECTIFYING,
+            comment=description.strip(),
+            key=key,
+            uploads=after_photos,
+            role="after",
+            data={"money_spent": str(money_spent)},
+        )
+        for document in documents:
+            attachment_create(
+                actor=actor, enterprise=hazard.enterprise, upload=document, role="document", hazard=hazard, event=event
+            )
+    return hazard
+
+
+def _may_verify_major(actor: Any) -> bool:
+    scope = scope_for(actor)
+    return scope.everything or scope.node_level in {Node.Level.CITY, Node.Level.COUNTY, Node.Level.TOWNSHIP}
+
+
+def hazard_verify(
+    *, actor: Any, hazard_id: int, opinion: str, expert_opinion: str = "", key: str | None = None
+) -> Hazard:
+    """An official verifies the rectification and closes the hazard (销号)."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_REVIEW)
+    if not opinion.strip():
+        raise HazardStepError(_("请填写验收意见。"))
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, Status.AWAITING_VERIFICATION)
+        if hazard.level == Hazard.Level.MAJOR and not _may_verify_major(actor):
+            raise NotPermitted(_("重大隐患须由乡镇（街道）及以上人员验收销号。"))
+        hazard.status = Status.CLOSED
+        hazard.closed_at, hazard.closed_by = timezone.now(), actor
+        hazard.save(update_fields=["status", "closed_at", "closed_by"])
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.VERIFIED,
+            from_status=Status.AWAITING_VERIFICATION,
+            comment=opinion.strip(),
+            key=key,
+            data={"expert_opinion": expert_opinion.strip()},
+        )
+    return hazard
+
+
+def hazard_reject_verification(
+    *, actor: Any, hazard_id: int, reason: str, new_deadline: date | None = None, key: str | None = None
+) -> Hazard:
+    """Verification failed: back to rectifying, optionally with a new deadline."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_REVIEW)
+    if not reason.strip():
+        raise HazardStepError(_("验收不通过须说明理由。"))
+    if new_deadline is not None and new_deadline < timezone.localdate():
+        raise HazardStepError(_("新的整改期限不能早于今天。"))
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, Status.AWAITING_VERIFICATION)
+        old = hazard.deadline
+        hazard.status = Status.RECTIFYING
+        fields = ["status"]
+        if new_deadline is not None:
+            hazard.deadline = new_deadline
+            fields.append("deadline")
+        hazard.save(update_fields=fields)
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.VERIFICATION_REJECTED,
+            from_status=Status.AWAITING_VERIFICATION,
+            comment=reason.strip(),
+            key=key,
+            data={"old_deadline": old.isoformat(), "new_deadline": new_deadline.isoformat() if new_deadline else ""},
+        )
+    return hazard
+
+
+# Extensions -----------------------------------------------------------------------------------
+
+
+def hazard_request_extension(
+    *, actor: Any, hazard_id: int, reason: str, requested_deadline: date, key: str | None = None
+) -> Hazard:
+    """The enterprise asks, before the deadline, for more time."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_RESPOND)
+    if not reason.strip():
+        raise HazardStepError(_("请填写延期理由。"))
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _own_enterprise(actor, hazard)
+        _expect(hazard, Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
+        if timezone.localdate() > hazard.deadline:
+            raise HazardStepError(_("已超过整改期限，不能再申请延期，请尽快整改或联系属地安监办。"))
+        if requested_deadline <= hazard.deadline:
+            raise HazardStepError(_("申请的新期限须晚于现期限（%(d)s）。") % {"d": hazard.deadline.isoformat()})
+        if hazard.extensions.filter(decision=HazardExtension.Decision.PENDING).exists():
+            raise HazardStepError(_("已有一份延期申请在审批中，请等待审批结果。"))
+        HazardExtension.objects.create(
+            hazard=hazard,
+            reason=reason.strip(),
+            old_deadline=hazard.deadline,
+            requested_deadline=requested_deadline,
+            requested_by=actor,
+        )
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.EXTENSION_REQUESTED,
+            from_status=hazard.status,
+            comment=reason.strip(),
+            key=key,
+            data={"requested_deadline": requested_deadline.isoformat()},
+        )
+    return hazard
+
+
+def hazard_decide_extension(
+    *,
+    actor: Any,
+    hazard_id: int,
+    approve: bool,
+    comment: str = "",
+    approved_deadline: date | None = None,
+    key: str | None = None,
+) -> Hazard:
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_REVIEW)
+    if not approve and not comment.strip():
+        raise HazardStepError(_("不同意延期须说明理由。"))
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
+        extension = hazard.extensions.select_for_update().filter(decision=HazardExtension.Decision.PENDING).first()
+        if extension is None:
+            raise HazardStepError(_("没有待审批的延期申请，可能已被他人处理。"))
+        extension.decided_by, extension.decided_at = actor, timezone.now()
+        extension.decision_comment = comment.strip()
+        data: dict[str, Any] = {}
+        if approve:
+            new_deadline = approved_deadline or extension.requested_deadline
+            if new_deadline <= extension.old_deadline:
+                raise HazardStepError(_("批准的新期限须晚于原期限。"))
+            extension.decision, extension.approved_deadline = HazardExtension.Decision.APPROVED, new_deadline
+            hazard.deadline = new_deadline
+            hazard.save(update_fields=["deadline"])
+            data = {"old_deadline": extension.old_deadline.isoformat(), "new_deadline": new_deadline.isoformat()}
+        else:
+            extension.decision = HazardExtension.Decision.REFUSED
+        extension.save()
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.EXTENSION_APPROVED if approve else Action.EXTENSION_REFUSED,
+            from_status=hazard.status,
+            comment=comment.strip(),
+            key=key,
+            data=data,
+        )
+    return hazard
+
+
+def hazard_list_supervision(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
+    """挂牌督办: the county lists an open 重大 hazard for tracked supervision."""
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    _require(actor, Right.HAZARD_LIST_SUPERVISION)
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        _expect(hazard, *Hazard.OPEN_STATUSES)
+        if hazard.level != Hazard.Level.MAJOR:
+            raise HazardStepError(_("只有重大隐患可以挂牌督办。"))
+        if hazard.listed_supervision:
+            raise HazardStepError(_("该隐患已挂牌督办。"))
+        hazard.listed_supervision, hazard.listed_at = True, timezone.now()
+        hazard.save(update_fields=["listed_supervision", "listed_at"])
+        _event(
+            hazard,
+            actor=actor,
+            action=Action.LISTED_SUPERVISION,
+            from_status=hazard.status,
+            comment=comment.strip(),
+            key=key,
+        )
+    return hazard
+
+
+# Inspections ----------------------------------------------------------------------------------
+
+
+def inspection_create(
+    *,
+    actor: Any,
+    enterprise_id: int,
+    kind: str,
+    inspectors: Sequence[Any],
+    campaign_id: int | None = None,
+    inspected_at: Any = None,
+) -> Inspection:
+    """Start an inspection record; the actor is always one of the inspectors."""
+    _require(actor, Right.INSPECT)
+    with transaction.atomic():
+        enterprise = enterprises_visible_to(actor).filter(pk=enterprise_id).first()
+        if enterprise is None:
+            raise HazardStepError(_("企业不存在或不在您的管辖范围内。"))
+        if kind not in Inspection.Kind.values:
+            raise HazardStepError(_("请选择检查类型。"))
+        inspection = Inspection.objects.create(
+            enterprise=enterprise,
+            kind=kind,
+            campaign_id=campaign_id,
+            created_by=actor,
+            inspected_at=inspected_at or timezone.now(),
+        )
+        people = {actor.pk: actor}
+        for person in inspectors:
+            if not has_right(person, Right.INSPECT):
+                raise HazardStepError(_("“%(name)s”不是检查人员，不能列为检查人。") % {"name": person})
+            people[person.pk] = person
+        InspectionSignature.objects.bulk_create(
+            [InspectionSignature(inspection=inspection, inspector=p) for p in people.values()]
+        )
+    return inspection
+
+
+def _lock_inspection(actor: Any, inspection_id: int) -> Inspection:
+    inspection = inspections_visible_to(actor).select_for_update(of=("self",)).filter(pk=inspection_id).first()
+    if inspection is None:
+        raise HazardStepError(_("检查记录不存在或不在您的管辖范围内。"))
+    if not inspection.signatures.filter(inspector=actor).exists():
+        raise NotPermitted(_("只有本次检查的检查人员可以填写和签字。"))
+    return inspection
+
+
+def inspection_record_result(
+    *, actor: Any, inspection_id: int, item_id: int, result: str, note: str = "", photos: Sequence[Any] = ()
+) -> ChecklistResult:
+    """Answer one checklist item (pass / fail / not applicable); allowed until the record is signed."""
+    _require(actor, Right.INSPECT)
+    if result not in ChecklistResult.Result.values:
+        raise HazardStepError(_("请选择检查结果。"))
+    _uploads_ok(photos)
+    with transaction.atomic():
+        inspection = _lock_inspection(actor, inspection_id)
+        if inspection.status != Inspection.Status.DRAFT:
+            raise HazardStepError(_("检查记录已提交签字，不能再修改；如需更正请添加补充说明。"))
+        answer, _created = ChecklistResult.objects.update_or_create(
+            inspection=inspection,
+            item_id=item_id,
+            defaults={"result": result, "note": note.strip()[:500], "answered_by": actor},
+        )
+        for photo in photos:
+            attachment_create(
+                actor=actor,
+                enterprise=inspection.enterprise,
+                upload=photo,
+                role="before",
+                inspection=inspection,
+                checklist_result=answer,
+            )
+    return answer
+
+
+def inspection_submit_for_signing(*, actor: Any, inspection_id: int, findings: str, conclusion: str) -> Inspection:
+    _require(actor, Right.INSPECT)
+    if not conclusion.strip():
+        raise HazardStepError(_("请填写检查结论。"))
+    with transaction.atomic():
+        inspection = _lock_inspection(actor, inspection_id)
+        if inspection.status != Inspection.Status.DRAFT:
+            raise HazardStepError(_("检查记录已提交签字。"))
+        inspection.findings, inspection.conclusion = findings.strip(), conclusion.strip()
+        inspection.status = Inspection.Status.SIGNING
+        inspection.save(update_fields=["findings", "conclusion", "status"])
+    return inspection
+
+
+def inspection_sign(*, actor: Any, inspection_id: int, typed_name: str, ip: str | None = None) -> Inspection:
+    """谁检查谁签字: each inspector signs with their name; the last signature locks the record."""
+    _require(actor, Right.INSPECT)
+    with transaction.atomic():
+        inspection = _lock_inspection(actor, inspection_id)
+        if inspection.status != Inspection.Status.SIGNING:
+            raise HazardStepError(_("检查记录尚未提交签字，或已归档。"))
+        expected = (actor.full_name or actor.username).strip()
+        if typed_name.strip() != expected:
+            raise HazardStepError(_("签名须与您的姓名“%(name)s”一致。") % {"name": expected})
+        signature = inspection.signatures.select_for_update().get(inspector=actor)
+        if signature.signed_at is not None:
+            raise HazardStepError(_("您已签字。"))
+        signature.signed_at, signature.signed_name, signature.signed_ip = timezone.now(), expected, ip
+        signature.save(update_fields=["signed_at", "signed_name", "signed_ip"])
+        if not inspection.signatures.filter(signed_at__isnull=True).exists():
+            inspection.status, inspection.locked_at = Inspection.Status.LOCKED, timezone.now()
+            inspection.save(update_fields=["status", "locked_at"])
+    return inspection
+
+
+def inspection_add_addendum(*, actor: Any, inspection_id: int, text: str) -> InspectionAddendum:
+    _require(actor, Right.INSPECT)
+    if not text.strip():
+        raise HazardStepError(_("请填写补充说明。"))
+    with transaction.atomic():
+        inspection = _lock_inspection(actor, inspection_id)
+        if inspection.status != Inspection.Status.LOCKED:
+            raise HazardStepError(_("记录归档前可直接修改，无需补充说明。"))
+        return InspectionAddendum.objects.create(inspection=inspection, author=actor, text=text.strip())
+
+
+def hazard_from_failed_item(
+    *,
+    actor: Any,
+    inspection_id: int,
+    item_id: int,
+    data: HazardInput,
+    photos: Sequence[Any] = (),
+    fixed_on_spot: bool = False,
+    after_photos: Sequence[Any] = (),
+    key: str | None = None,
+) -> Hazard:
+    """A failed checklist item becomes a hazard in one step, linked to the inspection and item."""
+    inspection = inspections_visible_to(actor).filter(pk=inspection_id).first()
+    if inspection is None:
+        raise HazardStepError(_("检查记录不存在或不在您的管辖范围内。"))
+    result = ChecklistResult.objects.filter(inspection=inspection, item_id=item_id).select_related("item").first()
+    if result is None or result.result != ChecklistResult.Result.FAIL:
+        raise HazardStepError(_("只有判定为“不符合”的检查项可以登记为隐患。"))
+    return hazard_register(
+        actor=actor,
+        enterprise_id=inspection.enterprise_id,
+        data=data,
+        photos=photos,
+        inspection=inspection,
+        checklist_item=result.item,
+        fixed_on_spot=fixed_on_spot,
+        after_photos=after_photos,
+        key=key,
+    )
+
+
+def hazard_idempotency_conflict(exc: IntegrityError) -> bool:
+    return "idempotency_key" in str(exc)

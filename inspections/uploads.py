@@ -1,0 +1,116 @@
+"""Evidence uploads: photos and PDFs, recognised by their content, stored under random names,
+with a thumbnail for images. Served only by the scoped download view."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inspections.models import Attachment
+
+IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+THUMBNAIL_SIZE = (320, 320)
+
+
+class UploadRejected(ValueError):
+    """The file is not acceptable; the message says why in Chinese."""
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    kind: str
+    content_type: str
+    extension: str
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def inspect_upload(upload: Any) -> UploadKind:
+    """Tell an image or PDF by its bytes, not its name; raise UploadRejected otherwise."""
+    name = getattr(upload, "name", "") or _("文件")
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise UploadRejected(
+            _("“%(name)s”大小为 %(size).1f MB，超过上限 %(limit)d MB，请压缩后重新上传。")
+            % {"name": name, "size": size / 1024 / 1024, "limit": max_upload_bytes() // 1024 // 1024}
+        )
+    if not size:
+        raise UploadRejected(_("“%(name)s”是空文件，请重新选择。") % {"name": name})
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return UploadKind(Attachment.Kind.PDF, "application/pdf", ".pdf")
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        image_format = None
+    finally:
+        upload.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise UploadRejected(_("“%(name)s”不是有效的图片（JPG、PNG、WebP）或 PDF 文件，请重新选择。") % {"name": name})
+    content_type, extension = IMAGE_FORMATS[image_format]
+    return UploadKind(Attachment.Kind.IMAGE, content_type, extension)
+
+
+def _thumbnail(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(THUMBNAIL_SIZE)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=80)
+        return out.getvalue()
+
+
+def attachment_create(
+    *,
+    actor: Any,
+    enterprise: Any,
+    upload: Any,
+    role: str,
+    hazard: Any = None,
+    event: Any = None,
+    inspection: Any = None,
+    checklist_result: Any = None,
+) -> Attachment:
+    """Validate and store one file. Call inside the service's transaction."""
+    found = inspect_upload(upload)
+    upload.seek(0)
+    data = upload.read()
+    original = (getattr(upload, "name", "") or "upload")[-200:]
+    attachment = Attachment(
+        enterprise=enterprise,
+        hazard=hazard,
+        event=event,
+        inspection=inspection,
+        checklist_result=checklist_result,
+        kind=found.kind,
+        role=role,
+        original_name=original,
+        content_type=found.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"upload{found.extension}", ContentFile(data), save=False)
+    if found.kind == Attachment.Kind.IMAGE:
+        attachment.thumbnail.save("thumb.jpg", ContentFile(_thumbnail(data)), save=False)
+    attachment.save()
+    return attachment
+
+
+def check_uploads(uploads: list[Any]) -> None:
+    """Reject a batch before any state changes, so a bad file never leaves a half-saved step."""
+    for upload in uploads:
+        inspect_upload(upload)
