@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from inspections.stats import hazard_stats
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import enterprises_visible_to, scope_for
 from safetyops.orgs.selectors import enterprise_stats
@@ -21,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "dashboard/enterprise.html",
-            {"enterprise": enterprise, "sectors": enterprise.sectors.all()},
+            {"enterprise": enterprise, "sectors": enterprise.sectors.all(), "hazards": hazard_stats(user=request.user)},
         )
     stats = enterprise_stats(user=request.user)
     risk_labels = dict(Enterprise.RiskLevel.choices)
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "dashboard/home.html",
         {
             "stats": stats,
+            "hazards": hazard_stats(user=request.user),
             "risk_rows": [(value, risk_labels[value], stats.by_risk[value]) for value in Enterprise.RiskLevel.values],
             "status_labels": dict(Enterprise.Status.choices),
             "chart": chart,
