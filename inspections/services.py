@@ -8,7 +8,8 @@ A step posted twice with the same idempotency key is applied once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,6 +33,7 @@ from inspections.models import (
     InspectionSignature,
 )
 from inspections.scope import hazards_visible_to, inspections_visible_to
+from inspections.selectors import checklist_item_for
 from inspections.uploads import UploadRejected, attachment_create, check_uploads
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, scope_for
@@ -64,11 +66,36 @@ def _uploads_ok(uploads: Sequence[Any]) -> None:
         raise HazardStepError(str(exc)) from exc
 
 
-def _lock(actor: Any, hazard_id: int) -> Hazard:
+class _AlreadyApplied(Exception):
+    def __init__(self, hazard: Hazard) -> None:
+        self.hazard = hazard
+
+
+def _lock(actor: Any, hazard_id: int, key: str | None = None) -> Hazard:
+    """Lock the hazard row. If a copy of this very post (same key) committed while we waited for
+    the lock, stop: it was applied once already."""
     try:
-        return hazards_visible_to(actor).select_for_update(of=("self",)).get(pk=hazard_id)
+        hazard = hazards_visible_to(actor).select_for_update(of=("self",)).get(pk=hazard_id)
     except Hazard.DoesNotExist:
         raise HazardStepError(_("隐患不存在或不在您的管辖范围内。")) from None
+    if key and HazardEvent.objects.filter(idempotency_key=key).exists():
+        raise _AlreadyApplied(hazard)
+    return hazard
+
+
+def _idempotent(service: Callable[..., Hazard]) -> Callable[..., Hazard]:
+    """Answer a repeated post (same idempotency key) with the hazard, without applying it again."""
+
+    @functools.wraps(service)
+    def wrapper(*args: Any, **kwargs: Any) -> Hazard:
+        if (done := _already_done(kwargs.get("key"))) is not None:
+            return done.hazard
+        try:
+            return service(*args, **kwargs)
+        except _AlreadyApplied as applied:
+            return Hazard.objects.get(pk=applied.hazard.pk)
+
+    return wrapper
 
 
 def _expect(hazard: Hazard, *allowed: str) -> None:
@@ -230,6 +257,7 @@ def hazard_register(
     return hazard
 
 
+@_idempotent
 def hazard_fix_on_spot(
     *, actor: Any, hazard_id: int, after_photos: Sequence[Any], comment: str = "", key: str | None = None
 ) -> Hazard:
@@ -241,7 +269,7 @@ def hazard_fix_on_spot(
         raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
     _uploads_ok(after_photos)
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.REGISTERED)
         if hazard.level != Hazard.Level.GENERAL:
             raise HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
@@ -301,7 +329,9 @@ def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
             _("方案完成时限（%(plan)s）不能晚于整改期限（%(limit)s）；确需更长时间请先申请延期。")
             % {"plan": plan.deadline.isoformat(), "limit": hazard.deadline.isoformat()}
         )
-    if plan.deadline < timezone.localdate():
+    # An overdue hazard (no extension possible any more) may still file its plan, with the official's
+    # passed deadline as 时限; it stays 逾期 until closed. Otherwise no date would satisfy both rules.
+    if plan.deadline < timezone.localdate() and plan.deadline != hazard.deadline:
         problems.append(_("方案完成时限不能早于今天。"))
     if hazard.level == Hazard.Level.MAJOR:
         six = {
@@ -316,13 +346,14 @@ def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
     return problems
 
 
+@_idempotent
 def hazard_submit_plan(*, actor: Any, hazard_id: int, plan: PlanInput, key: str | None = None) -> Hazard:
     """The enterprise files its 五落实 plan: 一般 takes effect at once, 重大 waits for approval."""
     if (done := _already_done(key)) is not None:
         return done.hazard
     _require(actor, Right.HAZARD_RESPOND)
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _own_enterprise(actor, hazard)
         _expect(hazard, Status.REGISTERED)
         problems = _plan_problems(plan, hazard)
@@ -358,12 +389,13 @@ def _pending_plan(hazard: Hazard) -> HazardPlan:
     return plan
 
 
+@_idempotent
 def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
     if (done := _already_done(key)) is not None:
         return done.hazard
     _require(actor, Right.HAZARD_REVIEW)
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.PLAN_PENDING)
         plan = _pending_plan(hazard)
         plan.decision, plan.decided_by, plan.decided_at = HazardPlan.Decision.APPROVED, actor, timezone.now()
@@ -382,6 +414,7 @@ def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: s
     return hazard
 
 
+@_idempotent
 def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | None = None) -> Hazard:
     if (done := _already_done(key)) is not None:
         return done.hazard
@@ -389,7 +422,7 @@ def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | No
     if not reason.strip():
         raise HazardStepError(_("退回方案须说明理由，便于企业修改。"))
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.PLAN_PENDING)
         plan = _pending_plan(hazard)
         plan.decision, plan.decided_by, plan.decided_at = HazardPlan.Decision.RETURNED, actor, timezone.now()
@@ -411,6 +444,7 @@ def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | No
 # Completion and verification ------------------------------------------------------------------
 
 
+@_idempotent
 def hazard_report_completion(
     *,
     actor: Any,
@@ -435,7 +469,7 @@ def hazard_report_completion(
     if not all(_is_image(p) for p in after_photos):
         raise HazardStepError(_("整改后照片须为图片（JPG、PNG、WebP），PDF 等材料请在“证明材料”中上传。"))
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _own_enterprise(actor, hazard)
         _expect(hazard, Status.RECTIFYING)
         CompletionReport.objects.create(
@@ -461,11 +495,13 @@ def hazard_report_completion(
     return hazard
 
 
-def _may_verify_major(actor: Any) -> bool:
+def may_verify_major(actor: Any) -> bool:
+    """A 重大 hazard is verified by an official of township level or above (also used by the views)."""
     scope = scope_for(actor)
     return scope.everything or scope.node_level in {Node.Level.CITY, Node.Level.COUNTY, Node.Level.TOWNSHIP}
 
 
+@_idempotent
 def hazard_verify(
     *, actor: Any, hazard_id: int, opinion: str, expert_opinion: str = "", key: str | None = None
 ) -> Hazard:
@@ -476,9 +512,9 @@ def hazard_verify(
     if not opinion.strip():
         raise HazardStepError(_("请填写验收意见。"))
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.AWAITING_VERIFICATION)
-        if hazard.level == Hazard.Level.MAJOR and not _may_verify_major(actor):
+        if hazard.level == Hazard.Level.MAJOR and not may_verify_major(actor):
             raise NotPermitted(_("重大隐患须由乡镇（街道）及以上人员验收销号。"))
         hazard.status = Status.CLOSED
         hazard.closed_at, hazard.closed_by = timezone.now(), actor
@@ -495,6 +531,7 @@ def hazard_verify(
     return hazard
 
 
+@_idempotent
 def hazard_reject_verification(
     *, actor: Any, hazard_id: int, reason: str, new_deadline: date | None = None, key: str | None = None
 ) -> Hazard:
@@ -507,7 +544,7 @@ def hazard_reject_verification(
     if new_deadline is not None and new_deadline < timezone.localdate():
         raise HazardStepError(_("新的整改期限不能早于今天。"))
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.AWAITING_VERIFICATION)
         old = hazard.deadline
         hazard.status = Status.RECTIFYING
@@ -531,6 +568,7 @@ def hazard_reject_verification(
 # Extensions -----------------------------------------------------------------------------------
 
 
+@_idempotent
 def hazard_request_extension(
     *, actor: Any, hazard_id: int, reason: str, requested_deadline: date, key: str | None = None
 ) -> Hazard:
@@ -541,7 +579,7 @@ def hazard_request_extension(
     if not reason.strip():
         raise HazardStepError(_("请填写延期理由。"))
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _own_enterprise(actor, hazard)
         _expect(hazard, Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
         if timezone.localdate() > hazard.deadline:
@@ -569,6 +607,7 @@ def hazard_request_extension(
     return hazard
 
 
+@_idempotent
 def hazard_decide_extension(
     *,
     actor: Any,
@@ -584,7 +623,7 @@ def hazard_decide_extension(
     if not approve and not comment.strip():
         raise HazardStepError(_("不同意延期须说明理由。"))
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
         extension = hazard.extensions.select_for_update().filter(decision=HazardExtension.Decision.PENDING).first()
         if extension is None:
@@ -615,13 +654,14 @@ def hazard_decide_extension(
     return hazard
 
 
+@_idempotent
 def hazard_list_supervision(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
     """挂牌督办: the county lists an open 重大 hazard for tracked supervision."""
     if (done := _already_done(key)) is not None:
         return done.hazard
     _require(actor, Right.HAZARD_LIST_SUPERVISION)
     with transaction.atomic():
-        hazard = _lock(actor, hazard_id)
+        hazard = _lock(actor, hazard_id, key)
         _expect(hazard, *Hazard.OPEN_STATUSES)
         if hazard.level != Hazard.Level.MAJOR:
             raise HazardStepError(_("只有重大隐患可以挂牌督办。"))
@@ -671,6 +711,9 @@ def inspection_create(
         for person in inspectors:
             if not has_right(person, Right.INSPECT):
                 raise HazardStepError(_("“%(name)s”不是检查人员，不能列为检查人。") % {"name": person})
+            # An inspector who cannot see the enterprise could never sign, and the record would never lock.
+            if not enterprises_visible_to(person).filter(pk=enterprise.pk).exists():
+                raise HazardStepError(_("“%(name)s”不负责该企业，不能列为检查人。") % {"name": person})
             people[person.pk] = person
         InspectionSignature.objects.bulk_create(
             [InspectionSignature(inspection=inspection, inspector=p) for p in people.values()]
@@ -699,6 +742,8 @@ def inspection_record_result(
         inspection = _lock_inspection(actor, inspection_id)
         if inspection.status != Inspection.Status.DRAFT:
             raise HazardStepError(_("检查记录已提交签字，不能再修改；如需更正请添加补充说明。"))
+        if checklist_item_for(inspection=inspection, item_id=item_id) is None:
+            raise HazardStepError(_("该检查项不属于本次检查的检查表。"))
         answer, _created = ChecklistResult.objects.update_or_create(
             inspection=inspection,
             item_id=item_id,
@@ -773,24 +818,31 @@ def hazard_from_failed_item(
     after_photos: Sequence[Any] = (),
     key: str | None = None,
 ) -> Hazard:
-    """A failed checklist item becomes a hazard in one step, linked to the inspection and item."""
-    inspection = inspections_visible_to(actor).filter(pk=inspection_id).first()
-    if inspection is None:
-        raise HazardStepError(_("检查记录不存在或不在您的管辖范围内。"))
-    result = ChecklistResult.objects.filter(inspection=inspection, item_id=item_id).select_related("item").first()
-    if result is None or result.result != ChecklistResult.Result.FAIL:
-        raise HazardStepError(_("只有判定为“不符合”的检查项可以登记为隐患。"))
-    return hazard_register(
-        actor=actor,
-        enterprise_id=inspection.enterprise_id,
-        data=data,
-        photos=photos,
-        inspection=inspection,
-        checklist_item=result.item,
-        fixed_on_spot=fixed_on_spot,
-        after_photos=after_photos,
-        key=key,
-    )
+    """A failed checklist item becomes a hazard in one step, linked to the inspection and item.
+
+    Only the inspection's inspectors may do it, and an item becomes at most one hazard.
+    """
+    if (done := _already_done(key)) is not None:
+        return done.hazard
+    with transaction.atomic():
+        inspection = _lock_inspection(actor, inspection_id)  # serialises registrations of one inspection
+        result = ChecklistResult.objects.filter(inspection=inspection, item_id=item_id).select_related("item").first()
+        if result is None or result.result != ChecklistResult.Result.FAIL:
+            raise HazardStepError(_("只有判定为“不符合”的检查项可以登记为隐患。"))
+        existing = Hazard.objects.filter(inspection=inspection, checklist_item_id=item_id).first()
+        if existing is not None:
+            raise HazardStepError(_("该检查项已登记为隐患 %(number)s。") % {"number": existing.number})
+        return hazard_register(
+            actor=actor,
+            enterprise_id=inspection.enterprise_id,
+            data=data,
+            photos=photos,
+            inspection=inspection,
+            checklist_item=result.item,
+            fixed_on_spot=fixed_on_spot,
+            after_photos=after_photos,
+            key=key,
+        )
 
 
 def hazard_idempotency_conflict(exc: IntegrityError) -> bool:

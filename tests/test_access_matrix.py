@@ -31,6 +31,8 @@ ROLES = [
 EVERYONE = set(ROLES)
 OFFICE_ROLES = {"county_admin", "official_a", "official_b", "supervisor_a", "leader_a", "leader_county"}
 WRITERS = {"county_admin", "official_a", "official_b"}
+INSPECTORS = {"county_admin", "official_a", "official_b", "supervisor_a"}  # also the reviewers
+ENTERPRISES = {"enterprise_a", "enterprise_b"}
 
 # Who can see which object of the world fixture.
 SEES = {
@@ -41,6 +43,8 @@ SEES = {
     "town_b": {"county_admin", "official_b", "leader_county"},
     "import_a": {"official_a"},
 }
+SEES["hazard_a"] = SEES["file_a"] = SEES["inspection_a"] = SEES["ent_a"]
+SEES["hazard_b"] = SEES["ent_b"]
 
 # URL names that need no login or are not domain pages.
 PUBLIC = {"login", "logout", "healthz"}
@@ -88,6 +92,106 @@ CASES: dict[str, list[Case]] = {
         Case(kwargs=lambda w: {"pk": w.town_b.pk}, obj="town_b", allowed=OFFICE_ROLES),
     ],
 }
+
+
+def _hazard(world: World, enterprise: Any) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspections import services
+    from tests.inspections.conftest import jpeg
+
+    official = world.official_a if enterprise != world.ent_b else world.official_b
+    return services.hazard_register(
+        actor=official,
+        enterprise_id=enterprise.pk,
+        data=services.HazardInput(
+            level="general",
+            category="thing",
+            description="配电箱未上锁",
+            deadline=timezone.localdate() + timedelta(days=10),
+        ),
+        photos=[jpeg()],
+    )
+
+
+def _inspection_with_failed_item(world: World) -> dict[str, int]:
+    from inspections import services
+    from inspections.models import ChecklistItem
+
+    inspection = services.inspection_create(
+        actor=world.official_a, enterprise_id=world.ent_a.pk, kind="routine", inspectors=[]
+    )
+    item = ChecklistItem.objects.filter(template__sector__isnull=True).order_by("pk").first()
+    assert item is not None
+    services.inspection_record_result(
+        actor=world.official_a, inspection_id=inspection.pk, item_id=item.pk, result="fail"
+    )
+    return {"pk": inspection.pk, "item_id": item.pk}
+
+
+def _hazard_case(name: str, allowed: set[str]) -> list[Case]:
+    return [
+        Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_a).pk}, obj="hazard_a", allowed=allowed),
+        Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_b).pk}, obj="hazard_b", allowed=allowed),
+    ]
+
+
+def _file_case() -> list[Case]:
+    return [Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_a).attachments.get().pk}, obj="file_a")]
+
+
+def _inspection_step_case() -> list[Case]:
+    return [Case(kwargs=_inspection_with_failed_item, obj="inspection_a", allowed={"official_a"})]
+
+
+CASES.update(
+    {
+        "hazard_ledger": [Case(allowed=EVERYONE - {"nobody"})],
+        "hazard_export": [Case(allowed=OFFICE_ROLES)],
+        "my_hazards": [Case(allowed=ENTERPRISES)],
+        "hazard_create": [Case(allowed=INSPECTORS | ENTERPRISES)],
+        "hazard_detail": _hazard_case("hazard_detail", EVERYONE),
+        "hazard_plan": _hazard_case("hazard_plan", ENTERPRISES),
+        "hazard_plan_decide": _hazard_case("hazard_plan_decide", INSPECTORS),
+        "hazard_completion": _hazard_case("hazard_completion", ENTERPRISES),
+        "hazard_verify": _hazard_case("hazard_verify", INSPECTORS),
+        "hazard_extension_request": _hazard_case("hazard_extension_request", ENTERPRISES),
+        "hazard_extension_decide": _hazard_case("hazard_extension_decide", INSPECTORS),
+        "hazard_fix_on_spot": _hazard_case("hazard_fix_on_spot", INSPECTORS),
+        "hazard_list_supervision": _hazard_case("hazard_list_supervision", {"county_admin"}),
+        "attachment_download": _file_case(),
+        "attachment_thumbnail": _file_case(),
+        "inspection_list": [Case()],
+        "inspection_create": [Case(allowed=INSPECTORS)],
+        "enterprise_picker": [Case(allowed=INSPECTORS)],
+        "inspection_detail": [Case(kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]}, obj="inspection_a")],
+        "inspection_answer": _inspection_step_case(),
+        "inspection_item_hazard": _inspection_step_case(),
+        "inspection_submit": [
+            Case(
+                kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]},
+                obj="inspection_a",
+                allowed={"official_a"},
+            )
+        ],
+        "inspection_sign": [
+            Case(
+                kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]},
+                obj="inspection_a",
+                allowed={"official_a"},
+            )
+        ],
+        "inspection_addendum": [
+            Case(
+                kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]},
+                obj="inspection_a",
+                allowed={"official_a"},
+            )
+        ],
+    }
+)
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> list[str]:
@@ -157,3 +261,33 @@ def test_reader_post_is_forbidden(client: Any, world: World) -> None:
     assert response.status_code == 403
     world.ent_a.refresh_from_db()
     assert world.ent_a.name == "东城化工有限公司"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_sweep_outsiders_and_wrong_roles_change_nothing(client: Any, world: World, role: str) -> None:
+    """Every URL that takes an object, POSTed (with a CSRF-exempt test client) by every role:
+    outside the scope 404, without the right 403, and no lifecycle record is written."""
+    from inspections.models import Hazard, HazardEvent, InspectionSignature
+
+    client.force_login(world.users()[role])
+    for name, cases in sorted(CASES.items()):
+        for case in cases:
+            if case.obj is None:
+                continue
+            url = reverse(name, kwargs=case.kwargs(world))
+            expected = _expected(role, case)
+            if expected == 200:
+                continue
+            before = (
+                HazardEvent.objects.count(),
+                Hazard.objects.count(),
+                InspectionSignature.objects.filter(signed_at__isnull=False).count(),
+            )
+            response = client.post(url, {"decision": "verify", "opinion": "同意", "result": "fail"})
+            assert response.status_code in {expected, 405}, f"{role} POST {url}: {response.status_code}"
+            after = (
+                HazardEvent.objects.count(),
+                Hazard.objects.count(),
+                InspectionSignature.objects.filter(signed_at__isnull=False).count(),
+            )
+            assert before == after, f"{role} POST {url} changed data"

@@ -46,7 +46,13 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
         }
     ),
     Role.TOWNSHIP_OFFICIAL: frozenset(
-        {Right.ENTERPRISE_ADD, Right.ENTERPRISE_CHANGE, Right.ENTERPRISE_IMPORT, Right.NODE_VIEW, *_OFFICIAL_HAZARD_RIGHTS}
+        {
+            Right.ENTERPRISE_ADD,
+            Right.ENTERPRISE_CHANGE,
+            Right.ENTERPRISE_IMPORT,
+            Right.NODE_VIEW,
+            *_OFFICIAL_HAZARD_RIGHTS,
+        }
     ),
     Role.DEPARTMENT_SUPERVISOR: frozenset({Right.NODE_VIEW, *_OFFICIAL_HAZARD_RIGHTS}),
     Role.LEADER: frozenset({Right.NODE_VIEW, Right.HAZARD_EXPORT}),

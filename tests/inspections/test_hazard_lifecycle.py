@@ -45,9 +45,12 @@ def test_numbers_are_never_reused_after_a_failed_registration(world: World, haza
     hazard_factory()
     with pytest.raises(HazardStepError):
         services.hazard_register(
-            actor=world.official_a, enterprise_id=world.ent_a.pk, fixed_on_spot=True,
-            data=services.HazardInput(level="general", category="thing", description="x",
-                                      deadline=timezone.localdate()),
+            actor=world.official_a,
+            enterprise_id=world.ent_a.pk,
+            fixed_on_spot=True,
+            data=services.HazardInput(
+                level="general", category="thing", description="x", deadline=timezone.localdate()
+            ),
         )  # refused before a number is taken
     third = hazard_factory()
     assert third.number.endswith("-00002")
@@ -55,20 +58,32 @@ def test_numbers_are_never_reused_after_a_failed_registration(world: World, haza
 
 def test_enterprise_self_report_runs_the_same_lifecycle(world: World) -> None:
     hazard = services.hazard_register(
-        actor=world.enterprise_a, enterprise_id=world.ent_a.pk,
-        data=services.HazardInput(level="general", category="management", description="应急预案未演练",
-                                  deadline=timezone.localdate() + timedelta(days=10)),
+        actor=world.enterprise_a,
+        enterprise_id=world.ent_a.pk,
+        data=services.HazardInput(
+            level="general",
+            category="management",
+            description="应急预案未演练",
+            deadline=timezone.localdate() + timedelta(days=10),
+        ),
     )
     assert hazard.source == Hazard.Source.SELF and hazard.registered_by == world.enterprise_a
     with pytest.raises(HazardStepError):  # outside its own enterprise: not found in its scope
         services.hazard_register(
-            actor=world.enterprise_a, enterprise_id=world.ent_b.pk,
-            data=services.HazardInput(level="general", category="thing", description="x",
-                                      deadline=timezone.localdate()),
+            actor=world.enterprise_a,
+            enterprise_id=world.ent_b.pk,
+            data=services.HazardInput(
+                level="general", category="thing", description="x", deadline=timezone.localdate()
+            ),
         )
     services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk, plan=plan_input(hazard))
-    services.hazard_report_completion(actor=world.enterprise_a, hazard_id=hazard.pk, description="已演练",
-                                      money_spent=Decimal(0), after_photos=[jpeg()])
+    services.hazard_report_completion(
+        actor=world.enterprise_a,
+        hazard_id=hazard.pk,
+        description="已演练",
+        money_spent=Decimal(0),
+        after_photos=[jpeg()],
+    )
     with pytest.raises(NotPermitted):  # an enterprise never verifies its own hazard
         services.hazard_verify(actor=world.enterprise_a, hazard_id=hazard.pk, opinion="好")
     services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意销号")
@@ -79,18 +94,22 @@ def test_enterprise_self_report_runs_the_same_lifecycle(world: World) -> None:
 def test_readers_cannot_register(world: World, user: str) -> None:
     with pytest.raises(NotPermitted):
         services.hazard_register(
-            actor=world.users()[user], enterprise_id=world.ent_a.pk,
-            data=services.HazardInput(level="general", category="thing", description="x",
-                                      deadline=timezone.localdate()),
+            actor=world.users()[user],
+            enterprise_id=world.ent_a.pk,
+            data=services.HazardInput(
+                level="general", category="thing", description="x", deadline=timezone.localdate()
+            ),
         )
 
 
 def test_official_cannot_register_outside_scope(world: World) -> None:
     with pytest.raises(HazardStepError, match="不在您的管辖范围"):
         services.hazard_register(
-            actor=world.official_b, enterprise_id=world.ent_a.pk,
-            data=services.HazardInput(level="general", category="thing", description="x",
-                                      deadline=timezone.localdate()),
+            actor=world.official_b,
+            enterprise_id=world.ent_a.pk,
+            data=services.HazardInput(
+                level="general", category="thing", description="x", deadline=timezone.localdate()
+            ),
         )
     assert not Hazard.objects.exists()
 
@@ -98,9 +117,11 @@ def test_official_cannot_register_outside_scope(world: World) -> None:
 def test_deadline_in_the_past_is_refused(world: World) -> None:
     with pytest.raises(HazardStepError, match="不能早于今天"):
         services.hazard_register(
-            actor=world.official_a, enterprise_id=world.ent_a.pk,
-            data=services.HazardInput(level="general", category="thing", description="x",
-                                      deadline=timezone.localdate() - timedelta(days=1)),
+            actor=world.official_a,
+            enterprise_id=world.ent_a.pk,
+            data=services.HazardInput(
+                level="general", category="thing", description="x", deadline=timezone.localdate() - timedelta(days=1)
+            ),
         )
 
 
@@ -129,9 +150,13 @@ def test_fix_on_spot_refused_for_major_and_for_enterprise(world: World, hazard_f
 
 def test_register_and_fix_in_one_step(world: World) -> None:
     hazard = services.hazard_register(
-        actor=world.official_a, enterprise_id=world.ent_a.pk, fixed_on_spot=True, after_photos=[jpeg()],
-        data=services.HazardInput(level="general", category="behaviour", description="未戴安全帽",
-                                  deadline=timezone.localdate()),
+        actor=world.official_a,
+        enterprise_id=world.ent_a.pk,
+        fixed_on_spot=True,
+        after_photos=[jpeg()],
+        data=services.HazardInput(
+            level="general", category="behaviour", description="未戴安全帽", deadline=timezone.localdate()
+        ),
     )
     assert hazard.status == S.CLOSED and actions(hazard) == [A.REGISTERED, A.FIXED_ON_SPOT]
 
@@ -158,30 +183,34 @@ def test_general_plan_takes_effect_at_once(world: World, hazard_factory: Any) ->
         ({"deadline": "after"}, "不能晚于整改期限"),
     ],
 )
-def test_plan_missing_or_bad_parts_change_nothing(world: World, hazard_factory: Any, override: dict,
-                                                 message: str) -> None:
+def test_plan_missing_or_bad_parts_change_nothing(
+    world: World, hazard_factory: Any, override: dict, message: str
+) -> None:
     hazard = hazard_factory()
     if override.get("deadline") == "after":
         override = {"deadline": hazard.deadline + timedelta(days=1)}
     with pytest.raises(HazardStepError, match=message):
-        services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk,
-                                    plan=plan_input(hazard, **override))
+        services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk, plan=plan_input(hazard, **override))
     hazard.refresh_from_db()
     assert hazard.status == S.REGISTERED and not hazard.plans.exists() and actions(hazard) == [A.REGISTERED]
 
 
 def test_zero_funds_with_a_reason_is_accepted(world: World, hazard_factory: Any) -> None:
     hazard = hazard_factory()
-    services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk,
-                                plan=plan_input(hazard, funds=Decimal(0), funds_reason="内部人员整改，无需资金"))
+    services.hazard_submit_plan(
+        actor=world.enterprise_a,
+        hazard_id=hazard.pk,
+        plan=plan_input(hazard, funds=Decimal(0), funds_reason="内部人员整改，无需资金"),
+    )
     assert Hazard.objects.get(pk=hazard.pk).status == S.RECTIFYING
 
 
 def test_major_plan_needs_the_six_parts_and_approval(world: World, hazard_factory: Any) -> None:
     hazard = hazard_factory(level="major")
     with pytest.raises(HazardStepError, match="治理方案缺少"):
-        services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk,
-                                    plan=plan_input(hazard, goal="", organisation=""))
+        services.hazard_submit_plan(
+            actor=world.enterprise_a, hazard_id=hazard.pk, plan=plan_input(hazard, goal="", organisation="")
+        )
     services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk, plan=plan_input(hazard))
     assert Hazard.objects.get(pk=hazard.pk).status == S.PLAN_PENDING
     with pytest.raises(NotPermitted):
@@ -215,17 +244,28 @@ def test_only_the_hazards_own_enterprise_may_respond(world: World, hazard_factor
 def test_completion_needs_an_after_photo(world: World, hazard_factory: Any) -> None:
     hazard = hazard_factory(status="rectifying")
     with pytest.raises(HazardStepError, match="至少上传一张"):
-        services.hazard_report_completion(actor=world.enterprise_a, hazard_id=hazard.pk, description="好了",
-                                          money_spent=Decimal(1), after_photos=[])
+        services.hazard_report_completion(
+            actor=world.enterprise_a, hazard_id=hazard.pk, description="好了", money_spent=Decimal(1), after_photos=[]
+        )
     with pytest.raises(HazardStepError, match="须为图片"):
-        services.hazard_report_completion(actor=world.enterprise_a, hazard_id=hazard.pk, description="好了",
-                                          money_spent=Decimal(1), after_photos=[pdf()])
+        services.hazard_report_completion(
+            actor=world.enterprise_a,
+            hazard_id=hazard.pk,
+            description="好了",
+            money_spent=Decimal(1),
+            after_photos=[pdf()],
+        )
     fake = jpeg()
     fake.file = __import__("io").BytesIO(b"this is not an image at all")
     fake.size = 27
     with pytest.raises(HazardStepError, match="不是有效的图片"):
-        services.hazard_report_completion(actor=world.enterprise_a, hazard_id=hazard.pk, description="好了",
-                                          money_spent=Decimal(1), after_photos=[fake])
+        services.hazard_report_completion(
+            actor=world.enterprise_a,
+            hazard_id=hazard.pk,
+            description="好了",
+            money_spent=Decimal(1),
+            after_photos=[fake],
+        )
     assert Hazard.objects.get(pk=hazard.pk).status == S.RECTIFYING
     assert not hazard.completion_reports.exists()
 
@@ -233,12 +273,18 @@ def test_completion_needs_an_after_photo(world: World, hazard_factory: Any) -> N
 def test_rejection_loop_with_new_deadline_then_close(world: World, hazard_factory: Any) -> None:
     hazard = hazard_factory(status="awaiting_verification")
     new_deadline = timezone.localdate() + timedelta(days=30)
-    services.hazard_reject_verification(actor=world.official_a, hazard_id=hazard.pk, reason="防护罩未固定",
-                                        new_deadline=new_deadline)
+    services.hazard_reject_verification(
+        actor=world.official_a, hazard_id=hazard.pk, reason="防护罩未固定", new_deadline=new_deadline
+    )
     hazard.refresh_from_db()
     assert hazard.status == S.RECTIFYING and hazard.deadline == new_deadline
-    services.hazard_report_completion(actor=world.enterprise_a, hazard_id=hazard.pk, description="已固定",
-                                      money_spent=Decimal(100), after_photos=[jpeg()])
+    services.hazard_report_completion(
+        actor=world.enterprise_a,
+        hazard_id=hazard.pk,
+        description="已固定",
+        money_spent=Decimal(100),
+        after_photos=[jpeg()],
+    )
     services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意销号")
     hazard.refresh_from_db()
     assert hazard.status == S.CLOSED and hazard.closed_by == world.official_a
@@ -288,13 +334,22 @@ def run_step(step: str, world: World, hazard: Hazard) -> None:
     elif step == "approve_plan":
         services.hazard_approve_plan(actor=world.official_a, hazard_id=hazard.pk)
     elif step == "report_completion":
-        services.hazard_report_completion(actor=world.enterprise_a, hazard_id=hazard.pk, description="好",
-                                          money_spent=Decimal(1), after_photos=[jpeg()])
+        services.hazard_report_completion(
+            actor=world.enterprise_a,
+            hazard_id=hazard.pk,
+            description="好",
+            money_spent=Decimal(1),
+            after_photos=[jpeg()],
+        )
     elif step == "verify":
         services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意")
     elif step == "request_extension":
-        services.hazard_request_extension(actor=world.enterprise_a, hazard_id=hazard.pk, reason="设备到货延迟",
-                                          requested_deadline=hazard.deadline + timedelta(days=20))
+        services.hazard_request_extension(
+            actor=world.enterprise_a,
+            hazard_id=hazard.pk,
+            reason="设备到货延迟",
+            requested_deadline=hazard.deadline + timedelta(days=20),
+        )
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -318,20 +373,28 @@ def test_steps_only_from_their_states(world: World, hazard_factory: Any, step: s
 def test_extension_approved_moves_the_deadline_and_history_stays(world: World, hazard_factory: Any) -> None:
     hazard = hazard_factory(status="rectifying")
     old = hazard.deadline
-    services.hazard_request_extension(actor=world.enterprise_a, hazard_id=hazard.pk, reason="设备到货延迟",
-                                      requested_deadline=old + timedelta(days=20))
+    services.hazard_request_extension(
+        actor=world.enterprise_a,
+        hazard_id=hazard.pk,
+        reason="设备到货延迟",
+        requested_deadline=old + timedelta(days=20),
+    )
     with pytest.raises(HazardStepError, match="已有一份延期申请"):
-        services.hazard_request_extension(actor=world.enterprise_a, hazard_id=hazard.pk, reason="再延",
-                                          requested_deadline=old + timedelta(days=30))
+        services.hazard_request_extension(
+            actor=world.enterprise_a, hazard_id=hazard.pk, reason="再延", requested_deadline=old + timedelta(days=30)
+        )
     with pytest.raises(HazardStepError, match="理由"):
         services.hazard_decide_extension(actor=world.official_a, hazard_id=hazard.pk, approve=False, comment="")
     services.hazard_decide_extension(actor=world.official_a, hazard_id=hazard.pk, approve=True, comment="同意")
     hazard.refresh_from_db()
     assert hazard.deadline == old + timedelta(days=20)
-    services.hazard_request_extension(actor=world.enterprise_a, hazard_id=hazard.pk, reason="仍需时间",
-                                      requested_deadline=hazard.deadline + timedelta(days=5))
-    services.hazard_decide_extension(actor=world.official_a, hazard_id=hazard.pk, approve=False,
-                                     comment="请按期完成")
+    services.hazard_request_extension(
+        actor=world.enterprise_a,
+        hazard_id=hazard.pk,
+        reason="仍需时间",
+        requested_deadline=hazard.deadline + timedelta(days=5),
+    )
+    services.hazard_decide_extension(actor=world.official_a, hazard_id=hazard.pk, approve=False, comment="请按期完成")
     hazard.refresh_from_db()
     assert hazard.deadline == old + timedelta(days=20)
     assert list(hazard.extensions.values_list("decision", flat=True)) == [
@@ -344,11 +407,16 @@ def test_extension_must_be_asked_before_the_deadline(world: World, hazard_factor
     hazard = hazard_factory(status="rectifying", deadline=timezone.localdate() + timedelta(days=2))
     with time_machine.travel(timezone.now() + timedelta(days=3)):
         with pytest.raises(HazardStepError, match="已超过整改期限"):
-            services.hazard_request_extension(actor=world.enterprise_a, hazard_id=hazard.pk, reason="晚了",
-                                              requested_deadline=hazard.deadline + timedelta(days=10))
+            services.hazard_request_extension(
+                actor=world.enterprise_a,
+                hazard_id=hazard.pk,
+                reason="晚了",
+                requested_deadline=hazard.deadline + timedelta(days=10),
+            )
     with pytest.raises(HazardStepError, match="须晚于现期限"):
-        services.hazard_request_extension(actor=world.enterprise_a, hazard_id=hazard.pk, reason="x",
-                                          requested_deadline=hazard.deadline)
+        services.hazard_request_extension(
+            actor=world.enterprise_a, hazard_id=hazard.pk, reason="x", requested_deadline=hazard.deadline
+        )
 
 
 # Overdue (derived) ---------------------------------------------------------------------------
@@ -432,3 +500,23 @@ def test_two_officials_verifying_at_the_same_moment_close_once(world: World, haz
     assert sorted(o == "closed" for o in outcomes) == [False, True], outcomes
     assert HazardEvent.objects.filter(hazard=hazard, action=A.VERIFIED).count() == 1
     assert "已销号" in next(o for o in outcomes if o != "closed")
+
+
+def test_a_copy_that_arrives_after_the_first_committed_is_not_an_error(world: World, hazard_factory: Any) -> None:
+    """The retry raced the first post: it passed the early key check, then waited for the lock."""
+    hazard = hazard_factory(status="awaiting_verification")
+    original = services._already_done
+    calls = {"n": 0}
+
+    def first_check_misses(key: str | None) -> Any:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else original(key)
+
+    services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意", key="same-post")
+    services._already_done = first_check_misses  # simulate: the copy checked before the first committed
+    try:
+        again = services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意", key="same-post")
+    finally:
+        services._already_done = original
+    assert again.status == S.CLOSED
+    assert hazard.events.filter(action=A.VERIFIED).count() == 1

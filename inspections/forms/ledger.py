@@ -1,0 +1,106 @@
+"""The ledger's (隐患台账) filter form: every choice is limited to the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from inspections.ledger import DEFAULT_SORT, SORTS
+from inspections.models import Hazard
+from inspections.scope import hazards_visible_to
+from safetyops.orgs.models import Node, Sector
+from safetyops.orgs.scope import nodes_visible_to, scope_for
+
+SORT_CHOICES = [
+    ("-registered", _("登记时间（新→旧）")),
+    ("registered", _("登记时间（旧→新）")),
+    ("deadline", _("整改期限（近→远）")),
+    ("-deadline", _("整改期限（远→近）")),
+    ("number", _("隐患编号（升序）")),
+    ("-number", _("隐患编号（降序）")),
+]
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=64)
+    node = forms.ModelChoiceField(
+        label=_("地区"),
+        queryset=Node.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("所选地区不在您的管辖范围内，请重新选择。")},
+    )
+    sector = forms.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.all(), required=False)
+    level = forms.ChoiceField(label=_("等级"), choices=[("", _("全部等级")), *Hazard.Level.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[("", _("全部状态")), ("open", _("未销号（全部在办）")), *Hazard.Status.choices],
+        required=False,
+    )
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部来源")), *Hazard.Source.choices], required=False)
+    campaign = forms.ModelChoiceField(label=_("专项行动"), queryset=Campaign.objects.none(), required=False)
+    registered_from = forms.DateField(label=_("登记日期自"), required=False)
+    registered_to = forms.DateField(label=_("至"), required=False)
+    overdue = forms.BooleanField(label=_("仅逾期"), required=False)
+    listed = forms.BooleanField(label=_("仅挂牌督办"), required=False)
+    # Not a ChoiceField: an unknown value falls back to the default instead of rejecting the filter.
+    sort = forms.CharField(label=_("排序"), required=False, widget=forms.Select(choices=SORT_CHOICES))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        nodes = nodes_visible_to(user)
+        if scope_for(user).node_level not in (Node.Level.TOWNSHIP, Node.Level.VILLAGE):
+            nodes = nodes.exclude(level=Node.Level.VILLAGE)  # a county has hundreds of villages
+        self.fields["node"].queryset = nodes.order_by("path")
+        self.fields["node"].label_from_instance = lambda node: "　" * max(node.depth - 1, 0) + node.name
+        self.fields["node"].empty_label = _("全部地区")
+        self.fields["sector"].empty_label = _("全部行业")
+        # Only campaigns with hazards in the user's scope: the list never names another area's work.
+        in_scope = hazards_visible_to(user).filter(campaign=OuterRef("pk"))
+        self.fields["campaign"].queryset = Campaign.objects.filter(Exists(in_scope)).order_by("-year", "-starts_on")
+        self.fields["campaign"].empty_label = _("全部专项行动")
+        for formfield in self.fields.values():
+            if isinstance(formfield, forms.BooleanField):
+                formfield.widget.attrs["class"] = "form-check-input"
+            elif isinstance(formfield.widget, forms.Select):
+                formfield.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                formfield.widget.attrs["class"] = "form-control form-control-sm"
+        for name in ("registered_from", "registered_to"):
+            self.fields[name].widget.input_type = "date"
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"placeholder": _("编号、描述或企业名称"), "autocomplete": "off"})
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data.get("sort") or DEFAULT_SORT
+        return sort if sort in SORTS else DEFAULT_SORT
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("registered_from"), data.get("registered_to")
+        if start and end and start > end:
+            self.add_error("registered_to", _("结束日期不能早于开始日期。"))
+        return data
+
+    def summary(self) -> str:
+        """The filter in words, for the export's title block: 地区：东城镇；等级：重大隐患 ..."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        parts: list[str] = []
+        for name in ("q", "node", "sector", "level", "status", "source", "campaign"):
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                value = dict(field.choices)[value]
+            parts.append(f"{field.label}：{value}")
+        start, end = data.get("registered_from"), data.get("registered_to")
+        if start or end:
+            parts.append(f"{_('登记日期')}：{start or ''}—{end or ''}")
+        parts += [str(self.fields[name].label) for name in ("overdue", "listed") if data.get(name)]
+        return "；".join(parts) or str(_("全部"))

@@ -1,0 +1,262 @@
+"""The ledger (隐患台账): the scoped, filtered hazard list and its Excel export.
+
+The export streams: rows come from `values_list(...).iterator()` (no model instances) and
+openpyxl's write-only workbook writes them to a file on disk, so memory stays flat at any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import IO, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from inspections.models import Hazard, overdue_q
+from inspections.scope import hazards_visible_to
+from safetyops.orgs.models import Enterprise, Node
+
+LEDGER_TITLE = "隐患排查治理台账"
+
+# The only orderings ?sort= may ask for; anything else falls back to DEFAULT_SORT.
+SORTS: dict[str, tuple[str, ...]] = {
+    "-registered": ("-registered_at", "-pk"),
+    "registered": ("registered_at", "pk"),
+    "deadline": ("deadline", "pk"),
+    "-deadline": ("-deadline", "-pk"),
+    "number": ("number",),
+    "-number": ("-number",),
+}
+DEFAULT_SORT = "-registered"
+
+# (header, column width) in the order the offices keep the ledger.
+COLUMNS: list[tuple[str, float]] = [
+    ("序号", 7),
+    ("隐患编号", 24),
+    ("企业名称", 30),
+    ("统一社会信用代码", 21),
+    ("所在地区", 16),
+    ("行业领域", 14),
+    ("隐患等级", 10),
+    ("隐患类别", 15),
+    ("来源", 10),
+    ("隐患描述", 40),
+    ("隐患部位", 16),
+    ("登记时间", 17),
+    ("登记人", 10),
+    ("整改期限", 12),
+    ("状态", 13),
+    ("是否逾期", 9),
+    ("逾期天数", 9),
+    ("挂牌督办", 9),
+    ("销号时间", 17),
+]
+
+_EXPORT_FIELDS = (
+    "number",
+    "enterprise__name",
+    "enterprise__credit_code",
+    "node__name",
+    "node__level",
+    "node__parent__name",
+    "sector__name",
+    "level",
+    "category",
+    "source",
+    "description",
+    "location",
+    "registered_at",
+    "registered_by__full_name",
+    "registered_by__username",
+    "deadline",
+    "status",
+    "listed_supervision",
+    "closed_at",
+)
+
+
+OPEN_STATUS = "open"  # every status but closed (未销号)
+
+
+def _local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def hazard_ledger_queryset(*, user: Any, filters: dict[str, Any], today: date | None = None) -> QuerySet[Hazard]:
+    """The user's hazards narrowed by the ledger filter (cleaned data of LedgerFilterForm), sorted."""
+    today = today or timezone.localdate()
+    qs = hazards_visible_to(user)
+    text = (filters.get("q") or "").strip()
+    if text:
+        qs = qs.filter(Q(number__icontains=text) | Q(description__icontains=text) | Q(enterprise__name__icontains=text))
+    if (node := filters.get("node")) is not None:
+        qs = qs.filter(node__path__startswith=node.path)
+    if (sector := filters.get("sector")) is not None:
+        # The sector tree has two levels: 工贸 includes 冶金, 建材 ... A hazard registered without
+        # a sector counts under its enterprise's sectors.
+        sector_q = Q(sector=sector) | Q(sector__parent=sector)
+        enterprise_in_sector = Enterprise.sectors.through.objects.filter(
+            Q(sector=sector) | Q(sector__parent=sector), enterprise_id=OuterRef("enterprise_id")
+        )
+        qs = qs.filter(sector_q | (Q(sector__isnull=True) & Q(Exists(enterprise_in_sector))))
+    for name in ("level", "status", "source"):
+        if filters.get(name) == OPEN_STATUS:
+            qs = qs.exclude(status=Hazard.Status.CLOSED)
+        elif filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if (campaign := filters.get("campaign")) is not None:
+        qs = qs.filter(campaign=campaign)
+    if filters.get("registered_from"):
+        qs = qs.filter(registered_at__gte=_local_day_start(filters["registered_from"]))
+    if filters.get("registered_to"):
+        qs = qs.filter(registered_at__lt=_local_day_start(filters["registered_to"] + timedelta(days=1)))
+    if filters.get("overdue"):
+        qs = qs.filter(overdue_q(today))
+    if filters.get("listed"):
+        qs = qs.filter(listed_supervision=True)
+    sort = filters.get("sort")
+    return qs.order_by(*SORTS[sort if sort in SORTS else DEFAULT_SORT])
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    total: int
+    major: int
+    overdue: int
+
+
+def hazard_ledger_summary(queryset: QuerySet[Hazard], *, today: date | None = None) -> LedgerSummary:
+    """Total, 重大 and overdue of the filtered ledger in one aggregate query."""
+    row = queryset.order_by().aggregate(
+        total=Count("pk"),
+        major=Count("pk", filter=Q(level=Hazard.Level.MAJOR)),
+        overdue=Count("pk", filter=overdue_q(today or timezone.localdate())),
+    )
+    return LedgerSummary(total=row["total"], major=row["major"], overdue=row["overdue"])
+
+
+# Export ---------------------------------------------------------------------------------------
+
+
+def ledger_export_rows(queryset: QuerySet[Hazard], *, today: date | None = None) -> Iterator[tuple[Any, ...]]:
+    """One tuple of cell values per hazard, in COLUMNS order without 序号. Reads in chunks of 2,000."""
+    today = today or timezone.localdate()
+    levels, categories, sources, statuses = (
+        {value: str(label) for value, label in choices.choices}
+        for choices in (Hazard.Level, Hazard.Category, Hazard.Source, Hazard.Status)
+    )
+    closed = Hazard.Status.CLOSED
+    rows = queryset.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    for (
+        number,
+        enterprise_name,
+        credit_code,
+        node_name,
+        node_level,
+        parent_name,
+        sector_name,
+        level,
+        category,
+        source,
+        description,
+        location,
+        registered_at,
+        registrar_name,
+        registrar_username,
+        deadline,
+        status,
+        listed,
+        closed_at,
+    ) in rows:
+        overdue_days = (today - deadline).days if status != closed and deadline < today else 0
+        area = f"{parent_name}{node_name}" if node_level == Node.Level.VILLAGE and parent_name else node_name
+        yield (
+            number,
+            enterprise_name,
+            credit_code,
+            area,
+            sector_name or "",
+            levels.get(level, level),
+            categories.get(category, category),
+            sources.get(source, source),
+            description,
+            location,
+            _naive_local(registered_at),
+            registrar_name or registrar_username,
+            deadline,
+            statuses.get(status, status),
+            "是" if overdue_days else "否",
+            overdue_days or None,
+            "是" if listed else "否",
+            _naive_local(closed_at),
+        )
+
+
+def _naive_local(value: datetime | None) -> datetime | None:
+    # Excel has no time zones: write the wall-clock time of Asia/Shanghai.
+    return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
+
+
+def write_ledger_xlsx(
+    rows_iter: Iterable[Iterable[Any]],
+    out_file: IO[bytes],
+    *,
+    title: str = LEDGER_TITLE,
+    filter_summary: str = "",
+    exported_at: datetime | None = None,
+) -> int:
+    """Write the ledger workbook to out_file (a file on disk, not memory) and return the row count.
+
+    Rows are the tuples of ledger_export_rows; 序号 is added here. Dates and datetimes get formats."""
+    exported_at = timezone.localtime(exported_at or timezone.now())
+    workbook = Workbook(write_only=True)
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(LEDGER_TITLE[:31])
+    # Write-only sheets take layout only before the first row.
+    for index, (_, width) in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C4"
+    last_column = get_column_letter(len(COLUMNS))
+    sheet.merged_cells.add(f"A1:{last_column}1")
+    sheet.merged_cells.add(f"A2:{last_column}2")
+
+    heading = WriteOnlyCell(sheet, value=title)
+    heading.font = Font(size=16, bold=True)
+    heading.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.append([heading])
+    info = WriteOnlyCell(sheet, value=f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
+    info.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    sheet.append([info])
+    header_fill = PatternFill("solid", fgColor="DDE7F3")
+    header_font = Font(bold=True)
+    header = []
+    for name, _width in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
+
+    count = 0
+    for count, values in enumerate(rows_iter, 1):
+        sheet.append([count, *(_cell(sheet, value) for value in values)])
+    workbook.save(out_file)
+    return count
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value

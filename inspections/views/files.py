@@ -1,0 +1,58 @@
+"""Evidence files (photos, PDFs), served only through the user's scope: no MEDIA_URL is served.
+
+Outside the scope is 404 for everyone, an enterprise user of another enterprise included.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_safe
+
+from inspections.scope import get_attachment_for_user
+
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+# The file is shown by the browser's own viewer: no script, nothing fetched from elsewhere.
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
+
+
+def content_disposition(disposition: str, name: str) -> str:
+    """`inline; filename="ascii"; filename*=UTF-8''…` (RFC 6266 / RFC 5987): Chinese names survive."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _serve(file: FieldFile, *, content_type: str, disposition: str) -> FileResponse:
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = FILE_CSP
+    return response
+
+
+@login_required
+@require_safe
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, pk)
+    kind = "inline" if attachment.content_type in INLINE_TYPES else "attachment"
+    name = attachment.original_name or f"file{PurePath(attachment.file.name).suffix}"
+    return _serve(attachment.file, content_type=attachment.content_type, disposition=content_disposition(kind, name))
+
+
+@login_required
+@require_safe
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, pk)
+    if not attachment.thumbnail:
+        raise Http404
+    name = f"{PurePath(attachment.original_name).stem or 'thumb'}-thumb.jpg"
+    return _serve(attachment.thumbnail, content_type="image/jpeg", disposition=content_disposition("inline", name))

@@ -1,0 +1,88 @@
+"""The ledger (隐患台账): one filterable list of the user's hazards, and its Excel export."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from inspections.forms.ledger import LedgerFilterForm
+from inspections.ledger import hazard_ledger_queryset, hazard_ledger_summary, ledger_export_rows, write_ledger_xlsx
+from safetyops.orgs.scope import Right, has_right, require_right, scope_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+def hazard_ledger(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if scope.empty:
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = LedgerFilterForm(request.GET, user=request.user)
+    valid = form.is_valid()
+    hazards = hazard_ledger_queryset(user=request.user, filters=form.cleaned_data if valid else {}, today=today)
+    if not valid:
+        # A rejected filter (e.g. an area outside the scope) shows nothing rather than everything.
+        hazards = hazards.none()
+    summary = hazard_ledger_summary(hazards, today=today)
+    paginator = Paginator(hazards.select_related("enterprise", "node", "sector"), PAGE_SIZE)
+    paginator.count = summary.total  # type: ignore[misc]  # already counted by the summary query
+    page = paginator.get_page(request.GET.get("page"))
+    # Links (pages, export) carry the filter without the empty fields htmx serialises.
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key != "page" and any(values):
+            query.setlist(key, [value for value in values if value])
+    context = {
+        "form": form,
+        "page": page,
+        "summary": summary,
+        "today": today,
+        "query": query.urlencode(),
+        "is_enterprise": scope.enterprise_id is not None,
+        "can_export": has_right(request.user, Right.HAZARD_EXPORT) and valid,
+    }
+    # On a history-cache miss htmx sends HX-Request too, but wants the whole page back.
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "inspections/_ledger_results.html" if partial else "inspections/ledger.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def hazard_export(request: HttpRequest) -> HttpResponse:
+    require_right(request.user, Right.HAZARD_EXPORT)
+    form = LedgerFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("筛选条件有误，请返回台账修改后再导出。"))
+    now = timezone.now()
+    hazards = hazard_ledger_queryset(user=request.user, filters=form.cleaned_data, today=timezone.localdate(now))
+    # On disk, not in memory; unlinked at once, and gone when the response closes it.
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_ledger_xlsx(
+            ledger_export_rows(hazards, today=timezone.localdate(now)),
+            out,
+            filter_summary=form.summary(),
+            exported_at=now,
+        )
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    filename = f"隐患台账-{timezone.localdate(now):%Y%m%d}.xlsx"
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
