@@ -259,10 +259,28 @@
     });
   }
 
-  function init() {
-    document.querySelectorAll("input[type=file][data-shrink]").forEach(initInput);
-    document.querySelectorAll("form[data-upload-form]").forEach(initForm);
+  function init(root) {
+    root = root && root.querySelectorAll ? root : document;
+    root.querySelectorAll("input[type=file][data-shrink]").forEach(initInput);
+    root.querySelectorAll("form[data-upload-form]").forEach(initForm);
   }
+
+  // Content swapped in by htmx (a checklist card) gets the same behaviour.
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt.parentNode || document); });
+
+  // An htmx post (a checklist card with photos) waits until its photos are shrunk.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var form = elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form");
+    if (!form) return;
+    var pending = [];
+    form.querySelectorAll("input[type=file][data-shrink]").forEach(function (input) {
+      if (input._pending) pending.push(input._pending);
+    });
+    if (!pending.length) return;
+    event.preventDefault();
+    Promise.all(pending).then(function () { event.detail.issueRequest(true); });
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
