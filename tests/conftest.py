@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from inspections.checklists import load_checklists
+from inspections.models import ChecklistItem, ChecklistTemplate
 from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
 from safetyops.orgs.sectors import load_sectors
 from tests.factories import EnterpriseFactory, NodeFactory, make_user
@@ -100,6 +102,8 @@ def world(db: Any) -> World:
     )
     if not Sector.objects.exists():  # a transactional test before this one flushed the migration's rows
         load_sectors(Sector)
+    if not ChecklistTemplate.objects.exists():
+        load_checklists(ChecklistTemplate, ChecklistItem, Sector)
     chem = Sector.objects.get(code="hazchem")
     build = Sector.objects.get(code="construction")
     ent_a = EnterpriseFactory(name="东城化工有限公司", node=village_a, sectors=[chem])

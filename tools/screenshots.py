@@ -35,6 +35,11 @@ PAGES = [
     ("nodes", "admin", "/nodes/"),
     ("import", "official1", "/enterprises/import/"),
     ("dashboard-enterprise", "ent1", "/"),
+    ("my-hazards", "ent1", "/hazards/mine/"),
+    ("hazard-ledger", "official1", "/hazards/"),
+    ("hazard-detail", "admin", "HAZARD"),
+    ("inspections", "official1", "/inspections/"),
+    ("inspection-new", "official1", "/inspections/new/"),
 ]
 
 
@@ -57,7 +62,11 @@ def main() -> None:
                         page.close()
                     contexts[user] = ctx
                 page = contexts[user].new_page()  # type: ignore[attr-defined]
-                if path is None:
+                if path == "HAZARD":
+                    page.goto(f"{BASE}/hazards/?listed=on")
+                    page.click("main table a >> nth=0")
+                    page.wait_for_load_state()
+                elif path is None:
                     page.goto(f"{BASE}/enterprises/?risk_level=major")
                     page.click("table.enterprise-table a >> nth=0")
                     page.wait_for_load_state()
