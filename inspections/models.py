@@ -219,6 +219,14 @@ class Hazard(models.Model):
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    class Escalation(models.TextChoices):
+        NONE = "", _("无")
+        URGED = "urged", _("催办")
+        SUPERVISED = "supervised", _("督办")
+
+    # The reminder ladder (提醒 → 催办 → 督办) marks the hazard on the way; see inspections/reminders.py.
+    escalation = models.CharField(_("催督办"), max_length=16, choices=Escalation.choices, default="", blank=True)
+    escalated_at = models.DateTimeField(_("催督办时间"), null=True, blank=True)
     listed_supervision = models.BooleanField(_("挂牌督办"), default=False)
     listed_at = models.DateTimeField(_("挂牌时间"), null=True, blank=True)
 

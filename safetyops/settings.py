@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "safetyops.core",
     "safetyops.orgs",
     "safetyops.dashboard",
+    "safetyops.notify",
+    "safetyops.briefings",
     "inspections",
     "campaigns",
     "accountability",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("safetyops.orgs.urls")),
     path("", include("inspections.urls")),
+    path("", include("safetyops.notify.urls")),
+    path("", include("safetyops.briefings.urls")),
     path("admin/", admin.site.urls),
 ]
 
