@@ -1,0 +1,15 @@
+# Developer shortcuts. The two set-up commands are bin/run and bin/test (see README).
+.PHONY: run test bench lint
+
+run:
+	bin/run
+
+test:
+	bin/test
+
+# The benchmark: PostgreSQL and Redis on 127.0.0.1 (as on the CI machine). BENCH_PRESET=county for a quick run.
+bench:
+	bin/bench
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .

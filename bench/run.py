@@ -1,0 +1,343 @@
+"""`make bench`: SafetyOps against the best this machine can do, in one command.
+
+1. A PostgreSQL database `safetyops_bench` (BENCH_DATABASE_URL) filled once by
+   `manage.py generate_city --preset $BENCH_PRESET` (default: city).
+2. gunicorn on 127.0.0.1 with production settings; concurrent keep-alive clients measure the
+   ceiling (a bare 50-row table view) and each page: requests/s, p50, p95, queries per page, and the
+   throughput as a ratio to the ceiling.
+3. Heavy jobs in their own processes (seconds and peak memory): the Excel export of 100,000 hazards,
+   the daily reminder scan (twice: the second run must send nothing new) and the monthly briefings
+   (county and city) against WeasyPrint alone on the same HTML.
+
+Prints a table and writes var/bench/results.json.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
+DURATION = float(os.environ.get("BENCH_SECONDS", "8"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+PRESET = os.environ.get("BENCH_PRESET", "city")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safetyops_bench")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+OUT = ROOT / "var" / "bench"
+PASSWORD = "bench-pass-2026"  # noqa: S105 - the generator's synthetic users
+
+
+def bench_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "safetyops.settings",
+        "DATABASE_URL": DB_URL,
+        "REDIS_URL": REDIS,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", secrets.token_urlsafe(60)),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "AXES_ENABLED": "0",
+        "SAFETYOPS_BENCH": "1",
+        "STATIC_ROOT": str(OUT / "static"),
+        "VAR_DIR": str(OUT / "var"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+ENV = bench_env()
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=ENV, check=True, text=True, capture_output=capture)
+    return result.stdout if capture else ""
+
+
+def prepare() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    name = DB_URL.rsplit("/", 1)[1]
+    admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    exists = subprocess.run(
+        ["psql", admin_url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", admin_url, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    manage("migrate", "--noinput", "-v0")
+    count = (
+        manage("shell", "-c", "from inspections.models import Hazard; print(Hazard.objects.count())", capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
+    if count == "0":
+        print(f"==> generating the {PRESET} data set (once; kept in {name})", flush=True)
+        manage("generate_city", "--preset", PRESET)
+    manage(
+        "shell",
+        "-c",
+        "from bench.models import CeilingRow as C; C.objects.exists() or "
+        "C.objects.bulk_create([C(name=f'row {i}', value=i) for i in range(50)])",
+    )
+    manage("collectstatic", "--noinput", "-v0")
+
+
+@dataclass
+class PageResult:
+    name: str
+    path: str
+    user: str
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+    queries: int | None = None
+    ratio: float | None = None
+
+
+class Client:
+    """One keep-alive connection with a logged-in session."""
+
+    def __init__(self, cookie: str) -> None:
+        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        self.cookie = cookie
+
+    def get(self, path: str) -> int:
+        self.conn.request("GET", path, headers={"Cookie": self.cookie, "Host": HOST})
+        response = self.conn.getresponse()
+        response.read()
+        return response.status
+
+
+def login(username: str | None) -> str:
+    if username is None:
+        return ""
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    page = conn.getresponse()
+    body = page.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie") or "").group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)  # type: ignore[union-attr]
+    data = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=data,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"http://{HOST}:{PORT}/accounts/login/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+    if response.status != 302 or session is None:
+        raise RuntimeError(f"login failed for {username}: {response.status}")
+    return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
+
+
+def hammer(name: str, path: str, user: str | None) -> PageResult:
+    cookie = login(user)
+    Client(cookie).get(path)  # warm up
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + DURATION
+
+    def worker() -> None:
+        nonlocal errors
+        client = Client(cookie)
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < stop_at:
+            start = time.perf_counter()
+            try:
+                status = client.get(path)
+            except (OSError, http.client.HTTPException):
+                client = Client(cookie)
+                status = 0
+            mine.append(time.perf_counter() - start)
+            bad += status != 200
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    quantile = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
+    return PageResult(
+        name, path, user or "-", len(latencies) / elapsed, quantile[49] * 1000, quantile[94] * 1000, errors
+    )
+
+
+def count_queries(pages: list[tuple[str, str, str | None]]) -> dict[str, int]:
+    script = (
+        "import json,sys\n"
+        "from django.test import Client\nfrom django.test.utils import CaptureQueriesContext\n"
+        "from django.db import connection\nfrom safetyops.orgs.models import User\n"
+        "out={}\n"
+        f"for name, path, user in {pages!r}:\n"
+        "    c=Client()\n"
+        "    if user: c.force_login(User.objects.get(username=user))\n"
+        "    c.get(path)\n"
+        "    with CaptureQueriesContext(connection) as q: r=c.get(path)\n"
+        "    out[name]=len(q.captured_queries)\n"
+        "print('QUERIES'+json.dumps(out))\n"
+    )
+    text = manage("shell", "-c", script, capture=True)
+    return json.loads(text.split("QUERIES", 1)[1])
+
+
+def sample_ids() -> dict[str, Any]:
+    script = (
+        "import json\nfrom inspections.models import Hazard\nfrom safetyops.orgs.models import Node\n"
+        "c=Node.objects.filter(level='county').order_by('path').first()\n"
+        "t=Node.objects.filter(parent=c).order_by('path').first()\n"
+        "h=Hazard.objects.filter(node__path__startswith=t.path).exclude(status='closed').order_by('pk').first()\n"
+        "print('IDS'+json.dumps({'county': c.pk, 'town': t.pk, 'hazard': h.pk}))\n"
+    )
+    return json.loads(manage("shell", "-c", script, capture=True).split("IDS", 1)[1])
+
+
+def step(name: str, *args: str) -> dict[str, Any]:
+    result = subprocess.run([PY, "-m", "bench.steps", name, *args], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("STEP")), None)
+    if result.returncode != 0 or line is None:
+        return {"error": (result.stderr or result.stdout)[-400:]}
+    return json.loads(line[4:])
+
+
+def main() -> None:
+    prepare()
+    ids = sample_ids()
+    server = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "safetyops.wsgi:application",
+            "-b",
+            f"{HOST}:{PORT}",
+            "-w",
+            str(WORKERS),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection(HOST, PORT, timeout=2).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        town, county = ids["town"], ids["county"]
+        city_user = "bench_city_admin" if PRESET == "city" else "bench_admin_0"
+        pages: list[tuple[str, str, str | None]] = [
+            ("ceiling", "/bench/ceiling/", None),
+            ("ledger first page (county)", "/hazards/", "bench_admin_0"),
+            ("ledger deep page (county)", "/hazards/?page=200", "bench_admin_0"),
+            ("ledger township+status (county)", f"/hazards/?node={town}&status=rectifying", "bench_admin_0"),
+            ("hazard page", f"/hazards/{ids['hazard']}/", "bench_admin_0"),
+            ("dashboard county admin", "/", "bench_admin_0"),
+            ("dashboard township official", "/", "bench_official_0"),
+            ("dashboard leader", "/", "bench_leader_0"),
+            ("dashboard enterprise", "/", "bench_enterprise_0"),
+            ("enterprise list (county)", "/enterprises/", "bench_admin_0"),
+            ("ledger first page (city)", "/hazards/", city_user),
+            ("ledger township+status (city)", f"/hazards/?node={town}&status=rectifying", city_user),
+            ("dashboard (city)", "/", city_user),
+            ("enterprise list (city)", "/enterprises/", city_user),
+        ]
+        del county
+        queries = count_queries(pages)
+        results = []
+        for name, path, user in pages:
+            print(f"  measuring {name} ...", flush=True)
+            result = hammer(name, path, user)
+            result.queries = queries.get(name)
+            results.append(result)
+        ceiling = results[0].rps
+        for result in results:
+            result.ratio = result.rps / ceiling
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    jobs = {
+        "export 100,000 hazards": step("export", "100000"),
+        "reminder scan (1st run)": step("reminders"),
+        "reminder scan (2nd run)": step("reminders"),
+        "briefing county": step("briefing", "county"),
+        "briefing city": step("briefing", "city"),
+    }
+    report(results, jobs)
+
+
+def report(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> None:
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}",
+        "preset": PRESET,
+        "clients": CLIENTS,
+        "gunicorn_workers": WORKERS,
+        "seconds_per_page": DURATION,
+    }
+    print()
+    print(
+        f"SafetyOps benchmark — {meta['date']} — {meta['machine']} — preset {PRESET}, "
+        f"{CLIENTS} clients, {WORKERS} gunicorn workers"
+    )
+    print(f"{'page':38} {'user':20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'ratio':>6} {'err':>4}")
+    for r in results:
+        print(
+            f"{r.name:38} {r.user:20} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p95_ms:8.1f} "
+            f"{r.queries if r.queries is not None else '-':>8} {r.ratio:6.2f} {r.errors:4d}"
+        )
+    print()
+    print(f"{'job':38} {'seconds':>8} {'peak MB':>8}  detail")
+    for name, job in jobs.items():
+        if "error" in job:
+            print(f"{name:38} {'-':>8} {'-':>8}  not measured: {job['error'].strip().splitlines()[-1][:80]}")
+        else:
+            detail = ", ".join(f"{k}={v}" for k, v in job.items() if k not in {"seconds", "peak_mb"})
+            print(f"{name:38} {job['seconds']:8.2f} {job['peak_mb']:8.0f}  {detail}")
+    path = OUT / "results.json"
+    path.write_text(
+        json.dumps({"meta": meta, "pages": [asdict(r) for r in results], "jobs": jobs}, ensure_ascii=False, indent=1)
+    )
+    print(f"\nwritten {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
