@@ -239,6 +239,12 @@ class Hazard(models.Model):
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status"),
             models.Index(fields=["node", "status"], name="hazard_node_status"),
             models.Index(fields=["registered_at"], name="hazard_registered_at"),
+            # Counts over a scope (ledger summary, dashboards) are index-only scans on PostgreSQL.
+            models.Index(
+                fields=["enterprise", "status", "level", "deadline"],
+                include=["registered_at", "listed_supervision"],
+                name="hazard_scope_counts",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
