@@ -219,6 +219,7 @@ class Hazard(models.Model):
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+
     class Escalation(models.TextChoices):
         NONE = "", _("无")
         URGED = "urged", _("催办")

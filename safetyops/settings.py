@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from safetyops.env import envbool, envint, envlist, envstr
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "campaigns",
     "accountability",
 ]
+
+if envbool("SAFETYOPS_BENCH", False):
+    INSTALLED_APPS.append("bench")  # the benchmark's ceiling page (make bench)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -101,6 +105,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # The covering index's INCLUDE columns exist on PostgreSQL only; SQLite builds the plain index.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
@@ -209,6 +215,38 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
         "options": {"queue": "default"},
     },
+}
+
+# Reminders (safetyops/notify, rules in inspections/reminders.py): see the README's "Reminders".
+REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)  # remind this many days before a deadline
+REMINDER_OFFICIAL_AFTER_DAYS = envint("REMINDER_OFFICIAL_AFTER_DAYS", 3)  # N days overdue: 催办, township official
+REMINDER_LEADER_AFTER_DAYS = envint("REMINDER_LEADER_AFTER_DAYS", 7)  # M days overdue: 督办, township leader
+REMINDER_VERIFICATION_WAIT_DAYS = envint("REMINDER_VERIFICATION_WAIT_DAYS", 10)
+REMINDER_SCAN_HOUR = envint("REMINDER_SCAN_HOUR", 8)  # daily scan at this hour, Asia/Shanghai
+REMINDER_SCAN_INTERVAL_SECONDS = envint("REMINDER_SCAN_INTERVAL_SECONDS", 0)  # >0: scan every N s instead
+REMINDER_SCAN_ON_START = envbool("REMINDER_SCAN_ON_START", True)  # catch up when a worker starts
+REMINDER_MAX_RETRIES = envint("REMINDER_MAX_RETRIES", 5)
+REMINDER_WEBHOOK_TIMEOUT = envint("REMINDER_WEBHOOK_TIMEOUT", 10)
+REMINDER_SMS_BACKEND = envstr("REMINDER_SMS_BACKEND", "")  # dotted path of an SMS adapter; empty = off
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")  # links in e-mails and robot messages
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based e-mail backend
+CELERY_BEAT_SCHEDULE["reminders-scan"] = {
+    "task": "safetyops.notify.scan_reminders",
+    "schedule": REMINDER_SCAN_INTERVAL_SECONDS or crontab(hour=REMINDER_SCAN_HOUR, minute=0),
+    "options": {"queue": "default"},
+}
+CELERY_BEAT_SCHEDULE["reminders-requeue-stale"] = {
+    "task": "safetyops.notify.requeue_reminders",
+    "schedule": 10 * 60,
+    "options": {"queue": "default"},
+}
+
+# Briefings (safetyops/briefings): last month's briefing for every county and township, at 06:00.
+BRIEFING_MONTHLY_DAY = envint("BRIEFING_MONTHLY_DAY", 1)  # day of the month the beat produces them
+CELERY_BEAT_SCHEDULE["monthly-briefings"] = {
+    "task": "safetyops.briefings.tasks.monthly_briefings",
+    "schedule": crontab(day_of_month=BRIEFING_MONTHLY_DAY, hour=6, minute=0),
+    "options": {"queue": "reports"},
 }
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.

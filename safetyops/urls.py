@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,6 +27,9 @@ urlpatterns = [
     path("", include("safetyops.briefings.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if "bench" in settings.INSTALLED_APPS:
+    urlpatterns.append(path("", include("bench.urls")))
 
 handler403 = "safetyops.core.views.permission_denied"
 handler404 = "safetyops.core.views.page_not_found"

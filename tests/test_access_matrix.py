@@ -194,6 +194,68 @@ CASES.update(
 )
 
 
+# The inbox is per user: every logged-in user has one; someone else's message answers 404.
+SEES["notification_enterprise_a"] = {"enterprise_a"}
+SEES["notification_nobody"] = {"nobody"}
+
+
+def _notification_for(user: Any) -> dict[str, int]:
+    from safetyops.notify.models import Notification
+
+    return {"pk": Notification.objects.create(user=user, title="隐患整改期限提醒", body="请按期整改").pk}
+
+
+CASES.update(
+    {
+        "inbox": [Case()],
+        "notify_preferences": [Case()],
+        "inbox_item": [
+            Case(kwargs=lambda w: _notification_for(w.enterprise_a), obj="notification_enterprise_a"),
+            Case(kwargs=lambda w: _notification_for(w.nobody), obj="notification_nobody"),
+        ],
+    }
+)
+
+
+# Briefings: read by the office roles whose scope covers whole nodes (a sector-limited supervisor
+# sees the township but not every sector in it: 403); written (section 7, regenerate, publish) by officials.
+BRIEFING_READERS = {"county_admin", "official_a", "official_b", "leader_a", "leader_county"}
+
+
+def _briefing_for(node: Any) -> dict[str, int]:
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from safetyops.briefings.models import Briefing
+
+    briefing = Briefing(node=node, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), year=2026)
+    briefing.kind, briefing.status = "monthly", "draft"
+    briefing.file.save("briefing.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    briefing.save()
+    return {"pk": briefing.pk}
+
+
+def _briefing_case(allowed: set[str]) -> list[Case]:
+    return [
+        Case(kwargs=lambda w: _briefing_for(w.town_a), obj="town_a", allowed=allowed),
+        Case(kwargs=lambda w: _briefing_for(w.town_b), obj="town_b", allowed=allowed),
+    ]
+
+
+CASES.update(
+    {
+        "briefing_list": [Case(allowed=BRIEFING_READERS)],
+        "briefing_create": [Case(allowed=BRIEFING_READERS)],
+        "briefing_detail": _briefing_case(BRIEFING_READERS),
+        "briefing_download": _briefing_case(BRIEFING_READERS),
+        "briefing_section7": _briefing_case(WRITERS),
+        "briefing_regenerate": _briefing_case(WRITERS),
+        "briefing_publish": _briefing_case(WRITERS),
+    }
+)
+
+
 def _walk(patterns: list[Any], namespace: str = "") -> list[str]:
     names: list[str] = []
     for entry in patterns:

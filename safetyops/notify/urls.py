@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from safetyops.notify import views
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_item, name="inbox_item"),
+    path("inbox/settings/", views.notify_preferences, name="notify_preferences"),
+]

@@ -129,7 +129,12 @@ class Command(BaseCommand):
         enterprises = favourites + [e for e in enterprises if e not in favourites]
         today = timezone.localdate()
         created = 0
-        for index, (state, level) in enumerate(PLAN):
+        plan = list(PLAN)
+        # The demo logins' enterprises (first in the list) each get an overdue hazard in 整改中, so
+        # that their 我的隐患 and their reminder inbox have something to show on the first start.
+        for index in range(len(favourites)):
+            plan.insert(index, ("overdue", "general"))
+        for index, (state, level) in enumerate(plan):
             enterprise = enterprises[index % 60]
             town_pk = next(pk for path, pk in towns.items() if enterprise.node.path.startswith(path))
             official = officials[town_pk]
@@ -207,8 +212,8 @@ class Command(BaseCommand):
         if level == "major":
             services.hazard_approve_plan(actor=official, hazard_id=hazard.pk, comment="同意该治理方案")
             services.hazard_list_supervision(actor=admin, hazard_id=hazard.pk, comment="县安委办挂牌督办")
-        if state == "rectifying":
-            if rng.random() < 0.25:
+        if state in {"rectifying", "overdue"}:
+            if state == "rectifying" and rng.random() < 0.25:
                 services.hazard_request_extension(
                     actor=owner,
                     hazard_id=hazard.pk,
@@ -242,13 +247,18 @@ class Command(BaseCommand):
         shift = timedelta(days=days_ago)
         registered = timezone.now() - shift
         deadline = (registered + timedelta(days=rng.choice([7, 15, 30]))).date()
-        if state in {"registered", "rectifying"} and rng.random() < 0.35:
+        if state == "overdue":
+            deadline = today - timedelta(days=5)
+            state = "rectifying"
+        elif state in {"registered", "rectifying"} and rng.random() < 0.35:
             deadline = today - timedelta(days=rng.randint(1, 20))
         elif state in {"registered", "rectifying", "plan_pending", "awaiting_verification"} and deadline < today:
             deadline = today + timedelta(days=rng.randint(2, 25))
         if hazard.extensions.exists():
             deadline = Hazard.objects.get(pk=hazard.pk).deadline  # keep it consistent with the request
         Hazard.objects.filter(pk=hazard.pk).update(registered_at=registered, deadline=deadline)
+        if Hazard.objects.filter(pk=hazard.pk, listed_supervision=True).exists():
+            Hazard.objects.filter(pk=hazard.pk).update(listed_at=registered + timedelta(days=3))
         if hazard.closed_at or state in {"closed", "fixed"}:
             closed = min(registered + timedelta(days=rng.randint(0, 20)), timezone.now())
             Hazard.objects.filter(pk=hazard.pk).update(closed_at=closed)

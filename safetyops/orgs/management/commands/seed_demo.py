@@ -552,6 +552,8 @@ def _create_login(
         "phone": login.phone,
         "department": login.department,
         "title": login.title,
+        # So that reminders show up in the e-mail log too (.example never resolves: RFC 2606).
+        "email": f"{login.username}@anping.example",
     }
     if login.enterprise is not None:
         found = next((e for e in plan.enterprises if login.enterprise(e)), None)

@@ -1,0 +1,546 @@
+"""Services: the only code that changes briefings.
+
+A request creates a queued row and enqueues the render after the commit. The worker claims the row
+with a conditional UPDATE (so a second delivery does nothing), computes the figures, renders the
+PDF to a temporary file and only then stores it and points the row at it, so no row ever refers
+to a half-written file. A worker that dies leaves the row "rendering"; after STALE_AFTER anyone
+may claim it again. Published briefings are immutable.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from safetyops.briefings import charts, writing
+from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
+from safetyops.briefings.models import Briefing, _briefing_path
+from safetyops.core.audit import audit_log
+from safetyops.orgs.models import Membership, Node, Role
+from safetyops.orgs.scope import Right, get_node_for_user, scope_for
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+NOTIFY_REASON = "briefing_ready"
+MAX_PERIOD_DAYS = 366
+BRIEFING_LEVELS = (Node.Level.CITY, Node.Level.COUNTY, Node.Level.TOWNSHIP)
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "noto-sans-sc"
+Status = Briefing.Status
+
+
+class BriefingError(Exception):
+    """A request or step that is not allowed now; `message` is shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(BriefingError):
+    """The actor's role may not do this (the view answers 403)."""
+
+
+# Who may do what -------------------------------------------------------------------------------
+
+
+def _whole_node_scope(user: Any) -> bool:
+    """A briefing covers every sector of its node: a supervisor limited to some sectors would read
+    figures and enterprise names outside their scope, so only unrestricted scopes qualify."""
+    return scope_for(user).sector_ids is None
+
+
+def may_read(user: Any) -> bool:
+    return Right.NODE_VIEW in scope_for(user).rights and _whole_node_scope(user)
+
+
+def may_write(user: Any) -> bool:
+    return Right.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise NotPermitted(_("您的角色不能执行此操作。"))
+
+
+def _lock_visible(actor: Any, briefing_id: int) -> Briefing:
+    from safetyops.briefings.selectors import briefings_visible_to
+
+    try:
+        return briefings_visible_to(actor).select_for_update(of=("self",)).select_related("node").get(pk=briefing_id)
+    except Briefing.DoesNotExist:
+        raise BriefingError(_("简报不存在或不在您的管辖范围内。")) from None
+
+
+# Requests --------------------------------------------------------------------------------------
+
+
+def validate_period(start: date, end: date, *, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    if start > end:
+        raise BriefingError(_("开始日期不能晚于截止日期，请重新选择统计时段。"))
+    if end > today:
+        raise BriefingError(
+            _(
+                "统计时段不能包含未来的日期：截止日期最晚为今天（%(today)s）。请选择已经结束的月份，或把截止日期改为今天。"
+            )
+            % {"today": f"{today.year}年{today.month}月{today.day}日"}
+        )
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise BriefingError(_("统计时段最长为一年（366天），请缩短时段后重试。"))
+
+
+def briefing_request(*, actor: Any, node: Node | int, start: date, end: date) -> Briefing:
+    """Queue a briefing of `node` (in the actor's scope, else Http404) for the days start..end."""
+    _require(may_read(actor))
+    node = get_node_for_user(actor, node.pk if isinstance(node, Node) else node)
+    if node.level not in BRIEFING_LEVELS:
+        raise BriefingError(_("简报按县（区）和镇（街道、园区）编制，村（社区）不单独编制，请选择上级区域。"))
+    validate_period(start, end)
+    return _request(node=node, start=start, end=end, actor=actor)
+
+
+def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
+    """Queue a new row, or take up again the one for the same node and period that is still on
+    its way or failed (a retry), so that asking twice never renders twice."""
+    with transaction.atomic():
+        briefing = (
+            Briefing.objects.select_for_update()
+            .filter(node=node, period_start=start, period_end=end, status__in=[*Briefing.IN_FLIGHT, Status.FAILED])
+            .order_by("-pk")
+            .first()
+        )
+        if briefing is None:
+            briefing = Briefing.objects.create(
+                node=node,
+                period_start=start,
+                period_end=end,
+                year=end.year,
+                kind=Briefing.Kind.MONTHLY if is_calendar_month(start, end) else Briefing.Kind.CUSTOM,
+                requested_by=actor if getattr(actor, "pk", None) else None,
+                queued_at=timezone.now(),
+            )
+            audit_log(actor=actor, action="briefings.briefing.requested", target=briefing)
+        elif briefing.status == Status.FAILED or briefing.is_stale(timezone.now(), STALE_AFTER):
+            if briefing.status != Status.RENDERING:  # a dead worker's row is claimed as it is
+                briefing.status, briefing.error, briefing.queued_at = Status.QUEUED, "", timezone.now()
+                briefing.save(update_fields=["status", "error", "queued_at"])
+            audit_log(actor=actor, action="briefings.briefing.retried", target=briefing)
+        _enqueue(briefing.pk)
+    return briefing
+
+
+def _enqueue(briefing_id: int) -> None:
+    """Send the render task after the commit. A second message for a row already claimed is
+    harmless (the claim refuses it); a broker that is down is logged, and asking again re-sends."""
+    from safetyops.briefings.tasks import render_briefing
+
+    transaction.on_commit(lambda: render_briefing.delay(briefing_id), robust=True)
+
+
+def briefings_monthly_request(*, today: date | None = None) -> int:
+    """Beat: last month's briefing for every county and township that has none yet. Idempotent."""
+    start, end = previous_month(today or timezone.localdate())
+    done = Briefing.objects.filter(period_start=start, period_end=end).exclude(status=Status.FAILED)
+    nodes = (
+        Node.objects.filter(level__in=[Node.Level.COUNTY, Node.Level.TOWNSHIP])
+        .exclude(pk__in=done.values("node_id"))
+        .order_by("path")
+    )
+    count = 0
+    for node in nodes:
+        _request(node=node, start=start, end=end, actor=None)
+        count += 1
+    return count
+
+
+# Rendering -------------------------------------------------------------------------------------
+
+
+def _claim(briefing_id: int) -> Any:
+    """Take the row for this worker: queued, or rendering by a worker that died. Returns the claim time."""
+    now = timezone.now()
+    claimable = Q(status=Status.QUEUED) | Q(status=Status.RENDERING, started_at__lt=now - STALE_AFTER)
+    changed = Briefing.objects.filter(claimable, pk=briefing_id).update(
+        status=Status.RENDERING, started_at=now, attempts=F("attempts") + 1
+    )
+    return now if changed else None
+
+
+def briefing_render(*, briefing_id: int) -> None:
+    """Compute the figures and render the PDF of one queued briefing; leaves it draft or failed."""
+    claimed_at = _claim(briefing_id)
+    if claimed_at is None:
+        return
+    briefing = Briefing.objects.select_related("node", "node__parent").get(pk=briefing_id)
+    began = time.perf_counter()
+    try:
+        figures = briefing_figures(briefing.node, briefing.period_start, briefing.period_end)
+        with _temporary_pdf() as path:
+            render_pdf(briefing, figures, path)
+            _store(briefing, path, claimed_at, figures=figures, seconds=time.perf_counter() - began)
+    except Exception as exc:
+        logger.exception("briefing %s failed", briefing_id)
+        Briefing.objects.filter(pk=briefing_id, status=Status.RENDERING, started_at=claimed_at).update(
+            status=Status.FAILED,
+            error=_("生成简报时发生系统错误（%(kind)s），未生成文件。请重新申请；如仍失败，请联系管理员。")
+            % {"kind": type(exc).__name__},
+        )
+
+
+@contextmanager
+def _temporary_pdf() -> Iterator[Path]:
+    """A path for WeasyPrint to write to, removed afterwards whatever happens."""
+    handle, name = tempfile.mkstemp(prefix="briefing-", suffix=".pdf")
+    os.close(handle)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _save_file(path: Path) -> tuple[str, str, int]:
+    """Copy a finished PDF into storage under a new random name: (name, sha256, size)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:
+        name = default_storage.save(_briefing_path(None, "briefing.pdf"), File(handle))  # type: ignore[arg-type]
+    return name, digest, path.stat().st_size
+
+
+def _store(briefing: Briefing, path: Path, claimed_at: Any, *, figures: dict[str, Any], seconds: float) -> None:
+    name, digest, size = _save_file(path)
+    try:
+        with transaction.atomic():
+            locked = Briefing.objects.select_for_update().get(pk=briefing.pk)
+            if locked.status != Status.RENDERING or locked.started_at != claimed_at:
+                # Another worker took the row over (we were presumed dead): its result stands.
+                transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+                return
+            old = locked.file.name
+            locked.file.name = name
+            locked.checksum, locked.file_size = digest, size
+            locked.figures = figures
+            locked.generated_at = timezone.now()
+            locked.render_seconds = round(seconds, 2)
+            locked.status, locked.error = Status.DRAFT, ""
+            locked.save(
+                update_fields=[
+                    "file",
+                    "checksum",
+                    "file_size",
+                    "figures",
+                    "generated_at",
+                    "render_seconds",
+                    "status",
+                    "error",
+                ]
+            )
+            audit_log(actor=None, action="briefings.briefing.generated", target=locked, data={"sha256": digest})
+            if old and old != name:
+                transaction.on_commit(lambda: default_storage.delete(old), robust=True)
+            _notify_ready(locked)
+    except BaseException:
+        # Nothing was committed (on_commit callbacks are robust): the stored copy belongs to no row.
+        default_storage.delete(name)
+        raise
+
+
+def _notify_ready(briefing: Briefing) -> None:
+    """After the commit, tell the requester (for beat briefings: the node's officials) that the draft
+    is ready. NOTIFY CALL SITE: safetyops.notify.services.notify_users. A failure to notify is logged
+    and never fails the briefing (robust on_commit)."""
+    if importlib.util.find_spec("safetyops.notify.services") is None:
+        return
+    pk = briefing.pk
+    transaction.on_commit(lambda: _send_ready_notice(pk), robust=True)
+
+
+def _send_ready_notice(briefing_id: int) -> None:
+    from safetyops.notify.services import notify_users
+
+    briefing = Briefing.objects.select_related("node", "requested_by").get(pk=briefing_id)
+    if briefing.requested_by_id:
+        users = [briefing.requested_by]
+    else:
+        users = [
+            m.user
+            for m in Membership.objects.filter(
+                node=briefing.node, role__in=[Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL], user__is_active=True
+            ).select_related("user")
+        ]
+    if users:
+        notify_users(
+            reason=NOTIFY_REASON,
+            target=briefing,
+            users=users,
+            title=_("%(node)s%(period)s安全生产工作简报已生成")
+            % {"node": briefing.node.name, "period": briefing.period_label},
+            body=_("简报草稿已生成，可下载查看；补充“存在问题及下步工作”后即可发布。"),
+            url=reverse("briefing_detail", kwargs={"pk": briefing.pk}),
+        )
+
+
+# The PDF ---------------------------------------------------------------------------------------
+
+_GOVERNMENT = {
+    Node.Kind.CITY: "市委、市政府",
+    Node.Kind.COUNTY: "县委、县政府",
+    Node.Kind.DISTRICT: "区委、区政府",
+    Node.Kind.TOWN: "镇党委、镇政府",
+    Node.Kind.XIANG: "乡党委、乡政府",
+    Node.Kind.STREET: "街道党工委、办事处",
+    Node.Kind.PARK: "园区党工委、管委会",
+}
+
+
+def _distribution(node: Node) -> list[tuple[str, str]]:
+    """报、送、发: who the issue goes to, as printed at the foot of a real 简报."""
+    government = _GOVERNMENT.get(node.kind, "党委、政府")
+    parent = f"{node.parent.name}安委办；" if node.parent_id and node.parent else ""
+    if node.level == Node.Level.TOWNSHIP:
+        return [
+            ("报：", f"{parent}{government}主要领导、分管领导"),
+            ("发：", "各村（社区），辖区各生产经营单位"),
+        ]
+    children = "各镇（街道、园区）" if node.level == Node.Level.COUNTY else "各县（市、区）"
+    short = "县" if node.kind == Node.Kind.COUNTY else "区" if node.kind == Node.Kind.DISTRICT else "市"
+    return [
+        ("报：", f"{parent}{government}主要领导、分管领导"),
+        ("送：", f"{short}安委会各成员单位"),
+        ("发：", f"{children}安委办"),
+    ]
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "").replace('"', "").replace("\n", " ")
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+_SUBHEADING = re.compile(r"^([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def _section7_blocks(text: str) -> list[tuple[bool, str]]:
+    """The official's text as (is_subheading, line): "（一）存在问题" lines become sub-headings."""
+    lines = (line.strip() for line in text.splitlines())
+    return [(bool(_SUBHEADING.match(line)), line) for line in lines if line]
+
+
+def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: int | None, issued_on: date) -> str:
+    """The HTML WeasyPrint turns into the PDF: figures, sentences, charts, section 7."""
+    fig, t = figures, figures["totals"]
+    node_name = fig["node"]["name"]
+    issuer = f"{node_name}安全生产委员会办公室"
+    units = [
+        {**u, "coverage_text": writing.fmt_pct(u["coverage"]), "rate_text": writing.fmt_pct(u["rate"])}
+        for u in fig["units"]
+    ]
+    # The chart compares the units that had work to compare; the table lists every unit.
+    active_units = [u for u in units if u["found"] or u["inspections"] or u["overdue"]]
+    year = briefing.year
+    running = f"{node_name}安全生产工作简报 · {year}年" + (f"第{issue_number}期" if issue_number else "（送审稿）")
+    start, end = date.fromisoformat(fig["period"]["start"]), date.fromisoformat(fig["period"]["end"])
+    context = {
+        "fig": fig,
+        "t": t,
+        "units": units,
+        "node_name": node_name,
+        "issuer": issuer,
+        "year": year,
+        "issue_number": issue_number,
+        "draft": issue_number is None,
+        "issued_on": _day(issued_on),
+        "running_head": _css_string(running),
+        "coverage": writing.fmt_pct(t["coverage"]),
+        "rate": writing.fmt_pct(t["rate"]),
+        "summary": writing.summary_paragraph(fig),
+        "hazard_text": writing.hazard_paragraph(fig),
+        "overdue_text": writing.overdue_sentence(fig),
+        "listed_text": writing.listed_sentence(fig),
+        "listed_more": fig["listed"]["total"] - len(fig["listed"]["rows"]),
+        "ranking_text": writing.ranking_sentence(fig),
+        "section7": _section7_blocks(briefing.section7),
+        "trend_svg": mark_safe(charts.trend_chart(fig["trend"])),  # noqa: S308 - built from escaped parts
+        "sector_svg": mark_safe(charts.sector_chart(fig["by_sector"], 2)) if fig["by_sector"] else "",  # noqa: S308
+        "units_svg": (
+            mark_safe(charts.units_chart(active_units, fig["node"]["children_word"], 3 if fig["by_sector"] else 2))  # noqa: S308
+            if active_units
+            else ""
+        ),
+        "distribution": _distribution(briefing.node),
+        "period_range": f"{_day(start)}至{_day(end)}",
+        "as_of": _day(end),
+        "site_name": settings.SITE_NAME,
+        "font_regular": (FONT_DIR / "NotoSansSC-Regular.woff2").as_uri(),
+        "font_bold": (FONT_DIR / "NotoSansSC-Bold.woff2").as_uri(),
+    }
+    return render_to_string("briefings/pdf.html", context)
+
+
+def write_pdf(html: str, path: Path) -> None:
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # "Step 1 - Fetching ..." per render
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target=str(path))
+
+
+def render_pdf(
+    briefing: Briefing,
+    figures: dict[str, Any],
+    path: Path,
+    *,
+    issue_number: int | None = None,
+    issued_on: date | None = None,
+) -> None:
+    write_pdf(
+        briefing_html(briefing, figures, issue_number=issue_number, issued_on=issued_on or timezone.localdate()), path
+    )
+
+
+# Drafts and publishing -------------------------------------------------------------------------
+
+
+def _editable(briefing: Briefing) -> None:
+    if briefing.status == Status.PUBLISHED:
+        raise BriefingError(
+            _("该简报已发布为%(year)s年第%(n)s期，发布后不能修改。如需更正，请另行编制一期。")
+            % {"year": briefing.year, "n": briefing.issue_number}
+        )
+
+
+def briefing_update_section7(*, actor: Any, briefing_id: int, text: str) -> Briefing:
+    """Save the text of 存在问题/下步工作 on a draft (or a failed or queued one, for the next render)."""
+    with transaction.atomic():
+        briefing = _lock_visible(actor, briefing_id)
+        _require(may_write(actor))
+        _editable(briefing)
+        briefing.section7 = text.strip()
+        briefing.save(update_fields=["section7"])
+        audit_log(actor=actor, action="briefings.briefing.section7_updated", target=briefing)
+    return briefing
+
+
+def briefing_regenerate(*, actor: Any, briefing_id: int) -> Briefing:
+    """Render a draft again with fresh figures and the current section 7 (also retries a failed one)."""
+    with transaction.atomic():
+        briefing = _lock_visible(actor, briefing_id)
+        _require(may_write(actor))
+        _editable(briefing)
+        if briefing.in_flight and not briefing.is_stale(timezone.now(), STALE_AFTER):
+            raise BriefingError(_("简报正在生成，请稍候，生成完成后再重新生成。"))
+        if briefing.status != Status.RENDERING:  # a dead worker's row is claimed as it is
+            briefing.status, briefing.error, briefing.queued_at = Status.QUEUED, "", timezone.now()
+            briefing.save(update_fields=["status", "error", "queued_at"])
+        audit_log(actor=actor, action="briefings.briefing.regenerated", target=briefing)
+        _enqueue(briefing.pk)
+    return briefing
+
+
+def next_issue_number(*, node_id: int, year: int) -> int:
+    last = Briefing.objects.filter(node_id=node_id, year=year, issue_number__isnull=False).aggregate(
+        last=Max("issue_number")
+    )["last"]
+    return (last or 0) + 1
+
+
+def briefing_publish(*, actor: Any, briefing_id: int) -> Briefing:
+    """Publish a draft: the next issue number of its node and year, the PDF rendered again from the
+    same figures with that number and section 7, and the row frozen for good.
+
+    The PDF is rendered before the row lock is taken; under the lock the number is checked again
+    and, if someone published in between, rendered once more with the new number."""
+    with transaction.atomic():
+        briefing = _lock_visible(actor, briefing_id)
+        _require(may_write(actor))
+        _check_publishable(briefing)
+    for _attempt in range(3):
+        number = next_issue_number(node_id=briefing.node_id, year=briefing.year)
+        now = timezone.now()
+        with _temporary_pdf() as path:
+            render_pdf(briefing, briefing.figures, path, issue_number=number, issued_on=timezone.localdate(now))
+            name, digest, size = _save_file(path)
+        try:
+            with transaction.atomic():
+                Node.objects.select_for_update().filter(pk=briefing.node_id).first()  # one publisher per node
+                locked = _lock_visible(actor, briefing_id)
+                _check_publishable(locked)
+                if locked.section7 != briefing.section7 or locked.checksum != briefing.checksum:
+                    raise BriefingError(_("简报在您发布前已被他人修改，请查看最新内容后再发布。"))
+                if next_issue_number(node_id=locked.node_id, year=locked.year) != number:
+                    default_storage.delete(name)
+                    continue
+                old = locked.file.name
+                locked.file.name, locked.checksum, locked.file_size = name, digest, size
+                locked.status, locked.issue_number = Status.PUBLISHED, number
+                locked.published_by, locked.published_at = actor, now
+                locked.save(
+                    update_fields=[
+                        "file",
+                        "checksum",
+                        "file_size",
+                        "status",
+                        "issue_number",
+                        "published_by",
+                        "published_at",
+                    ]
+                )
+                audit_log(
+                    actor=actor,
+                    action="briefings.briefing.published",
+                    target=locked,
+                    data={"issue_number": number, "year": locked.year, "sha256": digest},
+                )
+                if old and old != name:
+                    transaction.on_commit(functools.partial(default_storage.delete, old), robust=True)
+                return locked
+        except BriefingError:
+            default_storage.delete(name)
+            raise
+        except IntegrityError:
+            default_storage.delete(name)
+            raise BriefingError(_("同一时段的简报刚刚已由他人发布，请刷新页面查看。")) from None
+    raise BriefingError(_("多人同时发布简报，期号分配未成功，请重试。"))
+
+
+def _check_publishable(briefing: Briefing) -> None:
+    _editable(briefing)
+    if briefing.status != Status.DRAFT or not briefing.file:
+        raise BriefingError(
+            _("简报当前状态为“%(status)s”，只有已生成的草稿可以发布。") % {"status": briefing.get_status_display()}
+        )
+    other = Briefing.objects.filter(
+        node_id=briefing.node_id,
+        period_start=briefing.period_start,
+        period_end=briefing.period_end,
+        status=Status.PUBLISHED,
+    ).first()
+    if other is not None:
+        raise BriefingError(
+            _("该区域同一统计时段的简报已发布为%(year)s年第%(n)s期，不能重复发布。")
+            % {"year": other.year, "n": other.issue_number}
+        )

@@ -1,0 +1,32 @@
+"""Reads for the inbox: a user sees only their own messages (another's answers 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from safetyops.notify.models import ChannelPreference, Notification
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+def get_notification_for_user(user: Any, pk: Any) -> Notification:
+    try:
+        return notifications_for(user).get(pk=int(pk))
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unread_count(user: Any) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def channel_preference_for(user: Any) -> ChannelPreference:
+    """The saved preference, or the defaults (e-mail on, SMS off) unsaved."""
+    return ChannelPreference.objects.filter(user=user).first() or ChannelPreference(user=user)

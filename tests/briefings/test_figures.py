@@ -1,0 +1,175 @@
+"""The figures of a briefing equal those computed independently from the factory data, and the
+PDF states them in the right sentences and table cells."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from inspections import services as hz
+from inspections.models import Hazard, Inspection
+from safetyops.briefings.figures import briefing_figures
+from safetyops.orgs.models import Enterprise, Node
+from tests.briefings.conftest import MARCH, March, at, pdf_text, request_briefing, squeezed
+from tests.inspections.conftest import jpeg
+
+
+def local_day(value: Any) -> date | None:
+    return timezone.localdate(value) if value is not None else None
+
+
+def expected(node: Node, start: date, end: date) -> dict[str, Any]:
+    """The same figures, counted row by row in Python from the definitions (not from the code under test)."""
+    hazards = [h for h in Hazard.objects.all() if h.node.is_within(node)]
+    registered = [h for h in hazards if local_day(h.registered_at) <= end]
+    found = [h for h in registered if start <= local_day(h.registered_at)]
+
+    def closed_by_end(h: Hazard) -> bool:
+        return h.closed_at is not None and local_day(h.closed_at) <= end
+
+    open_end = [h for h in registered if not closed_by_end(h)]
+    inspections = [
+        i
+        for i in Inspection.objects.select_related("enterprise__node")
+        if i.enterprise.node.is_within(node) and start <= local_day(i.inspected_at) <= end
+    ]
+    enterprises = [e for e in Enterprise.objects.select_related("node") if e.node.is_within(node)]
+    year_start = date(end.year, 1, 1)
+    ytd = [h for h in registered if local_day(h.registered_at) >= year_start]
+    return {
+        "inspections": len(inspections),
+        "covered": len({i.enterprise_id for i in inspections}),
+        "enterprises": len(enterprises),
+        "found": len(found),
+        "found_major": sum(h.level == "major" for h in found),
+        "found_closed": sum(closed_by_end(h) for h in found),
+        "closed": sum(h.closed_at is not None and start <= local_day(h.closed_at) <= end for h in hazards),
+        "open_end": len(open_end),
+        "open_major_end": sum(h.level == "major" for h in open_end),
+        "overdue": sum(h.deadline < end for h in open_end),
+        "listed_open": sum(h.listed_supervision for h in open_end),
+        "ytd_found": len(ytd),
+        "ytd_closed": sum(closed_by_end(h) for h in ytd),
+    }
+
+
+def test_figures_equal_independent_counts(march: March) -> None:
+    w = march.world
+    for node in (w.county, w.town_a, w.town_b):
+        figures = briefing_figures(node, *MARCH)
+        want = expected(node, *MARCH)
+        got = {key: figures["totals"][key] for key in want}
+        assert got == want, node.name
+
+
+def test_the_month_in_numbers(march: March) -> None:
+    """The scenario written out by hand, so that the independent count cannot share a mistake."""
+    t = briefing_figures(march.world.county, *MARCH)["totals"]
+    assert (t["inspections"], t["covered"], t["enterprises"], t["coverage"]) == (3, 2, 3, 66.7)
+    assert (t["found"], t["found_major"], t["found_closed"], t["rate"]) == (4, 1, 1, 25.0)
+    assert (t["closed"], t["open_end"], t["open_major_end"], t["overdue"], t["listed_open"]) == (2, 4, 1, 2, 1)
+    assert (t["ytd_found"], t["ytd_closed"], t["ytd_rate"], t["previous_found"]) == (6, 2, 33.3, 2)
+
+
+def test_units_trend_sectors_and_lists(march: March) -> None:
+    w = march.world
+    fig = briefing_figures(w.county, *MARCH)
+    units = {u["name"]: u for u in fig["units"]}
+    assert [u["name"] for u in fig["units"]] == ["东城镇", "西山镇"]  # 50% before 0%
+    east, west = units["东城镇"], units["西山镇"]
+    assert (east["rank"], east["enterprises"], east["covered"], east["coverage"]) == (1, 2, 1, 50.0)
+    assert (east["found"], east["found_major"], east["found_closed"], east["rate"], east["overdue"]) == (
+        2,
+        1,
+        1,
+        50.0,
+        1,
+    )
+    assert (west["rank"], west["enterprises"], west["covered"], west["coverage"]) == (2, 1, 1, 100.0)
+    assert (west["found"], west["found_closed"], west["rate"], west["overdue"]) == (2, 0, 0.0, 1)
+
+    trend = {m["month"]: (m["found"], m["closed"]) for m in fig["trend"]}
+    assert len(fig["trend"]) == 12 and fig["trend"][-1]["month"] == "2026-03"
+    assert trend["2026-02"] == (2, 0) and trend["2026-03"] == (4, 2) and "2026-04" not in trend
+
+    sectors = {s["name"]: s["found"] for s in fig["by_sector"]}
+    assert sectors == {"危险化学品": 1, "建筑施工": 3}  # by the enterprise's sector (none given on the hazard)
+
+    worst = fig["overdue_worst"]
+    assert [(h["number"], h["days_overdue"]) for h in worst] == [
+        (march.hazards["H0"].number, 26),
+        (march.hazards["H3"].number, 11),
+    ]
+    assert worst[0]["area"] == "东城镇东村" and worst[0]["status"] == "待报整改方案"
+    listed = fig["listed"]
+    assert (listed["total"], listed["closed"], listed["overdue"]) == (1, 0, 0)
+    assert listed["rows"][0]["number"] == march.hazards["H2"].number
+
+
+def test_same_data_same_figures_even_after_later_changes(march: March) -> None:
+    """Figures are 'as at the period's end': what happens afterwards does not change March."""
+    w = march.world
+    before = briefing_figures(w.county, *MARCH)
+    assert briefing_figures(w.county, *MARCH) == before
+    with at(date(2026, 4, 20)):
+        hz.hazard_fix_on_spot(actor=w.official_a, hazard_id=march.hazards["H0"].pk, after_photos=[jpeg()])
+        hz.hazard_fix_on_spot(actor=w.official_b, hazard_id=march.hazards["H3"].pk, after_photos=[jpeg()])
+    assert briefing_figures(w.county, *MARCH) == before
+
+
+def test_pdf_states_the_figures(march: March) -> None:
+    w = march.world
+    briefing = request_briefing(w.county_admin, w.county, *MARCH)
+    assert briefing.status == "draft", briefing.error
+    text = pdf_text(briefing.file.path)
+    flat = squeezed(text)
+    assert "2026年3月，全县共开展安全生产检查3次，检查企业2家，占辖区在册企业3家的66.7%" in flat
+    assert "排查发现事故隐患4项（上期2项），其中重大事故隐患1项" in flat
+    assert "截至2026年3月31日已整改销号1项，整改率25.0%" in flat
+    assert "全县尚有未销号隐患4项，其中重大事故隐患1项（挂牌督办1项），逾期未整改隐患2项" in flat
+    assert "2026年以来累计排查隐患6项，已整改2项，累计整改率33.3%" in flat
+    assert "其中一般事故隐患3项、重大事故隐患1项" in flat
+    assert "本期共销号隐患2项" in flat
+    # The ranking table, cell by cell: 排名 单位 企业数 检查企业 覆盖率 发现隐患 重大 已销号 整改率 逾期未改
+    assert re.search(r"^\s*1\s+东城镇\s+2\s+1\s+50\.0%\s+2\s+1\s+1\s+50\.0%\s+1\s*$", text, re.M), text
+    assert re.search(r"^\s*2\s+西山镇\s+1\s+1\s+100\.0%\s+2\s+0\s+0\s+0\.0%\s+1\s*$", text, re.M), text
+    # The worst overdue hazards, with their days overdue at the period's end.
+    assert re.search(r"东城化工有限公司\s+东城镇东村\s+一般\s+2026-03-05\s+26天", text), text
+    assert re.search(r"西山建设工程有限公司\s+西山镇\s+一般\s+2026-03-20\s+11天", text), text
+    assert "隐患整改率最高的是东城镇（50.0%）；最低的是西山镇（0.0%）" in flat
+    assert "逾期隐患较多的是东城镇（1项）、西山镇（1项）。" in flat
+    assert "事故统计模块尚未上线" in flat and "责任落实（目标责任书、安全承诺书、约谈）模块尚未上线" in flat
+    assert "第1页共" in flat and "安平县安全生产委员会办公室" in flat
+
+
+def test_township_briefing_ranks_its_villages(march: March) -> None:
+    w = march.world
+    briefing = request_briefing(w.official_a, w.town_a, *MARCH)
+    flat = squeezed(pdf_text(briefing.file.path))
+    assert "2026年3月，全镇共开展安全生产检查2次，检查企业1家，占辖区在册企业2家的50.0%" in flat
+    assert "六、各村（社区）工作排名" in flat and "东村" in flat and "东城镇本级" in flat
+    assert "东城镇安全生产委员会办公室" in flat
+
+
+def test_a_period_without_data_says_so(march: March) -> None:
+    w = march.world
+    briefing = request_briefing(w.county_admin, w.county, date(2026, 1, 1), date(2026, 1, 31))
+    assert briefing.status == "draft" and briefing.figures["has_data"] is False
+    flat = squeezed(pdf_text(briefing.file.path))
+    assert "本期无隐患排查数据" in flat
+    assert "未录入安全生产检查记录" in flat and "本期无新发现的事故隐患" in flat
+
+
+def test_figures_take_a_fixed_number_of_queries(march: March, django_assert_max_num_queries: Any) -> None:
+    """Aggregates, not loops: the query count does not depend on the number of rows."""
+    w = march.world
+    with django_assert_max_num_queries(12):
+        briefing_figures(w.county, *MARCH)
+    with at(date(2026, 3, 20)):
+        for _ in range(5):
+            hz.inspection_create(actor=w.official_b, enterprise_id=w.ent_b.pk, kind="routine", inspectors=[])
+    with django_assert_max_num_queries(12):
+        briefing_figures(w.county, *MARCH)

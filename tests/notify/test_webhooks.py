@@ -1,0 +1,176 @@
+"""Group robots: the documented JSON of 企业微信 and 钉钉 (with 加签), checked against a local HTTP
+server on 127.0.0.1; one post per robot however many people a reminder concerns; a failing robot
+is retried, then recorded as failed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+from urllib.parse import quote_plus
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from safetyops.notify.channels import Message, webhook_payload
+from safetyops.notify.models import Delivery, Notification, Reminder, WebhookEndpoint
+from safetyops.notify.services import notify_users
+from safetyops.notify.tasks import deliver_reminder
+from tests.conftest import World
+from tests.notify.conftest import Robot
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
+
+
+def endpoint(world: World, robot: Robot, kind: str, node: Any = None, **fields: Any) -> WebhookEndpoint:
+    path = "/cgi-bin/webhook/send?key=abc-123" if kind == "wecom" else "/robot/send?access_token=tok-456"
+    return WebhookEndpoint.objects.create(
+        name=f"{kind} 工作群", node=node or world.town_a, kind=kind, url=robot.url(path), **fields
+    )
+
+
+def remind(world: World, *users: Any, reason: str = "hazard_deadline") -> list[int]:
+    return notify_users(
+        reason=reason,
+        target=world.ent_a,
+        users=users or [world.enterprise_a],
+        title="【催办】隐患已逾期 3 天：YH-2026-001-00001",
+        body="东城化工有限公司的一般隐患已逾期 3 天，尚未销号。",
+        url="/hazards/1/",
+        node=world.ent_a.node,  # village of town A
+    )
+
+
+def deliver(ids: list[int]) -> None:
+    for reminder_id in ids:
+        deliver_reminder.delay(reminder_id)
+
+
+def test_wecom_markdown_message(world: World, robot: Robot, settings: Any) -> None:
+    settings.SITE_URL = "https://safety.example.gov.cn"
+    endpoint(world, robot, "wecom")
+    deliver(remind(world))
+    [request] = robot.requests
+    assert request["path"] == "/cgi-bin/webhook/send" and request["query"] == {"key": ["abc-123"]}
+    assert request["content_type"] == "application/json; charset=utf-8"
+    body = request["json"]
+    assert set(body) == {"msgtype", "markdown"} and body["msgtype"] == "markdown"
+    assert set(body["markdown"]) == {"content"}
+    content = body["markdown"]["content"]
+    assert content.startswith("**【催办】隐患已逾期 3 天：YH-2026-001-00001**\n> 东城化工有限公司")
+    assert "[查看详情](https://safety.example.gov.cn/hazards/1/)" in content
+    assert len(content.encode()) <= 4096
+    assert Delivery.objects.get(channel="wecom").status == "sent"
+
+
+def test_dingtalk_markdown_message_signed(world: World, robot: Robot) -> None:
+    endpoint(world, robot, "dingtalk", secret=SECRET)
+    deliver(remind(world))
+    [request] = robot.requests
+    assert request["path"] == "/robot/send"
+    assert request["query"]["access_token"] == ["tok-456"]
+    timestamp = request["query"]["timestamp"][0]
+    expected = base64.b64encode(
+        hmac.new(SECRET.encode(), f"{timestamp}\n{SECRET}".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert request["query"]["sign"] == [expected]
+    assert f"sign={quote_plus(expected)}" in request["raw_query"]  # URL-encoded on the wire
+    body = request["json"]
+    assert body == {
+        "msgtype": "markdown",
+        "markdown": {"title": "【催办】隐患已逾期 3 天：YH-2026-001-00001", "text": body["markdown"]["text"]},
+    }
+    assert body["markdown"]["text"].startswith("#### 【催办】隐患已逾期 3 天")
+
+
+def test_dingtalk_without_a_secret_posts_to_the_bare_url(world: World, robot: Robot) -> None:
+    endpoint(world, robot, "dingtalk")
+    deliver(remind(world))
+    assert robot.requests[0]["query"] == {"access_token": ["tok-456"]}
+
+
+def test_one_post_per_robot_and_day_for_the_area_and_those_above(world: World, robot: Robot) -> None:
+    town = endpoint(world, robot, "wecom")
+    county = endpoint(world, robot, "dingtalk", node=world.county)
+    endpoint(world, robot, "wecom", node=world.town_b)  # another township: not its business
+    endpoint(world, robot, "wecom", active=False)
+    endpoint(world, robot, "wecom", reasons="verification_waiting")  # only other reminders
+    ids = remind(world, world.enterprise_a, world.official_a, world.leader_a)
+    deliver(ids)
+    deliver(ids)
+    assert len(robot.requests) == 2
+    assert Delivery.objects.filter(channel__in=["wecom", "dingtalk"]).count() == 2
+    assert {d.target for d in Delivery.objects.all()} == {str(town.pk), str(county.pk)}
+    assert Notification.objects.count() == 3
+
+
+def test_a_failing_robot_is_retried_then_recorded(
+    world: World, robot: Robot, settings: Any, eager_retries: None
+) -> None:
+    settings.REMINDER_MAX_RETRIES = 3
+    robot.always = (502, {"errmsg": "bad gateway"})
+    endpoint(world, robot, "wecom")
+    [reminder_id] = remind(world)
+    deliver([reminder_id])
+    assert len(robot.requests) == 4  # the first try and 3 retries
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and delivery.attempts == 4 and "HTTP 502" in delivery.last_error
+    reminder = Reminder.objects.get(pk=reminder_id)
+    assert reminder.status == "failed" and "HTTP 502" in reminder.last_error
+    assert Notification.objects.count() == 1
+
+
+def test_a_rate_limited_robot_is_retried_until_it_accepts(world: World, robot: Robot, eager_retries: None) -> None:
+    robot.answers = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"})]
+    endpoint(world, robot, "wecom")
+    [reminder_id] = remind(world)
+    deliver([reminder_id])
+    assert len(robot.requests) == 2
+    assert Reminder.objects.get(pk=reminder_id).status == "sent"
+
+
+def test_a_wrong_key_is_not_retried(world: World, robot: Robot, eager_retries: None) -> None:
+    robot.always = (200, {"errcode": 93000, "errmsg": "invalid webhook url"})
+    endpoint(world, robot, "wecom")
+    [reminder_id] = remind(world)
+    deliver([reminder_id])
+    assert len(robot.requests) == 1
+    assert "93000" in Delivery.objects.get().last_error
+    assert Reminder.objects.get(pk=reminder_id).status == "failed"
+
+
+def test_an_unreachable_robot_is_a_transient_failure(world: World, settings: Any, eager_retries: None) -> None:
+    settings.REMINDER_MAX_RETRIES = 1
+    WebhookEndpoint.objects.create(name="已下线", node=world.town_a, kind="wecom", url="http://127.0.0.1:9/send?key=x")
+    [reminder_id] = remind(world)
+    deliver([reminder_id])
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and delivery.attempts == 2 and "无法连接" in delivery.last_error
+
+
+def test_long_bodies_are_cut_for_the_robots() -> None:
+    message = Message(title="标题", body="隐" * 5000, url="", key="k")
+    content = webhook_payload("wecom", message)["markdown"]["content"]
+    assert len(content.encode()) < 4096
+
+
+def test_the_endpoint_form_checks_what_it_can(world: World) -> None:
+    robot = WebhookEndpoint(name="x", node=world.town_a, kind="wecom", url="ftp://example/x", secret="SEC1")
+    with pytest.raises(ValidationError) as error:
+        robot.full_clean()
+    assert {"url", "secret"} <= set(error.value.message_dict)
+    robot = WebhookEndpoint(
+        name="x",
+        node=world.town_a,
+        kind="dingtalk",
+        url="https://oapi.dingtalk.com/robot/send?access_token=t",
+        reasons="nope",
+    )
+    with pytest.raises(ValidationError) as error:
+        robot.full_clean()
+    assert "未知的提醒事由" in error.value.message_dict["reasons"][0]
+    robot.reasons = "hazard_deadline, verification_waiting"
+    robot.full_clean()

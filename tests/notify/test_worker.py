@@ -1,0 +1,118 @@
+"""End to end: a real Celery worker with embedded beat finds a due reminder on its own schedule
+and delivers it to the inbox and the e-mail outbox (Django's file-based backend).
+
+Runs on whatever broker is configured: Redis in CI, the embedded filesystem broker locally (a
+private folder, so that a developer's running `bin/run` cannot take the tasks).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from safetyops.notify.models import Notification, Reminder
+from tests.conftest import World
+from tests.core.test_celery_worker import database_url
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def outbox(folder: Path) -> list[EmailMessage]:
+    """The messages the file-based backend wrote (several per file, separated by a line of dashes)."""
+    found = []
+    for path in sorted(folder.glob("*.log")):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                found.append(BytesParser(policy=policy.default).parsebytes(chunk.strip() + b"\n"))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_beat_and_a_worker_deliver_a_due_reminder(world: World, hazard_factory: Any, tmp_path: Path) -> None:
+    world.enterprise_a.email = "enterprise_a@example.gov.cn"
+    world.enterprise_a.save()
+    hazard = hazard_factory(status="rectifying", deadline=timezone.localdate())  # due today
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "VAR_DIR": str(tmp_path / "var"),  # its own beat schedule file
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DJANGO_SETTINGS_MODULE": "safetyops.settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "SITE_URL": "https://safety.example.gov.cn",
+        # Beat every 2 s instead of daily at 08:00; no catch-up scan at start, so beat alone must do it.
+        "REMINDER_SCAN_INTERVAL_SECONDS": "2",
+        "REMINDER_SCAN_ON_START": "0",
+    }
+    if not settings.REDIS_URL:
+        broker_dir = tmp_path / "broker"
+        broker_dir.mkdir()
+        env["CELERY_BROKER_DIR"] = str(broker_dir)
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "safetyops",
+            "worker",
+            "-B",
+            "-Q",
+            "default,mail",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"notify-test-{os.getpid()}@%h",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if Notification.objects.filter(user=world.enterprise_a).exists() and outbox(mail_dir):
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.5)
+        text = log.read_text()
+        assert Notification.objects.filter(user=world.enterprise_a).count() == 1, text[-3000:]
+        reminder = Reminder.objects.get(recipient=world.enterprise_a)
+        assert reminder.title == f"今天是隐患整改期限：{hazard.number}"
+        [message] = outbox(mail_dir)
+        assert message["To"] == "enterprise_a@example.gov.cn"
+        assert hazard.number in str(message["Subject"])
+        assert message.get_body(("plain",)).get_content().startswith(reminder.title)
+        assert f"https://safety.example.gov.cn/hazards/{hazard.pk}/" in message.get_body(("html",)).get_content()
+        assert "Sending due task reminders-scan (safetyops.notify.scan_reminders)" in text
+        assert "safetyops.notify.tasks.deliver_reminder" in text
+        time.sleep(3)  # beat fires again: nothing new is sent
+        assert Reminder.objects.count() == 1 and len(outbox(mail_dir)) == 1
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
