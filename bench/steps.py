@@ -52,27 +52,60 @@ def reminders() -> dict[str, Any]:
 
     before = Reminder.objects.count()
     started = time.perf_counter()
-    scan_reminders.apply()  # in this process, without a broker; deliveries are only claimed
+    scan_reminders.apply()  # the scan runs here; the deliveries it claims are queued on the broker
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "peak_mb": peak_mb(), "new_reminders": Reminder.objects.count() - before}
 
 
 def briefing(scope: str) -> dict[str, Any]:
-    from safetyops.briefings import bench as briefing_bench  # the briefing app's own timing hook
+    """Last month's briefing of the first county (or of the city): the whole job, then WeasyPrint
+    alone on the same HTML, so the ratio shows what the figures and the rest cost."""
+    from datetime import timedelta
+    from pathlib import Path
 
-    return briefing_bench.measure(scope)
+    from django.utils import timezone
+
+    from safetyops.briefings.figures import briefing_figures
+    from safetyops.briefings.models import Briefing
+    from safetyops.briefings.services import briefing_html, briefing_render, write_pdf
+    from safetyops.orgs.models import Node, User
+
+    level = "city" if scope == "city" else "county"
+    node = Node.objects.filter(level=level).order_by("path").first()
+    if node is None:
+        raise SystemExit(f"no {level} node in this data set")
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+    requester = User.objects.order_by("pk").first()
+    briefing = Briefing.objects.create(
+        node=node, kind="monthly", period_start=start, period_end=end, year=end.year, requested_by=requester
+    )
+    started = time.perf_counter()
+    briefing_render(briefing_id=briefing.pk)
+    total = time.perf_counter() - started
+    briefing.refresh_from_db()
+    t0 = time.perf_counter()
+    figures = briefing_figures(node, start, end)
+    figures_seconds = time.perf_counter() - t0
+    html = briefing_html(briefing, figures, issue_number=None, issued_on=timezone.localdate())
+    with tempfile.TemporaryDirectory() as folder:
+        t1 = time.perf_counter()
+        write_pdf(html, Path(folder) / "alone.pdf")
+        weasy = time.perf_counter() - t1
+    Briefing.objects.filter(pk=briefing.pk).delete()
+    return {
+        "seconds": total,
+        "peak_mb": peak_mb(),
+        "status": briefing.status,
+        "figures_s": round(figures_seconds, 2),
+        "weasyprint_alone_s": round(weasy, 2),
+        "ratio_to_weasyprint": round(total / weasy, 2),
+    }
 
 
 def main() -> None:
     django.setup()
     name, *args = sys.argv[1:]
-    if name == "reminders":
-        from django.conf import settings
-
-        settings.CELERY_TASK_ALWAYS_EAGER = True
-        from safetyops.celery import app
-
-        app.conf.task_always_eager = True
     result = {"export": export, "reminders": reminders, "briefing": briefing}[name](*args)
     result["seconds"] = round(result["seconds"], 2)
     result["peak_mb"] = round(result["peak_mb"])

@@ -46,7 +46,7 @@ def models_f(name: str) -> Any:
     return F(name)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # flush must not run inside a test transaction on PostgreSQL
 def test_same_seed_same_data(small: dict[str, int]) -> None:
     from safetyops.orgs.models import Sector
     from safetyops.orgs.sectors import load_sectors
