@@ -6,24 +6,18 @@ embedded filesystem broker that `bin/run` uses. The same task also runs eagerly 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection
 
 from safetyops.celery import app
 from safetyops.orgs.models import Enterprise, EnterpriseImport
 from safetyops.orgs.tasks import enterprise_import_task
 from tests.conftest import IN_CI, World
 from tests.factories import make_credit_code
+from tests.workers import celery_worker
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -40,14 +34,6 @@ def make_job(world: World, rows: int = 3) -> EnterpriseImport:
     job.file.save("upload.csv", ContentFile(csv_upload(world, rows)), save=False)
     job.save()
     return job
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if s["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def test_task_runs_eagerly_without_a_broker(world: World) -> None:
@@ -71,73 +57,15 @@ def test_beat_schedule_names_registered_tasks() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_processes_an_import(world: World, settings: Any, tmp_path: Path) -> None:
+def test_real_worker_processes_an_import(world: World, tmp_path: Path) -> None:
     job = make_job(world, rows=5)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "DJANGO_SETTINGS_MODULE": "safetyops.settings",
-    }
-    saved_options = dict(app.conf.broker_transport_options or {})
-    if not settings.REDIS_URL:
-        # A private broker folder, so that a developer's running `bin/run` worker cannot take the task.
-        broker_dir = tmp_path / "broker"
-        broker_dir.mkdir()
-        env["CELERY_BROKER_DIR"] = str(broker_dir)
-        app.conf.broker_transport_options = {
-            **saved_options,
-            "data_folder_in": str(broker_dir),
-            "data_folder_out": str(broker_dir),
-        }
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "safetyops",
-            "worker",
-            "-Q",
-            "default",
-            "--pool",
-            "solo",
-            "-l",
-            "info",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        app.conf.task_always_eager = False
-        with app.connection_for_write() as conn:  # built from the options above, not the shared pool
-            enterprise_import_task.apply_async(args=[job.pk], queue="default", connection=conn)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.finished:
-                break
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.3)
-        assert job.status == EnterpriseImport.Status.DONE, f"{job.status} {job.errors}\n{log.read_text()[-3000:]}"
+    with celery_worker(tmp_path, queues="default") as worker:
+        worker.send(enterprise_import_task, job.pk, queue="default")
+        worker.wait_until(lambda: EnterpriseImport.objects.get(pk=job.pk).finished)
+        job.refresh_from_db()
+        assert job.status == EnterpriseImport.Status.DONE, f"{job.status} {job.errors}\n{worker.text()[-3000:]}"
         assert Enterprise.objects.filter(name__startswith="工人新村").count() == 5
-        assert "enterprise_import_task" in log.read_text()
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_transport_options = saved_options
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        assert "enterprise_import_task" in worker.text()
 
 
 def test_named_queues_route_to_themselves() -> None:

@@ -16,6 +16,11 @@ from safetyops.orgs.models import Enterprise, Node, User
 
 @pytest.fixture
 def small(monkeypatch: Any) -> dict[str, int]:
+    from safetyops.orgs.models import Sector
+    from safetyops.orgs.sectors import load_sectors
+
+    if not Sector.objects.exists():  # flushed by an earlier transactional test
+        load_sectors(Sector)
     sizes = {"counties": 2, "townships": 4, "villages": 8, "enterprises": 60, "inspections": 200, "hazards": 500}
     monkeypatch.setitem(generate_city.PRESETS, "tiny", sizes)
     return sizes

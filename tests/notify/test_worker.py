@@ -7,10 +7,6 @@ private folder, so that a developer's running `bin/run` cannot take the tasks).
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from email import policy
 from email.message import EmailMessage
@@ -24,7 +20,7 @@ from django.utils import timezone
 
 from safetyops.notify.models import Notification, Reminder
 from tests.conftest import World
-from tests.core.test_celery_worker import database_url
+from tests.workers import celery_worker
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -47,12 +43,6 @@ def test_beat_and_a_worker_deliver_a_due_reminder(world: World, hazard_factory: 
     hazard = hazard_factory(status="rectifying", deadline=timezone.localdate())  # due today
     mail_dir = tmp_path / "mail"
     env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "VAR_DIR": str(tmp_path / "var"),  # its own beat schedule file
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "DJANGO_SETTINGS_MODULE": "safetyops.settings",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "SITE_URL": "https://safety.example.gov.cn",
@@ -60,44 +50,12 @@ def test_beat_and_a_worker_deliver_a_due_reminder(world: World, hazard_factory: 
         "REMINDER_SCAN_INTERVAL_SECONDS": "2",
         "REMINDER_SCAN_ON_START": "0",
     }
-    if not settings.REDIS_URL:
-        broker_dir = tmp_path / "broker"
-        broker_dir.mkdir()
-        env["CELERY_BROKER_DIR"] = str(broker_dir)
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "safetyops",
-            "worker",
-            "-B",
-            "-Q",
-            "default,mail",
-            "--pool",
-            "solo",
-            "-l",
-            "info",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"notify-test-{os.getpid()}@%h",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if Notification.objects.filter(user=world.enterprise_a).exists() and outbox(mail_dir):
-                break
-            assert worker.poll() is None, log.read_text()
-            time.sleep(0.5)
-        text = log.read_text()
+    with celery_worker(tmp_path, queues="default,mail", beat=True, env=env) as worker:
+        worker.wait_until(
+            lambda: Notification.objects.filter(user=world.enterprise_a).exists() and bool(outbox(mail_dir)),
+            every=0.5,
+        )
+        text = worker.text()
         assert Notification.objects.filter(user=world.enterprise_a).count() == 1, text[-3000:]
         reminder = Reminder.objects.get(recipient=world.enterprise_a)
         assert reminder.title == f"今天是隐患整改期限：{hazard.number}"
@@ -110,9 +68,3 @@ def test_beat_and_a_worker_deliver_a_due_reminder(world: World, hazard_factory: 
         assert "safetyops.notify.tasks.deliver_reminder" in text
         time.sleep(3)  # beat fires again: nothing new is sent
         assert Reminder.objects.count() == 1 and len(outbox(mail_dir)) == 1
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
