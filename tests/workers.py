@@ -64,6 +64,9 @@ def celery_worker(
         "VAR_DIR": str(tmp_path / "worker-var"),  # its own beat schedule file
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DJANGO_SETTINGS_MODULE": "safetyops.settings",
+        # Only the task under test: no catch-up work when the worker starts.
+        "BRIEFING_CATCH_UP_ON_START": "0",
+        "REMINDER_SCAN_ON_START": "0",
         **(env or {}),
     }
     saved_options = dict(app.conf.broker_transport_options or {})

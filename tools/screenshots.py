@@ -40,6 +40,8 @@ PAGES = [
     ("hazard-detail", "admin", "HAZARD"),
     ("inspections", "official1", "/inspections/"),
     ("inspection-new", "official1", "/inspections/new/"),
+    ("inbox", "ent1", "/inbox/"),
+    ("briefings", "leader", "/briefings/"),
 ]
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 
 from safetyops.briefings.services import briefing_render, briefings_monthly_request
 
@@ -17,3 +21,12 @@ def render_briefing(briefing_id: int) -> None:
 def monthly_briefings() -> int:
     """Beat, on the BRIEFING_MONTHLY_DAY of each month: last month's briefing for every county and township."""
     return briefings_monthly_request()
+
+
+@worker_ready.connect
+def catch_up_when_a_worker_starts(sender: Any = None, **kwargs: Any) -> None:
+    """If the machine was down on the 1st, beat never asked for last month's briefings: a starting
+    worker asks (idempotent: nodes that already have one are skipped). BRIEFING_CATCH_UP_ON_START=0
+    turns this off."""
+    if settings.BRIEFING_CATCH_UP_ON_START:
+        monthly_briefings.delay()
