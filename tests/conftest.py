@@ -142,3 +142,6 @@ def chromium_path() -> str:
     if not shutil.which(CHROMIUM):
         service_missing("needs Chromium")
     return CHROMIUM
+
+
+from tests.inspections.conftest import hazard_factory  # noqa: E402, F401 - used by the form fuzzing

@@ -58,6 +58,3 @@ def shot() -> Any:
 
 def no_horizontal_overflow(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
-
-
-from tests.inspections.conftest import hazard_factory  # noqa: E402, F401 - the journeys build hazards too
