@@ -183,6 +183,7 @@ class HazardInput:
     sector_id: int | None = None
 
 
+@_idempotent
 def hazard_register(
     *,
     actor: Any,
@@ -262,8 +263,6 @@ def hazard_fix_on_spot(
     *, actor: Any, hazard_id: int, after_photos: Sequence[Any], comment: str = "", key: str | None = None
 ) -> Hazard:
     """An inspector closes a 一般 hazard fixed during the inspection, with an after-photo."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.INSPECT)
     if not any(_is_image(p) for p in after_photos):
         raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
@@ -349,8 +348,6 @@ def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
 @_idempotent
 def hazard_submit_plan(*, actor: Any, hazard_id: int, plan: PlanInput, key: str | None = None) -> Hazard:
     """The enterprise files its 五落实 plan: 一般 takes effect at once, 重大 waits for approval."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_RESPOND)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
@@ -389,24 +386,22 @@ def _pending_plan(hazard: Hazard) -> HazardPlan:
     return plan
 
 
-@_idempotent
-def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
-    if (done := _already_done(key)) is not None:
-        return done.hazard
+def _decide_plan(actor: Any, hazard_id: int, *, approve: bool, comment: str, key: str | None) -> Hazard:
+    """An official approves the pending 重大 plan (→ rectifying) or returns it (→ waiting for a plan)."""
     _require(actor, Right.HAZARD_REVIEW)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.PLAN_PENDING)
         plan = _pending_plan(hazard)
-        plan.decision, plan.decided_by, plan.decided_at = HazardPlan.Decision.APPROVED, actor, timezone.now()
-        plan.decision_comment = comment.strip()
+        plan.decision = HazardPlan.Decision.APPROVED if approve else HazardPlan.Decision.RETURNED
+        plan.decided_by, plan.decided_at, plan.decision_comment = actor, timezone.now(), comment.strip()
         plan.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
-        hazard.status = Status.RECTIFYING
+        hazard.status = Status.RECTIFYING if approve else Status.REGISTERED
         hazard.save(update_fields=["status"])
         _event(
             hazard,
             actor=actor,
-            action=Action.PLAN_APPROVED,
+            action=Action.PLAN_APPROVED if approve else Action.PLAN_RETURNED,
             from_status=Status.PLAN_PENDING,
             comment=comment.strip(),
             key=key,
@@ -415,30 +410,15 @@ def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: s
 
 
 @_idempotent
+def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
+    return _decide_plan(actor, hazard_id, approve=True, comment=comment, key=key)
+
+
+@_idempotent
 def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | None = None) -> Hazard:
-    if (done := _already_done(key)) is not None:
-        return done.hazard
-    _require(actor, Right.HAZARD_REVIEW)
     if not reason.strip():
         raise HazardStepError(_("退回方案须说明理由，便于企业修改。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, Status.PLAN_PENDING)
-        plan = _pending_plan(hazard)
-        plan.decision, plan.decided_by, plan.decided_at = HazardPlan.Decision.RETURNED, actor, timezone.now()
-        plan.decision_comment = reason.strip()
-        plan.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
-        hazard.status = Status.REGISTERED
-        hazard.save(update_fields=["status"])
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.PLAN_RETURNED,
-            from_status=Status.PLAN_PENDING,
-            comment=reason.strip(),
-            key=key,
-        )
-    return hazard
+    return _decide_plan(actor, hazard_id, approve=False, comment=reason, key=key)
 
 
 # Completion and verification ------------------------------------------------------------------
@@ -456,8 +436,6 @@ def hazard_report_completion(
     key: str | None = None,
 ) -> Hazard:
     """The enterprise reports the rectification done, with at least one after-photo."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_RESPOND)
     if not description.strip():
         raise HazardStepError(_("请填写整改情况。"))
@@ -506,8 +484,6 @@ def hazard_verify(
     *, actor: Any, hazard_id: int, opinion: str, expert_opinion: str = "", key: str | None = None
 ) -> Hazard:
     """An official verifies the rectification and closes the hazard (销号)."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_REVIEW)
     if not opinion.strip():
         raise HazardStepError(_("请填写验收意见。"))
@@ -536,8 +512,6 @@ def hazard_reject_verification(
     *, actor: Any, hazard_id: int, reason: str, new_deadline: date | None = None, key: str | None = None
 ) -> Hazard:
     """Verification failed: back to rectifying, optionally with a new deadline."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_REVIEW)
     if not reason.strip():
         raise HazardStepError(_("验收不通过须说明理由。"))
@@ -573,8 +547,6 @@ def hazard_request_extension(
     *, actor: Any, hazard_id: int, reason: str, requested_deadline: date, key: str | None = None
 ) -> Hazard:
     """The enterprise asks, before the deadline, for more time."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_RESPOND)
     if not reason.strip():
         raise HazardStepError(_("请填写延期理由。"))
@@ -617,8 +589,6 @@ def hazard_decide_extension(
     approved_deadline: date | None = None,
     key: str | None = None,
 ) -> Hazard:
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_REVIEW)
     if not approve and not comment.strip():
         raise HazardStepError(_("不同意延期须说明理由。"))
@@ -657,8 +627,6 @@ def hazard_decide_extension(
 @_idempotent
 def hazard_list_supervision(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
     """挂牌督办: the county lists an open 重大 hazard for tracked supervision."""
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     _require(actor, Right.HAZARD_LIST_SUPERVISION)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
@@ -807,6 +775,7 @@ def inspection_add_addendum(*, actor: Any, inspection_id: int, text: str) -> Ins
         return InspectionAddendum.objects.create(inspection=inspection, author=actor, text=text.strip())
 
 
+@_idempotent
 def hazard_from_failed_item(
     *,
     actor: Any,
@@ -822,8 +791,6 @@ def hazard_from_failed_item(
 
     Only the inspection's inspectors may do it, and an item becomes at most one hazard.
     """
-    if (done := _already_done(key)) is not None:
-        return done.hazard
     with transaction.atomic():
         inspection = _lock_inspection(actor, inspection_id)  # serialises registrations of one inspection
         result = ChecklistResult.objects.filter(inspection=inspection, item_id=item_id).select_related("item").first()
