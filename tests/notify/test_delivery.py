@@ -309,3 +309,33 @@ def test_two_scans_at_once_send_each_reminder_once(addresses: World, hazard_fact
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_once_on_postgresql(addresses: World, hazard_factory: Any) -> None:
     _two_scans_at_once(addresses, hazard_factory)
+
+
+def test_a_scan_publishes_one_message_per_batch(addresses: World, monkeypatch: Any) -> None:
+    """50,000 reminders must not mean 50,000 broker round trips."""
+    from safetyops.notify import services as notify_services
+    from safetyops.notify import tasks as notify_tasks
+
+    batches: list[list[int]] = []
+    monkeypatch.setattr(notify_tasks.deliver_reminders, "delay", lambda ids: batches.append(list(ids)))
+    monkeypatch.setattr(notify_tasks.deliver_reminder, "delay", lambda rid: batches.append([rid]))
+    notify_services._enqueue(list(range(1, 451)))
+    assert [len(batch) for batch in batches] == [200, 200, 50]
+    assert sorted(i for batch in batches for i in batch) == list(range(1, 451))
+
+
+def test_a_transient_failure_in_a_batch_is_retried_alone(monkeypatch: Any) -> None:
+    from safetyops.notify import tasks as notify_tasks
+    from safetyops.notify.channels import TransientDeliveryError
+
+    handed_over: list[tuple[Any, ...]] = []
+
+    def deliver(*, reminder_id: int) -> str:
+        if reminder_id == 2:
+            raise TransientDeliveryError("robot answered 503")
+        return "sent"
+
+    monkeypatch.setattr(notify_tasks, "reminder_deliver", deliver)
+    monkeypatch.setattr(notify_tasks.deliver_reminder, "apply_async", lambda args, countdown: handed_over.append(args))
+    assert notify_tasks.deliver_reminders.run([1, 2, 3]) == 2
+    assert handed_over == [(2,)]
