@@ -131,7 +131,7 @@ def _inspection_with_failed_item(world: World) -> dict[str, int]:
     return {"pk": inspection.pk, "item_id": item.pk}
 
 
-def _hazard_case(name: str, allowed: set[str]) -> list[Case]:
+def _hazard_case(allowed: set[str]) -> list[Case]:
     return [
         Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_a).pk}, obj="hazard_a", allowed=allowed),
         Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_b).pk}, obj="hazard_b", allowed=allowed),
@@ -152,15 +152,15 @@ CASES.update(
         "hazard_export": [Case(allowed=OFFICE_ROLES)],
         "my_hazards": [Case(allowed=ENTERPRISES)],
         "hazard_create": [Case(allowed=INSPECTORS | ENTERPRISES)],
-        "hazard_detail": _hazard_case("hazard_detail", EVERYONE),
-        "hazard_plan": _hazard_case("hazard_plan", ENTERPRISES),
-        "hazard_plan_decide": _hazard_case("hazard_plan_decide", INSPECTORS),
-        "hazard_completion": _hazard_case("hazard_completion", ENTERPRISES),
-        "hazard_verify": _hazard_case("hazard_verify", INSPECTORS),
-        "hazard_extension_request": _hazard_case("hazard_extension_request", ENTERPRISES),
-        "hazard_extension_decide": _hazard_case("hazard_extension_decide", INSPECTORS),
-        "hazard_fix_on_spot": _hazard_case("hazard_fix_on_spot", INSPECTORS),
-        "hazard_list_supervision": _hazard_case("hazard_list_supervision", {"county_admin"}),
+        "hazard_detail": _hazard_case(EVERYONE),
+        "hazard_plan": _hazard_case(ENTERPRISES),
+        "hazard_plan_decide": _hazard_case(INSPECTORS),
+        "hazard_completion": _hazard_case(ENTERPRISES),
+        "hazard_verify": _hazard_case(INSPECTORS),
+        "hazard_extension_request": _hazard_case(ENTERPRISES),
+        "hazard_extension_decide": _hazard_case(INSPECTORS),
+        "hazard_fix_on_spot": _hazard_case(INSPECTORS),
+        "hazard_list_supervision": _hazard_case({"county_admin"}),
         "attachment_download": _file_case(),
         "attachment_thumbnail": _file_case(),
         "inspection_list": [Case()],

@@ -4,7 +4,6 @@ closes it (销号). Screenshots of every stage are kept in var/artifacts/screens
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -174,10 +173,3 @@ def test_enterprise_cannot_reach_another_enterprises_hazard_photo_or_export(
         assert response is not None and response.status == status, path
     shot(page, "journey-refused-phone")
     context.close()
-
-
-def test_uploaded_bytes_are_an_image_not_the_name(world: World) -> None:
-    """Sanity check of the fixture used above (runs without a browser)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (10, 10)).save(buffer, "PNG")
-    assert buffer.getvalue()[:4] == b"\x89PNG"
