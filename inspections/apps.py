@@ -6,6 +6,17 @@ class InspectionsConfig(AppConfig):
     verbose_name = "隐患排查治理"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from inspections import tally
+        from inspections.models import Hazard, HazardExtension
         from inspections.reminders import register_rules
+        from safetyops.orgs.models import Enterprise
 
         register_rules()
+        # The per-node hazard counts follow every change (see inspections/tally.py).
+        for signal in (post_save, post_delete):
+            signal.connect(tally.hazard_changed, sender=Hazard, dispatch_uid="tally-hazard")
+            signal.connect(tally.extension_changed, sender=HazardExtension, dispatch_uid="tally-extension")
+        pre_save.connect(tally.enterprise_moving, sender=Enterprise, dispatch_uid="tally-enterprise-pre")
+        post_save.connect(tally.enterprise_moved, sender=Enterprise, dispatch_uid="tally-enterprise-post")

@@ -21,7 +21,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from inspections.models import Hazard, overdue_q
 from inspections.scope import hazards_visible_to
+from inspections.tally import tally_counts
 from safetyops.orgs.models import Enterprise, Node
+from safetyops.orgs.scope import Scope
 
 LEDGER_TITLE = "隐患排查治理台账"
 
@@ -135,8 +137,13 @@ class LedgerSummary:
     overdue: int
 
 
-def hazard_ledger_summary(queryset: QuerySet[Hazard], *, today: date | None = None) -> LedgerSummary:
-    """Total, 重大 and overdue of the filtered ledger in one aggregate query."""
+def hazard_ledger_summary(
+    queryset: QuerySet[Hazard], *, today: date | None = None, scope: Scope | None = None
+) -> LedgerSummary:
+    """Total, 重大 and overdue of the filtered ledger. With `scope` (the ledger is not filtered)
+    from the per-node tally when it can answer, else in one aggregate query."""
+    if scope is not None and (counts := tally_counts(scope, today=today)) is not None:
+        return LedgerSummary(total=counts["total"], major=counts["major"], overdue=counts["overdue"])
     row = queryset.order_by().aggregate(
         # COUNT(*) rather than COUNT(id): answered from the covering index hazard_scope_counts alone.
         total=Count("*"),

@@ -449,3 +449,50 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class HazardTally(models.Model):
+    """The hazard counts of the enterprises registered at one node, as of `day`.
+
+    Dashboards and the ledger's summary add up these rows over a county or a city (a few thousand
+    rows) instead of counting a million hazards; see inspections/tally.py. A row is trusted only
+    when it is clean and of today: a change to a hazard marks its node's row dirty in the same
+    transaction and recounts it after commit, and readers count dirty, stale or missing nodes live.
+    """
+
+    node = models.OneToOneField(Node, primary_key=True, on_delete=models.CASCADE, related_name="hazard_tally")
+    day = models.DateField(null=True, blank=True)
+    dirty = models.BooleanField(default=True)
+    total = models.PositiveIntegerField(default=0)
+    major = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    major_open = models.PositiveIntegerField(default=0)
+    listed = models.PositiveIntegerField(default=0)
+    found_this_year = models.PositiveIntegerField(default=0)
+    closed_this_year = models.PositiveIntegerField(default=0)
+    plan_pending = models.PositiveIntegerField(default=0)
+    awaiting_verification = models.PositiveIntegerField(default=0)
+    extensions_pending = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    COUNTS = (
+        "total",
+        "major",
+        "open",
+        "overdue",
+        "major_open",
+        "listed",
+        "found_this_year",
+        "closed_this_year",
+        "plan_pending",
+        "awaiting_verification",
+        "extensions_pending",
+    )
+
+    class Meta:
+        verbose_name = _("隐患统计（按地区）")
+        verbose_name_plural = _("隐患统计（按地区）")
+
+    def __str__(self) -> str:
+        return f"{self.node_id} @ {self.day}"

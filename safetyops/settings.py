@@ -217,6 +217,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The per-node hazard counts behind dashboards and the ledger (inspections/tally.py) are for one
+# day: recount them all just after midnight, Asia/Shanghai.
+CELERY_BEAT_SCHEDULE["hazard-tallies-nightly"] = {
+    "task": "inspections.tasks.rebuild_hazard_tallies",
+    "schedule": crontab(hour=0, minute=1),
+    "options": {"queue": "default"},
+}
+
 # Reminders (safetyops/notify, rules in inspections/reminders.py): see the README's "Reminders".
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)  # remind this many days before a deadline
 REMINDER_OFFICIAL_AFTER_DAYS = envint("REMINDER_OFFICIAL_AFTER_DAYS", 3)  # N days overdue: 催办, township official

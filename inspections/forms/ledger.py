@@ -74,6 +74,10 @@ class LedgerFilterForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update({"placeholder": _("编号、描述或企业名称"), "autocomplete": "off"})
 
+    def narrows(self) -> bool:
+        """Whether the (valid) filter narrows the list: anything but the order."""
+        return any(value for name, value in self.cleaned_data.items() if name != "sort")
+
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT
         return sort if sort in SORTS else DEFAULT_SORT

@@ -32,7 +32,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     if not valid:
         # A rejected filter (e.g. an area outside the scope) shows nothing rather than everything.
         hazards = hazards.none()
-    summary = hazard_ledger_summary(hazards, today=today)
+    summary = hazard_ledger_summary(hazards, today=today, scope=scope if valid and not form.narrows() else None)
     paginator = Paginator(hazards.select_related("enterprise", "node", "sector"), PAGE_SIZE)
     paginator.count = summary.total  # type: ignore[misc]  # already counted by the summary query
     page = paginator.get_page(request.GET.get("page"))

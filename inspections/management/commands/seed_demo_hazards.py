@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from inspections import services
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, HazardEvent, Inspection
+from inspections.tally import rebuild_tallies
 from safetyops.orgs.management.commands.seed_demo import COUNTY_CODE, DEMO_PASSWORD
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, User
 
@@ -90,6 +91,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             count = self._seed(county)
+            # The seed backdates hazards with queryset updates, which the tally's signals miss.
+            rebuild_tallies()
         self.stdout.write(f"Created {count} demo hazards with their inspections and photos.")
 
     def _officials(self, county: Node) -> dict[int, User]:
