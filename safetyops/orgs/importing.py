@@ -28,6 +28,7 @@ from safetyops.core.audit import audit_log
 from safetyops.orgs.creditcode import check_character, credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Node, Sector
 from safetyops.orgs.scope import Right, has_right, nodes_visible_to, require_right
+from safetyops.orgs.selectors import enterprises_changed
 
 logger = logging.getLogger(__name__)
 
@@ -797,6 +798,7 @@ def _save(job: EnterpriseImport, results: list[_RowResult]) -> None:
         for sector_id in result.sector_ids
     ]
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+    enterprises_changed()  # bulk_create sends no signals
     audit_log(actor=job.created_by, action="orgs.enterprise.imported", target=job, data={"count": len(created)})
     job.status = EnterpriseImport.Status.DONE
     job.total_rows = len(results)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from safetyops.orgs.models import Enterprise, Node, Sector
@@ -45,7 +49,43 @@ class EnterpriseStats:
     by_child_node: list[tuple[Node, int]] = field(default_factory=list)
 
 
+# Enterprise counts change rarely (an edit, an import) but are read on every dashboard: they are
+# cached per scope under a version that every change to enterprises, their sectors or the node
+# tree replaces (signals in OrgsConfig.ready; bulk writers call enterprises_changed themselves).
+_VERSION_KEY = "orgs:enterprise-stats:version"
+_STATS_TIMEOUT = 60 * 60
+
+
+def enterprises_changed(**kwargs: Any) -> None:
+    """Invalidate the cached enterprise counts: now, and again when the transaction commits (a
+    dashboard read in between may have cached the old figures under the new version)."""
+
+    def bump() -> None:
+        cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:
+    """Counts for a dashboard: cached per scope (see enterprises_changed), else counted."""
+    scope = scope_for(user)
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(_VERSION_KEY, version, None)
+        version = cache.get(_VERSION_KEY, version)
+    sectors = None if scope.sector_ids is None else sorted(scope.sector_ids)
+    parts = (version, scope.role, scope.everything, scope.node_path, sectors, scope.enterprise_id, node and node.pk)
+    key = "orgs:enterprise-stats:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    stats = cache.get(key)
+    if stats is None:
+        stats = _count_enterprise_stats(user=user, node=node)
+        cache.set(key, stats, _STATS_TIMEOUT)
+    return stats
+
+
+def _count_enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:
     """Counts for a dashboard, in a fixed number of aggregate queries."""
     qs = enterprises_visible_to(user)
     if node is not None:

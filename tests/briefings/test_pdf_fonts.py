@@ -107,12 +107,13 @@ def test_the_html_declares_utf8_and_loads_the_woff2_by_file_url(briefing: Briefi
 
 
 def test_the_font_check_catches_a_fallback(tmp_path: Any) -> None:
-    """Control: 堃 is not in GB2312, so it is not in the subset and falls back to another font,
-    which the checks above would report (the check can fail)."""
+    """Control: Ŧ is not in GB2312, so it is not in the subset and falls back to a system font
+    (DejaVu, which fontconfig always brings), which the checks above would report (the check can
+    fail). A rare CJK character such as 堃 only falls back where a system CJK font is installed."""
     page = (
         f'<html><head><meta charset="utf-8"><style>@font-face {{ font-family: "SafetyOps Sans"; '
         f'src: url("{(FONT_DIR / "NotoSansSC-Regular.woff2").as_uri()}"); }} '
-        'html { font-family: "SafetyOps Sans", sans-serif; }</style></head><body>王堃</body></html>'
+        'html { font-family: "SafetyOps Sans", sans-serif; }</style></head><body>王Ŧ</body></html>'
     )
     write_pdf(page, tmp_path / "control.pdf")
     names = [str(font.get("/BaseFont", "")) for font in pdf_fonts(tmp_path / "control.pdf")]

@@ -28,6 +28,7 @@ from django.utils import timezone
 from inspections.tally import rebuild_tallies
 from safetyops.orgs.creditcode import ALPHABET, check_character
 from safetyops.orgs.models import Role, Sector
+from safetyops.orgs.selectors import enterprises_changed
 
 PRESETS: dict[str, dict[str, int]] = {
     "city": {
@@ -180,6 +181,7 @@ class Command(BaseCommand):
             # COPY bypasses the signals that keep the per-node hazard counts: count them all once.
             tally_started = time.monotonic()
             counts["hazard tallies"] = rebuild_tallies()
+            enterprises_changed()  # COPY sends no signals
             self.stdout.write(f"  hazard tallies in {time.monotonic() - tally_started:.1f} s")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

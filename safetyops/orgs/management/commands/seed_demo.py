@@ -18,6 +18,7 @@ from django.db import transaction
 
 from safetyops.orgs.creditcode import ALPHABET, check_character, credit_code_problem
 from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
+from safetyops.orgs.selectors import enterprises_changed
 from safetyops.orgs.services import user_create_with_membership
 
 SEED = 20261123
@@ -533,6 +534,7 @@ def _write(plan: DemoPlan) -> None:
         ],
         batch_size=1000,
     )
+    enterprises_changed()  # bulk_create sends no signals
 
     township_codes = [n.code for n in plan.nodes if n.level == Node.Level.TOWNSHIP]
     for login in LOGINS:
