@@ -152,7 +152,7 @@ def test_a_recount_waits_for_a_transaction_still_marking_the_row(world: World, h
                 hazard_factory(level="major", status="registered")  # marks the row, holds its lock
                 marked.set()
                 release.wait(10)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
