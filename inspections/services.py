@@ -88,7 +88,7 @@ def _idempotent(service: Callable[..., Hazard]) -> Callable[..., Hazard]:
 
     @functools.wraps(service)
     def wrapper(*args: Any, **kwargs: Any) -> Hazard:
-        if (done := _already_done(kwargs.get("key"))) is not None:
+        if done := _already_done(kwargs.get("key"), actor=kwargs.get("actor"), hazard_id=kwargs.get("hazard_id")):
             return done.hazard
         try:
             return service(*args, **kwargs)
@@ -106,8 +106,18 @@ def _expect(hazard: Hazard, *allowed: str) -> None:
         )
 
 
-def _already_done(key: str | None) -> HazardEvent | None:
-    return HazardEvent.objects.filter(idempotency_key=key).first() if key else None
+def _already_done(key: str | None, *, actor: Any = None, hazard_id: Any = None) -> HazardEvent | None:
+    """The event a post with this key recorded, if any. A key is the actor's, for one hazard: the
+    same key from someone else or for another hazard is a stale or forged form, refused."""
+    if not key:
+        return None
+    event = HazardEvent.objects.filter(idempotency_key=key).first()
+    if event is not None and (
+        (actor is not None and event.actor_id != actor.pk)
+        or (hazard_id is not None and str(event.hazard_id) != str(hazard_id))
+    ):
+        raise HazardStepError(_("该表单已提交过，不能用于此次操作，请刷新页面后重新填写。"))
+    return event
 
 
 def _event(
@@ -198,7 +208,7 @@ def hazard_register(
     key: str | None = None,
 ) -> Hazard:
     """Register a hazard found by an official (or by the enterprise itself: 企业自查)."""
-    done = _already_done(key)
+    done = _already_done(key, actor=actor)
     if done is not None:
         return done.hazard
     is_enterprise = scope_for(actor).role == Role.ENTERPRISE_USER
@@ -210,6 +220,7 @@ def hazard_register(
     today = timezone.localdate()
     if data.deadline < today:
         raise HazardStepError(_("整改期限不能早于今天（%(today)s）。") % {"today": today.isoformat()})
+    _uploads_ok([*photos, *after_photos])  # first: _is_image below expects accepted files
     if fixed_on_spot:
         if is_enterprise:
             raise NotPermitted(_("当场整改由检查人员确认销号。"))
@@ -217,7 +228,6 @@ def hazard_register(
             raise HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
         if not any(_is_image(p) for p in after_photos):
             raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
-    _uploads_ok([*photos, *after_photos])
     with transaction.atomic():
         enterprise = enterprises_visible_to(actor).select_related("node").filter(pk=enterprise_id).first()
         if enterprise is None:
@@ -264,9 +274,9 @@ def hazard_fix_on_spot(
 ) -> Hazard:
     """An inspector closes a 一般 hazard fixed during the inspection, with an after-photo."""
     _require(actor, Right.INSPECT)
+    _uploads_ok(after_photos)
     if not any(_is_image(p) for p in after_photos):
         raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
-    _uploads_ok(after_photos)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.REGISTERED)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models import Attachment, Hazard
 from inspections.services import HazardInput, PlanInput
 from inspections.uploads import UploadRejected, inspect_upload
+from safetyops.core import fields
 
 DEFAULT_DAYS = {Hazard.Level.GENERAL: 15, Hazard.Level.MAJOR: 60}
 MAX_FILES_PER_FIELD = 12
@@ -137,7 +138,9 @@ def _choice(label: Any, choices: Any, message: Any, **kwargs: Any) -> forms.Choi
 class HazardCreateForm(StepForm):
     level = _choice(_("隐患等级"), Hazard.Level.choices, _("请选择隐患等级。"))
     category = _choice(_("隐患类别"), Hazard.Category.choices, _("请选择隐患类别。"))
-    sector = forms.ModelChoiceField(label=_("行业领域"), queryset=None, error_messages=_required(_("请选择行业领域。")))
+    sector = fields.ModelChoiceField(
+        label=_("行业领域"), queryset=None, error_messages=_required(_("请选择行业领域。"))
+    )
     location = forms.CharField(
         label=_("隐患部位"),
         max_length=200,
@@ -145,7 +148,7 @@ class HazardCreateForm(StepForm):
         widget=forms.TextInput(attrs={"placeholder": _("如：二号车间东侧配电箱")}),
     )
     description = _text(_("隐患描述"), rows=4)
-    deadline = forms.DateField(label=_("整改期限"), required=False, widget=_date_widget())
+    deadline = fields.DeadlineField(label=_("整改期限"), required=False, widget=_date_widget())
     photos = EvidenceField(label=_("隐患照片"), camera=True, required=False, help_text=_("可拍照或选择多张照片"))
 
     def __init__(self, *args: Any, enterprise: Any, official: bool, **kwargs: Any) -> None:
@@ -228,7 +231,7 @@ class PlanForm(StepForm):
         required=False,
         help_text=_("整改资金填 0 时必填，如“由本单位人员自行整改，不需采购”"),
     )
-    deadline = forms.DateField(
+    deadline = fields.DeadlineField(
         label=_("完成时限"), widget=_date_widget(), error_messages=_required(_("请填写方案完成时限。"))
     )
     contingency = _text(_("应急预案及整改期间安全措施"))
@@ -357,7 +360,7 @@ class VerifyForm(StepForm):
         _("验收意见"), required=False, help_text=_("通过时写明验收情况；不通过时写明理由和需要继续整改的内容")
     )
     expert_opinion = _text(_("专家评估意见"), required=False, help_text=_("重大隐患可附专家评估意见（选填）"))
-    new_deadline = forms.DateField(
+    new_deadline = fields.DeadlineField(
         label=_("新的整改期限"), required=False, widget=_date_widget(), help_text=_("不通过时可重新设定，选填")
     )
 
@@ -387,7 +390,7 @@ class VerifyForm(StepForm):
 
 
 class ExtensionRequestForm(StepForm):
-    requested_deadline = forms.DateField(
+    requested_deadline = fields.DeadlineField(
         label=_("申请延至"), widget=_date_widget(), error_messages=_required(_("请选择申请延至的日期。"))
     )
     reason = _text(_("延期理由"), rows=4, help_text=_("说明不能按期完成的原因，以及延期期间的安全措施"))
@@ -395,7 +398,8 @@ class ExtensionRequestForm(StepForm):
     def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hazard = hazard
-        self.fields["requested_deadline"].widget.attrs["min"] = (hazard.deadline + timedelta(days=1)).isoformat()
+        day_after = hazard.deadline + timedelta(days=1) if hazard.deadline < date.max else hazard.deadline
+        self.fields["requested_deadline"].widget.attrs["min"] = day_after.isoformat()
         self.fields["requested_deadline"].help_text = _("现整改期限为 %(d)s") % {"d": hazard.deadline.isoformat()}
 
     def clean_requested_deadline(self) -> date:
@@ -411,7 +415,7 @@ class ExtensionDecisionForm(StepForm):
     APPROVE, REFUSE = "approve", "refuse"
 
     decision = _choice(_("审批结果"), [(APPROVE, _("同意延期")), (REFUSE, _("不同意延期"))], _("请选择审批结果。"))
-    approved_deadline = forms.DateField(
+    approved_deadline = fields.DeadlineField(
         label=_("批准延至"), required=False, widget=_date_widget(), help_text=_("同意时可调整，默认按企业申请的日期")
     )
     comment = _text(_("审批意见"), required=False, help_text=_("不同意时必填"))

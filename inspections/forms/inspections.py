@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.selectors import campaigns_for_inspection, co_inspector_candidates, sectors_with_ancestors
+from safetyops.core import fields
 from safetyops.orgs.models import Enterprise, Sector
 from safetyops.orgs.scope import enterprises_visible_to
 
@@ -60,7 +61,7 @@ class InspectionFilterForm(forms.Form):
 
 
 class InspectionCreateForm(forms.Form):
-    enterprise = forms.ModelChoiceField(
+    enterprise = fields.ModelChoiceField(
         label=_("被检查企业"),
         queryset=Enterprise.objects.none(),
         widget=forms.RadioSelect,
@@ -76,7 +77,7 @@ class InspectionCreateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择检查类型。")},
     )
-    co_inspectors = forms.ModelMultipleChoiceField(
+    co_inspectors = fields.ModelMultipleChoiceField(
         label=_("同行检查人员"),
         queryset=Enterprise.objects.none(),
         required=False,
@@ -84,7 +85,7 @@ class InspectionCreateForm(forms.Form):
         help_text=_("您本人自动列为检查人员。每位检查人员都须在检查记录上签字。"),
         error_messages={"invalid_choice": _("所选人员不能参加本次检查，请重新选择。")},
     )
-    campaign = forms.ModelChoiceField(
+    campaign = fields.ModelChoiceField(
         label=_("所属专项行动"), queryset=Enterprise.objects.none(), required=False, empty_label=_("不属于专项行动")
     )
     inspected_at = forms.DateTimeField(
@@ -107,6 +108,9 @@ class InspectionCreateForm(forms.Form):
 
     def clean_inspected_at(self) -> Any:
         value = self.cleaned_data["inspected_at"]
+        # Checked first: a year such as 0001 cannot even be compared with now in UTC.
+        if value.date() < fields.EARLIEST:
+            raise forms.ValidationError(_("检查时间不能早于 %(d)s，请核对年份。") % {"d": fields.EARLIEST.isoformat()})
         if value > timezone.now() + FUTURE_TOLERANCE:
             raise forms.ValidationError(_("检查时间不能晚于现在，请核对日期和时间。"))
         return value
@@ -166,7 +170,7 @@ class ItemHazardForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择隐患类别。")},
     )
-    sector = forms.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.none(), required=False)
+    sector = fields.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.none(), required=False)
     location = forms.CharField(
         label=_("隐患部位"),
         required=False,

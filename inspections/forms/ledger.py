@@ -12,6 +12,8 @@ from campaigns.models import Campaign
 from inspections.ledger import DEFAULT_SORT, SORTS
 from inspections.models import Hazard
 from inspections.scope import hazards_visible_to
+from safetyops.core import fields
+from safetyops.core.widgets import FastSelect
 from safetyops.orgs.models import Node, Sector
 from safetyops.orgs.scope import nodes_visible_to, scope_for
 
@@ -27,27 +29,37 @@ SORT_CHOICES = [
 
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=64)
-    node = forms.ModelChoiceField(
+    node = fields.ModelChoiceField(
         label=_("地区"),
         queryset=Node.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("所选地区不在您的管辖范围内，请重新选择。")},
+        widget=FastSelect,
     )
-    sector = forms.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.all(), required=False)
-    level = forms.ChoiceField(label=_("等级"), choices=[("", _("全部等级")), *Hazard.Level.choices], required=False)
+    sector = fields.ModelChoiceField(
+        label=_("行业领域"), queryset=Sector.objects.all(), required=False, widget=FastSelect
+    )
+    level = forms.ChoiceField(
+        label=_("等级"), choices=[("", _("全部等级")), *Hazard.Level.choices], required=False, widget=FastSelect
+    )
     status = forms.ChoiceField(
         label=_("状态"),
         choices=[("", _("全部状态")), ("open", _("未销号（全部在办）")), *Hazard.Status.choices],
         required=False,
+        widget=FastSelect,
     )
-    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部来源")), *Hazard.Source.choices], required=False)
-    campaign = forms.ModelChoiceField(label=_("专项行动"), queryset=Campaign.objects.none(), required=False)
-    registered_from = forms.DateField(label=_("登记日期自"), required=False)
-    registered_to = forms.DateField(label=_("至"), required=False)
+    source = forms.ChoiceField(
+        label=_("来源"), choices=[("", _("全部来源")), *Hazard.Source.choices], required=False, widget=FastSelect
+    )
+    campaign = fields.ModelChoiceField(
+        label=_("专项行动"), queryset=Campaign.objects.none(), required=False, widget=FastSelect
+    )
+    registered_from = fields.RecordDateField(label=_("登记日期自"), required=False)
+    registered_to = fields.RecordDateField(label=_("至"), required=False)
     overdue = forms.BooleanField(label=_("仅逾期"), required=False)
     listed = forms.BooleanField(label=_("仅挂牌督办"), required=False)
     # Not a ChoiceField: an unknown value falls back to the default instead of rejecting the filter.
-    sort = forms.CharField(label=_("排序"), required=False, widget=forms.Select(choices=SORT_CHOICES))
+    sort = forms.CharField(label=_("排序"), required=False, widget=FastSelect(choices=SORT_CHOICES))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from safetyops.briefings.figures import month_bounds
 from safetyops.briefings.models import Briefing
 from safetyops.briefings.selectors import briefing_nodes_for
 from safetyops.briefings.services import BriefingError, validate_period
+from safetyops.core import fields
 from safetyops.orgs.models import Node
 
 MONTHS_OFFERED = 24
@@ -46,7 +47,7 @@ def _style(form: forms.Form, small: bool = False) -> None:
 class BriefingRequestForm(forms.Form):
     MONTH, CUSTOM = "month", "custom"
 
-    node = forms.ModelChoiceField(
+    node = fields.ModelChoiceField(
         label=_("区域"),
         queryset=Node.objects.none(),
         error_messages={
@@ -104,7 +105,7 @@ class BriefingRequestForm(forms.Form):
 
 
 class BriefingFilterForm(forms.Form):
-    node = forms.ModelChoiceField(
+    node = fields.ModelChoiceField(
         label=_("区域"),
         queryset=Node.objects.none(),
         required=False,

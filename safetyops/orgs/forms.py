@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safetyops.core import fields
+from safetyops.core.widgets import FastSelect
 from safetyops.orgs.creditcode import credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, Node, Sector
 from safetyops.orgs.scope import enterprises_visible_to, nodes_visible_to
@@ -14,7 +16,7 @@ PHONE_HELP = _("手机或座机号码，例如 13812345678 或 0571-88886666")
 
 
 class EnterpriseForm(forms.ModelForm):
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = fields.ModelMultipleChoiceField(
         label=_("行业领域"),
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -75,13 +77,16 @@ class EnterpriseForm(forms.ModelForm):
 
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=64, widget=forms.TextInput)
-    node = forms.ModelChoiceField(label=_("地区"), queryset=Node.objects.none(), required=False)
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    node = fields.ModelChoiceField(label=_("地区"), queryset=Node.objects.none(), required=False, widget=FastSelect)
+    sector = fields.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False, widget=FastSelect)
     status = forms.ChoiceField(
-        label=_("状态"), choices=[("", _("全部状态")), *Enterprise.Status.choices], required=False
+        label=_("状态"), choices=[("", _("全部状态")), *Enterprise.Status.choices], required=False, widget=FastSelect
     )
     risk_level = forms.ChoiceField(
-        label=_("风险"), choices=[("", _("全部风险等级")), *Enterprise.RiskLevel.choices], required=False
+        label=_("风险"),
+        choices=[("", _("全部风险等级")), *Enterprise.RiskLevel.choices],
+        required=False,
+        widget=FastSelect,
     )
     major_hazard = forms.BooleanField(label=_("仅重大危险源"), required=False)
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector
+from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
 
 
 class Right(StrEnum):
@@ -132,7 +132,9 @@ def _build_scope(user: Any) -> Scope:
         return Scope(role=None)
     if user.is_superuser:
         return Scope(role=Role.COUNTY_ADMIN, everything=True)
-    membership = Membership.objects.select_related("node").filter(user=user).first()
+    membership = Membership.objects.select_related("node", "enterprise").filter(user=user).first()
+    # The layout shows the role and area: let user.membership use this row instead of asking again.
+    User.membership.related.set_cached_value(user, membership)
     if membership is None:
         return Scope(role=None)
     if membership.role == Role.ENTERPRISE_USER:

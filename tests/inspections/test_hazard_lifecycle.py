@@ -508,9 +508,9 @@ def test_a_copy_that_arrives_after_the_first_committed_is_not_an_error(world: Wo
     original = services._already_done
     calls = {"n": 0}
 
-    def first_check_misses(key: str | None) -> Any:
+    def first_check_misses(key: str | None, **kwargs: Any) -> Any:
         calls["n"] += 1
-        return None if calls["n"] == 1 else original(key)
+        return None if calls["n"] == 1 else original(key, **kwargs)
 
     services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意", key="same-post")
     services._already_done = first_check_misses  # simulate: the copy checked before the first committed
@@ -520,3 +520,19 @@ def test_a_copy_that_arrives_after_the_first_committed_is_not_an_error(world: Wo
         services._already_done = original
     assert again.status == S.CLOSED
     assert hazard.events.filter(action=A.VERIFIED).count() == 1
+
+
+def test_a_key_used_for_another_hazard_or_by_another_person_is_refused(world: World, hazard_factory: Any) -> None:
+    """An idempotency key belongs to one post: replayed on another hazard, or by someone else, it
+    neither answers with the first hazard nor applies anything."""
+    first = hazard_factory(status="awaiting_verification")
+    second = hazard_factory(status="awaiting_verification")
+    services.hazard_verify(actor=world.official_a, hazard_id=first.pk, opinion="同意", key="one-post")
+    with pytest.raises(services.HazardStepError, match="刷新页面"):
+        services.hazard_verify(actor=world.official_a, hazard_id=second.pk, opinion="同意", key="one-post")
+    assert Hazard.objects.get(pk=second.pk).status == S.AWAITING_VERIFICATION
+    with pytest.raises(services.HazardStepError, match="刷新页面"):
+        services.hazard_verify(actor=world.county_admin, hazard_id=first.pk, opinion="同意", key="one-post")
+    # The same person retrying the same post is answered with the hazard, applied once.
+    again = services.hazard_verify(actor=world.official_a, hazard_id=first.pk, opinion="同意", key="one-post")
+    assert again.pk == first.pk and first.events.filter(action=A.VERIFIED).count() == 1
