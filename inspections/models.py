@@ -240,6 +240,8 @@ class Hazard(models.Model):
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status"),
             models.Index(fields=["node", "status"], name="hazard_node_status"),
             models.Index(fields=["registered_at"], name="hazard_registered_at"),
+            # The ledger's pages by registration time inside a scope: keys from the index alone.
+            models.Index(fields=["enterprise", "registered_at", "id"], name="hazard_enterprise_registered"),
             # Counts over a scope (ledger summary, dashboards) are index-only scans on PostgreSQL.
             models.Index(
                 fields=["enterprise", "status", "level", "deadline"],

@@ -6,7 +6,6 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from inspections.forms.ledger import LedgerFilterForm
 from inspections.ledger import hazard_ledger_queryset, hazard_ledger_summary, ledger_export_rows, write_ledger_xlsx
+from safetyops.core.pagination import DeferredJoinPaginator
 from safetyops.orgs.scope import Right, has_right, require_right, scope_for
 
 PAGE_SIZE = 50
@@ -33,7 +33,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         # A rejected filter (e.g. an area outside the scope) shows nothing rather than everything.
         hazards = hazards.none()
     summary = hazard_ledger_summary(hazards, today=today, scope=scope if valid and not form.narrows() else None)
-    paginator = Paginator(hazards.select_related("enterprise", "node", "sector"), PAGE_SIZE)
+    paginator = DeferredJoinPaginator(hazards.select_related("enterprise", "node", "sector"), PAGE_SIZE)
     paginator.count = summary.total  # type: ignore[misc]  # already counted by the summary query
     page = paginator.get_page(request.GET.get("page"))
     # Links (pages, export) carry the filter without the empty fields htmx serialises.
