@@ -137,6 +137,8 @@ class Enterprise(models.Model):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["node", "name"], name="enterprise_node_name"),
+            # The directory is sorted by name: a big scope reads its first page in index order.
+            models.Index(fields=["name", "id"], name="enterprise_name_order"),
             models.Index(fields=["risk_level"], name="enterprise_risk"),
             models.Index(fields=["status"], name="enterprise_status"),
         ]
