@@ -242,6 +242,14 @@ class Hazard(models.Model):
             models.Index(fields=["registered_at"], name="hazard_registered_at"),
             # The ledger's pages by registration time inside a scope: keys from the index alone.
             models.Index(fields=["enterprise", "registered_at", "id"], name="hazard_enterprise_registered"),
+            # A briefing's "longest overdue" and "挂牌督办" tables walk these in order (figures.py).
+            models.Index(
+                fields=["deadline", "number"], condition=Q(closed_at__isnull=True), name="hazard_open_deadline"
+            ),
+            models.Index(fields=["closed_at"], name="hazard_closed_at"),
+            models.Index(
+                fields=["listed_at", "number"], condition=Q(listed_supervision=True), name="hazard_listed_order"
+            ),
             # Counts over a scope (ledger summary, dashboards) are index-only scans on PostgreSQL.
             models.Index(
                 fields=["enterprise", "status", "level", "deadline"],
