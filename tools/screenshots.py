@@ -75,6 +75,10 @@ def main() -> None:
                 else:
                     page.goto(f"{BASE}{path}")
                 page.wait_for_timeout(600)  # charts animate in
+                # The vendored CJK font (1.1 MB per weight) swaps in when loaded: wait for it, or a
+                # machine without system CJK fonts shows boxes in the bold text.
+                page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
+                page.wait_for_load_state("networkidle")
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 target = OUT / f"{name}-{width}.png"
                 page.screenshot(path=str(target), full_page=True)
