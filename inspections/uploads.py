@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from inspections.models import Attachment
 
@@ -32,6 +35,22 @@ class UploadKind:
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+_TRUNCATION_LOCK = threading.Lock()
+
+
+@contextmanager
+def _truncated_images_refused() -> Iterator[None]:
+    """Pillow's LOAD_TRUNCATED_IMAGES is process-wide, and importing WeasyPrint turns it on: turn
+    it off while an upload is decoded (the lock keeps threads from restoring it under us)."""
+    with _TRUNCATION_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def inspect_upload(upload: Any) -> UploadKind:
@@ -57,7 +76,7 @@ def inspect_upload(upload: Any) -> UploadKind:
         # verify() reads the structure only: decode too, so that a photo cut short in transfer is
         # refused here rather than failing when its thumbnail is drawn (JPEG at 1/8 scale: fast).
         upload.seek(0)
-        with Image.open(upload) as image:
+        with Image.open(upload) as image, _truncated_images_refused():
             image.draft("RGB", (max(image.width // 8, 1), max(image.height // 8, 1)))
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

@@ -679,6 +679,8 @@ def test_fixed_500_extension_page_of_a_hazard_due_9999_12_31(client: Any, world:
 def test_fixed_500_jpeg_truncated_in_its_image_data(client: Any, world: World, hazard_factory: Any) -> None:
     """The header is whole, so the upload passes as an image; the thumbnail then fails to decode it.
     The same in every form with photos (registration, checklist answer, completion, 当场整改)."""
+    import weasyprint  # noqa: F401 - it turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process
+
     hazard = hazard_factory(status="rectifying")
     client.force_login(world.enterprise_a)
     whole = jpeg().read()
