@@ -221,7 +221,10 @@ def sample_ids() -> dict[str, Any]:
         "c=Node.objects.filter(level='county').order_by('path').first()\n"
         "t=Node.objects.filter(parent=c).order_by('path').first()\n"
         "h=Hazard.objects.filter(node__path__startswith=t.path).exclude(status='closed').order_by('pk').first()\n"
-        "print('IDS'+json.dumps({'county': c.pk, 'town': t.pk, 'hazard': h.pk}))\n"
+        "from inspections.ledger import hazard_ledger_queryset, cursor_for\n"
+        "from safetyops.orgs.models import User\n"
+        "edge=hazard_ledger_queryset(user=User.objects.get(username='bench_admin_0'), filters={})[199*50-1]\n"
+        "print('IDS'+json.dumps({'county': c.pk, 'town': t.pk, 'hazard': h.pk, 'cursor': cursor_for(edge)}))\n"
     )
     return json.loads(manage("shell", "-c", script, capture=True).split("IDS", 1)[1])
 
@@ -268,6 +271,8 @@ def main() -> None:
             ("ceiling", "/bench/ceiling/", None),
             ("ledger first page (county)", "/hazards/", "bench_admin_0"),
             ("ledger deep page (county)", "/hazards/?page=200", "bench_admin_0"),
+            # The same page reached by clicking 下一页: the link carries the previous page's last key.
+            ("ledger page 200 by next link (county)", f"/hazards/?page=200&after={ids['cursor']}", "bench_admin_0"),
             ("ledger township+status (county)", f"/hazards/?node={town}&status=rectifying", "bench_admin_0"),
             ("hazard page", f"/hazards/{ids['hazard']}/", "bench_admin_0"),
             ("dashboard county admin", "/", "bench_admin_0"),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, Any
 
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from openpyxl import Workbook
@@ -151,6 +152,61 @@ def hazard_ledger_summary(
         overdue=Count(ONE, filter=overdue_q(today or timezone.localdate())),
     )
     return LedgerSummary(total=row["total"], major=row["major"], overdue=row["overdue"])
+
+
+# Pages -----------------------------------------------------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cursor_for(hazard: Hazard) -> str:
+    """The ledger's keyset cursor of a hazard in the default order: "<µs since 1970>_<id>"."""
+    return f"{(hazard.registered_at - _EPOCH) // timedelta(microseconds=1)}_{hazard.pk}"
+
+
+def _parse_cursor(value: str | None) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = (value or "").split("_")
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    page: Page
+    next_cursor: str = ""
+    previous_cursor: str = ""
+
+
+def ledger_page(paginator: Paginator, params: Any, *, keyset: bool) -> LedgerPage:
+    """The page the ledger shows. In the default order (newest first, `keyset`), "下一页" and "上一页"
+    carry the first and last rows' keys (?after= / ?before=) and the next page starts right there
+    (WHERE (registered_at, id) < (...)), so page 200 reached by clicking costs what page 1 does; a
+    typed ?page=N without a cursor uses OFFSET. `page` is then only the number shown."""
+    after, before = _parse_cursor(params.get("after")), _parse_cursor(params.get("before"))
+    if not keyset or (after is None and before is None):
+        page = paginator.get_page(params.get("page"))
+    else:
+        try:
+            number = paginator.validate_number(params.get("page") or 1)
+        except (PageNotAnInteger, EmptyPage):
+            number = 1
+        base = paginator.object_list
+        if after is not None:
+            at, pk = after
+            # registered_at <= t as a plain range, so that the index on registered_at is walked from t.
+            older = base.filter(registered_at__lte=at).exclude(registered_at=at, pk__gte=pk)
+            rows = list(older[: paginator.per_page])
+        else:
+            at, pk = before  # type: ignore[misc]
+            newer = base.filter(registered_at__gte=at).exclude(registered_at=at, pk__lte=pk)
+            rows = list(newer.order_by("registered_at", "pk")[: paginator.per_page])[::-1]
+        page = Page(rows, number, paginator)
+    rows = list(page.object_list)
+    if not keyset or not rows:
+        return LedgerPage(page)
+    return LedgerPage(page, next_cursor=cursor_for(rows[-1]), previous_cursor=cursor_for(rows[0]))
 
 
 # Export ---------------------------------------------------------------------------------------

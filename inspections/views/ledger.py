@@ -13,7 +13,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from inspections.forms.ledger import LedgerFilterForm
-from inspections.ledger import hazard_ledger_queryset, hazard_ledger_summary, ledger_export_rows, write_ledger_xlsx
+from inspections.ledger import (
+    DEFAULT_SORT,
+    hazard_ledger_queryset,
+    hazard_ledger_summary,
+    ledger_export_rows,
+    ledger_page,
+    write_ledger_xlsx,
+)
 from safetyops.core.pagination import DeferredJoinPaginator
 from safetyops.orgs.scope import Right, has_right, require_right, scope_for
 
@@ -35,15 +42,18 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     summary = hazard_ledger_summary(hazards, today=today, scope=scope if valid and not form.narrows() else None)
     paginator = DeferredJoinPaginator(hazards.select_related("enterprise", "node", "sector"), PAGE_SIZE)
     paginator.count = summary.total  # type: ignore[misc]  # already counted by the summary query
-    page = paginator.get_page(request.GET.get("page"))
+    keyset = valid and form.cleaned_data.get("sort") == DEFAULT_SORT
+    shown = ledger_page(paginator, request.GET, keyset=keyset)
     # Links (pages, export) carry the filter without the empty fields htmx serialises.
     query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
-        if key != "page" and any(values):
+        if key not in {"page", "after", "before"} and any(values):
             query.setlist(key, [value for value in values if value])
     context = {
         "form": form,
-        "page": page,
+        "page": shown.page,
+        "next_cursor": shown.next_cursor,
+        "previous_cursor": shown.previous_cursor,
         "summary": summary,
         "today": today,
         "query": query.urlencode(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable
@@ -424,3 +425,53 @@ def test_open_status_filter_lists_every_status_but_closed(client: Any, world: Wo
     client.force_login(world.official_a)
     response = client.get(reverse("hazard_ledger"), {"status": "open"})
     assert [h.pk for h in response.context["page"].object_list] == [open_one.pk]
+
+
+def _link(response: Any, label: str) -> str | None:
+    found = re.search(rf'<a class="page-link" href="([^"]+)"[^>]*>{label}</a>', response.content.decode())
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_next_and_previous_links_walk_the_offset_pages_by_key(
+    client: Any, world: World, hazard_factory: Callable[..., Hazard], monkeypatch: Any
+) -> None:
+    """In the default order 下一页/上一页 carry the edge rows' keys, and the pages they reach are the
+    ones ?page=N gives, ties in registration time included."""
+    monkeypatch.setattr("inspections.views.ledger.PAGE_SIZE", 4)
+    first = hazard_factory(enterprise=world.ent_a)
+    _clone(first, 8, prefix="T")  # nine hazards registered at the same instant
+    hazard_factory(enterprise=world.ent_a2)
+    client.force_login(world.county_admin)
+    by_offset = [
+        [h.number for h in client.get(reverse("hazard_ledger"), {"page": n}).context["page"].object_list]
+        for n in (1, 2, 3)
+    ]
+    assert [len(rows) for rows in by_offset] == [4, 4, 2]
+    walked, response = [], client.get(reverse("hazard_ledger"))
+    while True:
+        walked.append([h.number for h in response.context["page"].object_list])
+        url = _link(response, "下一页")
+        if url is None:
+            break
+        assert "after=" in url
+        response = client.get(url)
+    assert walked == by_offset
+    back = []
+    while (url := _link(response, "上一页")) is not None:
+        response = client.get(url)
+        back.append([h.number for h in response.context["page"].object_list])
+    assert back == by_offset[:2][::-1]
+
+
+def test_cursors_only_in_the_default_order_and_bad_ones_fall_back(
+    client: Any, world: World, hazard_factory: Callable[..., Hazard], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("inspections.views.ledger.PAGE_SIZE", 2)
+    _clone(hazard_factory(enterprise=world.ent_a), 4, prefix="S")
+    client.force_login(world.county_admin)
+    assert "after=" not in (_link(client.get(reverse("hazard_ledger"), {"sort": "number"}), "下一页") or "")
+    plain = client.get(reverse("hazard_ledger"), {"page": 2}).context["page"].object_list
+    for bad in ("x", "1_2_3", "99999999999999999999999999_1", "-5_abc"):
+        response = client.get(reverse("hazard_ledger"), {"page": 2, "after": bad})
+        assert response.status_code == 200
+        assert list(response.context["page"].object_list) == list(plain)
