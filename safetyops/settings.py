@@ -176,7 +176,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # On disk rather than in one process's memory: the web server and the Celery worker must see
+    # the same cache (a worker's enterprise import invalidates the dashboards' cached counts).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     # Embedded broker: kombu's filesystem transport, so a worker and beat run with no server.
     CELERY_BROKER_DIR = Path(envstr("CELERY_BROKER_DIR", str(VAR_DIR / "celery" / "broker")))
     CELERY_BROKER_URL = "filesystem://"

@@ -3,10 +3,16 @@ the node tree makes the next dashboard count again."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+
 from safetyops.orgs.models import Enterprise
-from safetyops.orgs.selectors import _count_enterprise_stats, enterprise_stats, enterprises_changed
+from safetyops.orgs.selectors import _VERSION_KEY, _count_enterprise_stats, enterprise_stats, enterprises_changed
 from tests.conftest import World
 from tests.factories import EnterpriseFactory, NodeFactory
 
@@ -63,3 +69,16 @@ def test_scopes_do_not_share_cached_figures(world: World) -> None:
     town_a = enterprise_stats(user=world.official_a).total
     supervisor = enterprise_stats(user=world.supervisor_a).total
     assert county > town_a >= supervisor
+
+
+def test_a_change_in_another_process_is_seen(world: World) -> None:
+    """The Celery worker imports enterprises in its own process: the web process's cached counts
+    must follow (a per-process cache would keep the old figures for an hour)."""
+    before = enterprise_stats(user=world.county_admin)
+    version = cache.get(_VERSION_KEY)
+    script = (
+        "import django; django.setup(); from safetyops.orgs.selectors import enterprises_changed; enterprises_changed()"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=settings.BASE_DIR, env={**os.environ})
+    assert cache.get(_VERSION_KEY) != version
+    assert enterprise_stats(user=world.county_admin) == before  # counted again, same figures
