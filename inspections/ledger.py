@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,7 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from inspections.models import Hazard, overdue_q
 from inspections.scope import hazards_visible_to
-from inspections.tally import tally_counts
+from inspections.tally import hazard_aggregates, tally_counts
 from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.scope import Scope
 
@@ -84,9 +84,6 @@ _EXPORT_FIELDS = (
     "closed_at",
 )
 
-# COUNT(1) FILTER (...) needs no column, so PostgreSQL can answer from an index alone.
-ONE = Value(1)
-
 
 OPEN_STATUS = "open"  # every status but closed (未销号)
 
@@ -145,12 +142,10 @@ def hazard_ledger_summary(
     from the per-node tally when it can answer, else in one aggregate query."""
     if scope is not None and (counts := tally_counts(scope, today=today)) is not None:
         return LedgerSummary(total=counts["total"], major=counts["major"], overdue=counts["overdue"])
-    row = queryset.order_by().aggregate(
-        # COUNT(*) rather than COUNT(id): answered from the covering index hazard_scope_counts alone.
-        total=Count("*"),
-        major=Count(ONE, filter=Q(level=Hazard.Level.MAJOR)),
-        overdue=Count(ONE, filter=overdue_q(today or timezone.localdate())),
-    )
+    # The tally's own expressions (COUNT(*) and COUNT(1) FILTER: answered from the covering index
+    # hazard_scope_counts alone), so that both ways count alike.
+    counts = hazard_aggregates(today or timezone.localdate())
+    row = queryset.order_by().aggregate(**{name: counts[name] for name in ("total", "major", "overdue")})
     return LedgerSummary(total=row["total"], major=row["major"], overdue=row["overdue"])
 
 

@@ -62,13 +62,21 @@ class RecordDateField(forms.DateField):
             )
 
 
+def deadline_horizon(today: date) -> date:
+    """The latest deadline a form accepts: the same day five years on (29 Feb → 28 Feb)."""
+    year = today.year + DEADLINE_HORIZON_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
+
+
 class DeadlineField(forms.DateField):
     """A rectification deadline: at most five years ahead (the forms check the earliest day)."""
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        today = timezone.localdate()
-        latest = today.replace(year=today.year + DEADLINE_HORIZON_YEARS, day=28 if today.month == 2 else today.day)
+        latest = deadline_horizon(timezone.localdate())
         if value and value > latest:
             raise forms.ValidationError(
                 _("整改期限最迟可设为 %(d)s（五年内），请核对年份。") % {"d": latest.isoformat()}, code="too_far"

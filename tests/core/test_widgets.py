@@ -43,3 +43,12 @@ def test_option_groups_fall_back_to_django() -> None:
     assert squeeze(FastSelect(choices=choices).render("f", "a")) == squeeze(
         forms.Select(choices=choices).render("f", "a")
     )
+
+
+def test_deadline_horizon_is_the_same_day_five_years_on() -> None:
+    from datetime import date
+
+    from safetyops.core.fields import deadline_horizon
+
+    assert deadline_horizon(date(2026, 2, 10)) == date(2031, 2, 10)
+    assert deadline_horizon(date(2028, 2, 29)) == date(2033, 2, 28)

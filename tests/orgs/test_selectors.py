@@ -82,3 +82,10 @@ def test_a_change_in_another_process_is_seen(world: World) -> None:
     subprocess.run([sys.executable, "-c", script], check=True, cwd=settings.BASE_DIR, env={**os.environ})
     assert cache.get(_VERSION_KEY) != version
     assert enterprise_stats(user=world.county_admin) == before  # counted again, same figures
+
+
+def test_a_renamed_sector_is_seen_at_once(world: World) -> None:
+    enterprise_stats(user=world.county_admin)
+    world.sector_chem.name = "危险化学品（含加油站）"
+    world.sector_chem.save()
+    assert "危险化学品（含加油站）" in dict(enterprise_stats(user=world.county_admin).by_sector)
