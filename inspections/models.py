@@ -78,7 +78,7 @@ class Inspection(models.Model):
     kind = models.CharField(_("检查类型"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE)
     inspected_at = models.DateTimeField(_("检查时间"), default=timezone.now)
     # Why a record dated more than INSPECTION_BACKDATE_DAYS back is entered late (补录); see inspections/dates.py.
-    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True)
+    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True, db_default="")
     inspectors = models.ManyToManyField(
         User, verbose_name=_("检查人员"), through="InspectionSignature", related_name="inspections"
     )
@@ -349,8 +349,8 @@ class HazardPlan(models.Model):
     deadline = models.DateField(_("完成时限"))
     contingency = models.TextField(_("应急预案及整改期间安全措施"))
     # 重大事故隐患 reported with the plan (第十四条): its 现状及原因 and 危害程度和整改难易程度分析.
-    situation = models.TextField(_("隐患的现状及其产生原因"), blank=True)
-    analysis = models.TextField(_("隐患的危害程度和整改难易程度分析"), blank=True)
+    situation = models.TextField(_("隐患的现状及其产生原因"), blank=True, db_default="")
+    analysis = models.TextField(_("隐患的危害程度和整改难易程度分析"), blank=True, db_default="")
     # 重大事故隐患治理方案 (第十五条): the other four of its six parts.
     goal = models.TextField(_("治理的目标和任务"), blank=True)
     materials = models.TextField(_("经费和物资的落实"), blank=True)

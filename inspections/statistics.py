@@ -273,8 +273,8 @@ def statistics_report_sign(
 ) -> HazardStatisticsReport:
     """The 主要负责人 signs and files the period's statistics: the figures as they are now (as at the
     period's end), the note, the typed name, the time, the IP and the SHA-256 of the text signed.
-    `expected_sha256` is the hash of the text the signer was shown: if the figures changed since,
-    nothing is filed and the signer is asked to read them again."""
+    `expected_sha256` is the hash of the figures' text (without the note) the signer was shown: if
+    the figures changed since, nothing is filed and the signer is asked to read them again."""
     if scope_for(actor).role != Role.ENTERPRISE_USER or not has_right(actor, Right.HAZARD_RESPOND):
         raise NotPermitted(_("只有本企业账号可以报送统计报告。"))
     with transaction.atomic():
@@ -291,7 +291,7 @@ def statistics_report_sign(
         figures = statistics_figures(enterprise=enterprise, period=period)
         text = signed_text(figures, note)
         digest = sha256_of(text)
-        if expected_sha256 and expected_sha256 != digest:
+        if expected_sha256 and expected_sha256 != sha256_of(signed_text(figures, "")):
             raise StatisticsError(_("统计数据在您阅读后发生了变化，请核对更新后的内容再签署。"))
         try:
             with transaction.atomic():
