@@ -250,6 +250,8 @@ def sign_refusal(user: Any, enterprise: Enterprise, period: Period, today: date 
     """Why `user` cannot file this report now ("" if they can). Mirrored by the sign page."""
     if not period.ended(today):
         return _("%(p)s尚未结束，报告期结束后才能报送统计报告。") % {"p": period.label}
+    if not obliged_enterprises(Enterprise.objects.filter(pk=enterprise.pk), period).exists():
+        return _("本企业在%(p)s结束时不在册（其后登记或已关闭），无需报送该期统计报告。") % {"p": period.label}
     if HazardStatisticsReport.objects.filter(enterprise=enterprise, year=period.year, quarter=period.quarter).exists():
         return _("%(p)s的统计报告已签署报送，不能重复报送。") % {"p": period.label}
     if not is_principal(user, enterprise):

@@ -251,3 +251,34 @@ def test_unfiled_list_is_scoped_and_filtered(client: Any, world: World, principa
         assert "东城化工" in q4  # ent_a filed Q1, not Q4
         found = client.get(reverse("statistics_unfiled"), {"period": "2025-Q4", "q": "化工"}).content.decode()
         assert "东城化工" in found and "东城&lt;b&gt;建筑" not in found
+
+
+def test_no_report_is_owed_for_a_period_before_the_enterprise_was_registered(world: World, principal: User) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    type(world.ent_a).objects.filter(pk=world.ent_a.pk).update(
+        created_at=datetime(2026, 4, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
+    with on(date(2026, 4, 10)), pytest.raises(StatisticsError, match="不在册"):
+        statistics_report_sign(
+            actor=principal, enterprise_id=world.ent_a.pk, period=Q1, typed_name="张三", confirmed=True
+        )
+
+
+def test_unfiled_list_queries_do_not_grow_with_rows(client: Any, world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EnterpriseFactory
+
+    client.force_login(world.county_admin)
+    url = reverse("statistics_unfiled")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, {"period": "2025-Q4"}).status_code == 200
+    for n in range(30):
+        EnterpriseFactory(node=world.town_b, name=f"西山第{n}企业有限公司")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, {"period": "2025-Q4"}).content.decode()
+    assert "西山第29企业有限公司" in page
+    assert len(many.captured_queries) == len(few.captured_queries)
