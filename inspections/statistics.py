@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from inspections.models import CompletionReport, Hazard, HazardPlan, HazardStatisticsReport
 from safetyops.core.audit import audit_log
 from safetyops.notify.rules import Due, Rule, keyset_batches, register
-from safetyops.orgs.models import Enterprise, Role, on_register_at
+from safetyops.orgs.models import Enterprise, Node, Role, on_register_at
 from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, scope_for
 
 PRINCIPAL_TITLE = "主要负责人"
@@ -356,9 +356,10 @@ def filing_summary(*, user: Any, period: Period) -> dict[str, int]:
 
 
 class StatisticsDueRule(Rule):
-    """From N days before the due date until filed: the enterprise's users; after the due date also the
-    township's officials. Only the latest period of the kind is reminded (an older one stays on the
-    officials' 未报送 list)."""
+    """From N days before the due date until filed: each unfiled enterprise's users; after the due date
+    also the township's officials, once a day per township with the count and a link to the 未报送
+    list (not one message per enterprise). Only the latest period of the kind is reminded (an older
+    one stays on the officials' 未报送 list)."""
 
     annual = False
 
@@ -369,25 +370,31 @@ class StatisticsDueRule(Rule):
         from inspections.reminders import Directory, _enterprises  # the hazard rules' people lookups
 
         period = self.period(today)
-        if today < period.due - timedelta(days=max(settings.STATISTICS_REMINDER_DAYS_BEFORE, 0)):
+        if not settings.STATISTICS_REMINDERS or today < period.due - timedelta(
+            days=max(settings.STATISTICS_REMINDER_DAYS_BEFORE, 0)
+        ):
             return
         late = today > period.due
         filed = HazardStatisticsReport.objects.filter(
             enterprise=OuterRef("pk"), year=period.year, quarter=period.quarter
         )
         queryset = obliged_enterprises(Enterprise.objects.all(), period).filter(~Exists(filed))
-        content_type = ContentType.objects.get_for_model(Enterprise)
-        directory = Directory() if late else None
+        enterprise_type = ContentType.objects.get_for_model(Enterprise)
+        directory = Directory()
+        townships: dict[str, list[Any]] = {}  # township path → [officials, unfiled count, first node id]
         url = reverse("statistics_sign", args=[987654321, period.slug]).replace("987654321", "{}")
+        facts: dict[str, Any] = {"period": period.label, "due": period.due.isoformat()}
         for rows in keyset_batches(queryset, fields=("pk", "name", "node_id"), key="pk"):
             users = _enterprises(r["pk"] for r in rows)[0]
             for row in rows:
-                recipients = list(users.get(row["pk"], ()))
-                if directory is not None:
-                    recipients += directory.office(row["node_id"]).officials
+                if late:
+                    township = _township_path(directory, row["node_id"])
+                    entry = townships.setdefault(township, [directory.office(row["node_id"]).officials, 0])
+                    entry[1] += 1
+                recipients = users.get(row["pk"], ())
                 if not recipients:
                     continue
-                facts = {"enterprise": row["name"], "period": period.label, "due": period.due.isoformat()}
+                facts["enterprise"] = row["name"]
                 if late:
                     title = _("【逾期】%(enterprise)s未报送%(period)s隐患统计报告") % facts
                     body = (
@@ -407,13 +414,42 @@ class StatisticsDueRule(Rule):
                         % facts
                     )
                 yield Due.of(
-                    (content_type, row["pk"]),
+                    (enterprise_type, row["pk"]),
                     recipients=recipients,
                     title=title,
                     body=body,
                     url=url.format(row["pk"]),
                     node_id=row["node_id"],
                 )
+        yield from self._township_digests(directory, townships, period)
+
+    @staticmethod
+    def _township_digests(directory: Any, townships: dict[str, list[Any]], period: Period) -> Iterator[Due]:
+        node_type = ContentType.objects.get_for_model(Node)
+        node_of_path = {path: pk for pk, (path, _level) in directory.nodes.items()}
+        link = reverse("statistics_unfiled") + f"?period={period.slug}"
+        for path, (officials, count) in sorted(townships.items()):
+            if not officials or path not in node_of_path:
+                continue
+            facts = {"period": period.label, "due": period.due.isoformat(), "n": count}
+            yield Due.of(
+                (node_type, node_of_path[path]),
+                recipients=officials,
+                title=_("%(n)s家企业逾期未报送%(period)s隐患统计报告") % facts,
+                body=_(
+                    "辖区内有 %(n)s 家企业未在 %(due)s 前报送%(period)s事故隐患排查治理统计报告，"
+                    "请督促其主要负责人签字报送。"
+                )
+                % facts,
+                url=link,
+                node_id=node_of_path[path],
+            )
+
+
+def _township_path(directory: Any, node_id: int) -> str:
+    """The path of the township containing the node (or the node's own, above township level)."""
+    chain = directory._chain(node_id)
+    return next((path for path, level in chain if level == Node.Level.TOWNSHIP), chain[-1][0])
 
 
 class QuarterlyStatisticsRule(StatisticsDueRule):

@@ -26,6 +26,7 @@ from inspections.statistics import (
     statistics_report_sign,
 )
 from safetyops.core.models import AuditEvent
+from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
 from safetyops.orgs.models import Role, User
 from tests.conftest import World
@@ -189,6 +190,15 @@ def test_reminders_from_n_days_before_until_filed_then_the_township(
             actor=principal, enterprise_id=world.ent_a.pk, period=Q1, typed_name="张三", confirmed=True
         )
     assert scan(date(2026, 4, 17)) == {"enterprise_b", "official_a", "official_b"}  # official_a for ent_a2
+    # The officials get one digest per township a day, not one message per enterprise.
+    digests = Reminder.objects.filter(reason="statistics_quarterly_due", recipient__username="official_a")
+    assert [(r.day, r.title) for r in digests.order_by("day")] == [
+        (date(2026, 4, 16), "2家企业逾期未报送2026年第一季度隐患统计报告"),
+        (date(2026, 4, 17), "1家企业逾期未报送2026年第一季度隐患统计报告"),
+    ]
+    settings.STATISTICS_REMINDERS = False
+    assert scan(date(2026, 4, 18)) == set()
+    settings.STATISTICS_REMINDERS = True
     assert fired(date(2026, 1, 25)) == {} and scan(date(2026, 1, 25)) >= enterprise_a  # Q4 2025 is late then
     with on(date(2026, 1, 25)):
         reminders_scan()
