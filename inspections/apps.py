@@ -11,9 +11,11 @@ class InspectionsConfig(AppConfig):
         from inspections import tally
         from inspections.models import Hazard, HazardExtension
         from inspections.reminders import register_rules
+        from inspections.statistics import register_rules as register_statistics_rules
         from safetyops.orgs.models import Enterprise
 
         register_rules()
+        register_statistics_rules()
         # The per-node hazard counts follow every change (see inspections/tally.py).
         for signal in (post_save, post_delete):
             signal.connect(tally.hazard_changed, sender=Hazard, dispatch_uid="tally-hazard")

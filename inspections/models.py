@@ -77,6 +77,8 @@ class Inspection(models.Model):
     )
     kind = models.CharField(_("检查类型"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE)
     inspected_at = models.DateTimeField(_("检查时间"), default=timezone.now)
+    # Why a record dated more than INSPECTION_BACKDATE_DAYS back is entered late (补录); see inspections/dates.py.
+    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True, db_default="")
     inspectors = models.ManyToManyField(
         User, verbose_name=_("检查人员"), through="InspectionSignature", related_name="inspections"
     )
@@ -346,6 +348,9 @@ class HazardPlan(models.Model):
     funds_reason = models.CharField(_("无需资金的理由"), max_length=200, blank=True)
     deadline = models.DateField(_("完成时限"))
     contingency = models.TextField(_("应急预案及整改期间安全措施"))
+    # 重大事故隐患 reported with the plan (第十四条): its 现状及原因 and 危害程度和整改难易程度分析.
+    situation = models.TextField(_("隐患的现状及其产生原因"), blank=True, db_default="")
+    analysis = models.TextField(_("隐患的危害程度和整改难易程度分析"), blank=True, db_default="")
     # 重大事故隐患治理方案 (第十五条): the other four of its six parts.
     goal = models.TextField(_("治理的目标和任务"), blank=True)
     materials = models.TextField(_("经费和物资的落实"), blank=True)
@@ -506,3 +511,64 @@ class HazardTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_id} @ {self.day}"
+
+
+# The enterprise's duties of 第十四条 and 安全生产法 第四十一条 (see inspections/statistics.py) --------
+
+
+class HazardCongressReport(models.Model):
+    """双报告 (安全生产法 第四十一条): a 重大 hazard also reported to the workers' congress. Append-only."""
+
+    class Body(models.TextChoices):
+        ASSEMBLY = "assembly", _("职工大会")
+        REPRESENTATIVES = "representatives", _("职工代表大会")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="congress_reports")
+    body = models.CharField(_("报告对象"), max_length=16, choices=Body.choices)
+    reported_on = models.DateField(_("报告日期"))
+    note = models.TextField(_("报告情况"))
+    evidence = models.ForeignKey(
+        Attachment, verbose_name=_("证明材料"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("重大隐患向职工大会报告")
+        verbose_name_plural = _("重大隐患向职工大会报告")
+        ordering = ["reported_on", "pk"]
+
+
+class HazardStatisticsReport(models.Model):
+    """An enterprise's 隐患排查治理情况统计分析 for a quarter (1-4) or a year (quarter 0), signed by its
+    主要负责人 (第十四条). A row exists once filed: the exact figures and text signed and their SHA-256."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazard_statistics"
+    )
+    year = models.PositiveIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"), default=0)  # 0: the annual report
+    period_start = models.DateField(_("报告期起"))
+    period_end = models.DateField(_("报告期止"))
+    due_on = models.DateField(_("报送期限"))
+    figures = models.JSONField(_("统计数据"), default=dict)
+    note = models.TextField(_("分析说明"), blank=True)
+    signed_text = models.TextField(_("签署内容"))
+    sha256 = models.CharField(max_length=64)
+    signed_by = models.ForeignKey(User, verbose_name=_("签署人"), on_delete=models.PROTECT, related_name="+")
+    signed_name = models.CharField(_("签名"), max_length=32)
+    signed_at = models.DateTimeField(_("签署时间"))
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("隐患统计报告")
+        verbose_name_plural = _("隐患统计报告")
+        ordering = ["-year", "-quarter", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="one_statistics_report_per_period"),
+            models.CheckConstraint(condition=Q(quarter__lte=4), name="statistics_quarter_0_to_4"),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "enterprise"], name="statistics_period")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}" + (f" Q{self.quarter}" if self.quarter else "")

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.dates import inspection_date_problem, needs_backdate_reason
 from inspections.models import (
     ChecklistItem,
     ChecklistResult,
@@ -311,6 +312,8 @@ class PlanInput:
     deadline: date
     contingency: str
     funds_reason: str = ""
+    situation: str = ""
+    analysis: str = ""
     goal: str = ""
     materials: str = ""
     organisation: str = ""
@@ -344,6 +347,8 @@ def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
         problems.append(_("方案完成时限不能早于今天。"))
     if hazard.level == Hazard.Level.MAJOR:
         six = {
+            _("隐患的现状及其产生原因"): plan.situation,
+            _("隐患的危害程度和整改难易程度分析"): plan.analysis,
             _("治理的目标和任务"): plan.goal,
             _("经费和物资的落实"): plan.materials,
             _("负责治理的机构和人员"): plan.organisation,
@@ -669,8 +674,10 @@ def inspection_create(
     inspectors: Sequence[Any],
     campaign_id: int | None = None,
     inspected_at: Any = None,
+    backdate_reason: str = "",
 ) -> Inspection:
-    """Start an inspection record; the actor is always one of the inspectors."""
+    """Start an inspection record; the actor is always one of the inspectors. Its date lies in the
+    window of inspections/dates.py (a late entry carries its reason)."""
     _require(actor, Right.INSPECT)
     with transaction.atomic():
         enterprise = enterprises_visible_to(actor).filter(pk=enterprise_id).first()
@@ -678,12 +685,16 @@ def inspection_create(
             raise HazardStepError(_("企业不存在或不在您的管辖范围内。"))
         if kind not in Inspection.Kind.values:
             raise HazardStepError(_("请选择检查类型。"))
+        inspected_at = inspected_at or timezone.now()
+        if problem := inspection_date_problem(inspected_at, enterprise=enterprise, backdate_reason=backdate_reason):
+            raise HazardStepError(problem)
         inspection = Inspection.objects.create(
             enterprise=enterprise,
             kind=kind,
             campaign_id=campaign_id,
             created_by=actor,
-            inspected_at=inspected_at or timezone.now(),
+            inspected_at=inspected_at,
+            backdate_reason=backdate_reason.strip() if needs_backdate_reason(inspected_at) else "",
         )
         people = {actor.pk: actor}
         for person in inspectors:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections.views import files, hazards, inspections, ledger
+from inspections.views import congress, files, hazards, inspections, ledger, statistics
 
 urlpatterns = [
     # The ledger (隐患台账) and its Excel export
@@ -18,6 +18,12 @@ urlpatterns = [
     path("hazards/<int:pk>/extension/decide/", hazards.hazard_extension_decide, name="hazard_extension_decide"),
     path("hazards/<int:pk>/fix-on-spot/", hazards.hazard_fix_on_spot, name="hazard_fix_on_spot"),
     path("hazards/<int:pk>/supervise/", hazards.hazard_list_supervision, name="hazard_list_supervision"),
+    path("hazards/<int:pk>/congress/", congress.hazard_congress_report, name="hazard_congress_report"),
+    # 隐患统计报告 (第十四条): the enterprise's reports, the 主要负责人's signature, who has not filed
+    path("statistics/", statistics.statistics_list, name="statistics_list"),
+    path("statistics/unfiled/", statistics.statistics_unfiled, name="statistics_unfiled"),
+    path("statistics/<int:enterprise_pk>/<str:period>/", statistics.statistics_detail, name="statistics_detail"),
+    path("statistics/<int:enterprise_pk>/<str:period>/sign/", statistics.statistics_sign, name="statistics_sign"),
     # Evidence files, always through the scope
     path("files/<int:pk>/", files.attachment_download, name="attachment_download"),
     path("files/<int:pk>/thumb/", files.attachment_thumbnail, name="attachment_thumbnail"),

@@ -234,6 +234,13 @@ CELERY_BEAT_SCHEDULE["hazard-tallies-nightly"] = {
     "options": {"queue": "default"},
 }
 
+# An inspection dated more than this many days back is a late entry (补录): it needs a reason.
+INSPECTION_BACKDATE_DAYS = envint("INSPECTION_BACKDATE_DAYS", 30)
+# 隐患统计报告 (第十四条): remind the enterprise this many days before the due date, daily until filed.
+STATISTICS_REMINDER_DAYS_BEFORE = envint("STATISTICS_REMINDER_DAYS_BEFORE", 7)
+# Off for a county that does not collect the statistics in the app yet (every enterprise would be late).
+STATISTICS_REMINDERS = envbool("STATISTICS_REMINDERS", True)
+
 # Reminders (safetyops/notify, rules in inspections/reminders.py): see the README's "Reminders".
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)  # remind this many days before a deadline
 REMINDER_OFFICIAL_AFTER_DAYS = envint("REMINDER_OFFICIAL_AFTER_DAYS", 3)  # N days overdue: 催办, township official

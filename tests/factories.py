@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import factory
 
@@ -11,6 +13,7 @@ from safetyops.orgs.creditcode import ALPHABET, check_character
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, Sector, User
 
 _code_counter = itertools.count(1)
+REGISTERED_LONG_AGO = datetime(2020, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def make_credit_code(seed: int | None = None, first: str = "9") -> str:
@@ -56,6 +59,14 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     def sectors(self, create: bool, extracted: list[Sector] | None, **kwargs: object) -> None:
         if create and extracted:
             self.sectors.set(extracted)
+
+    @factory.post_generation
+    def registered(self, create: bool, extracted: datetime | None, **kwargs: object) -> None:
+        """On the register long before any period a test travels to, unless given
+        (`EnterpriseFactory(registered=...)`): past figures and inspection dates depend on it."""
+        if create:
+            self.created_at = extracted or REGISTERED_LONG_AGO
+            Enterprise.objects.filter(pk=self.pk).update(created_at=self.created_at)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

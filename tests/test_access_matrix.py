@@ -194,6 +194,28 @@ CASES.update(
 )
 
 
+# The enterprise's duties (第十四条, 安全生产法 第四十一条): 双报告 on a hazard is the enterprise's step;
+# a 隐患统计报告 is read by whoever sees the enterprise and signed only by its own users; the
+# 未报送 list is scoped like the directory (an enterprise user sees only its own enterprise).
+def _statistics_case(allowed: set[str], period: str = "2025-Q4") -> list[Case]:
+    return [
+        Case(kwargs=lambda w: {"enterprise_pk": w.ent_a.pk, "period": period}, obj="ent_a", allowed=allowed),
+        Case(kwargs=lambda w: {"enterprise_pk": w.ent_a2.pk, "period": period}, obj="ent_a2", allowed=allowed),
+        Case(kwargs=lambda w: {"enterprise_pk": w.ent_b.pk, "period": period}, obj="ent_b", allowed=allowed),
+    ]
+
+
+CASES.update(
+    {
+        "hazard_congress_report": _hazard_case(ENTERPRISES),
+        "statistics_list": [Case(allowed=ENTERPRISES)],
+        "statistics_unfiled": [Case(allowed=EVERYONE - {"nobody"})],
+        "statistics_detail": _statistics_case(EVERYONE) + _statistics_case(EVERYONE, "2025"),
+        "statistics_sign": _statistics_case(ENTERPRISES) + _statistics_case(ENTERPRISES, "2025"),
+    }
+)
+
+
 # The inbox is per user: every logged-in user has one; someone else's message answers 404.
 SEES["notification_enterprise_a"] = {"enterprise_a"}
 SEES["notification_nobody"] = {"nobody"}

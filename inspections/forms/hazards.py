@@ -235,12 +235,15 @@ class PlanForm(StepForm):
         label=_("完成时限"), widget=_date_widget(), error_messages=_required(_("请填写方案完成时限。"))
     )
     contingency = _text(_("应急预案及整改期间安全措施"))
+    situation = _text(_("隐患的现状及其产生原因"), required=False)
+    analysis = _text(_("隐患的危害程度和整改难易程度分析"), required=False)
     goal = _text(_("治理的目标和任务"), required=False)
     materials = _text(_("经费和物资的落实"), required=False)
     organisation = _text(_("负责治理的机构和人员"), required=False)
     requirements = _text(_("治理的时限和要求"), required=False)
 
-    MAJOR_FIELDS = ("goal", "materials", "organisation", "requirements")
+    REPORT_FIELDS = ("situation", "analysis")  # the 重大 hazard's report (第十四条)
+    MAJOR_FIELDS = (*REPORT_FIELDS, "goal", "materials", "organisation", "requirements")
 
     def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -274,13 +277,26 @@ class PlanForm(StepForm):
         if self.major:
             parts.append(
                 Fieldset(
+                    _("重大事故隐患报告（第十四条）"),
+                    HTML(
+                        '<p class="small text-muted">'
+                        + str(
+                            _("重大事故隐患须及时报告其现状及原因、危害程度和整改难易程度分析，连同治理方案一并报送。")
+                        )
+                        + "</p>"
+                    ),
+                    *self.REPORT_FIELDS,
+                )
+            )
+            parts.append(
+                Fieldset(
                     _("重大事故隐患治理方案（第十五条）"),
                     HTML(
                         '<p class="small text-muted">'
                         + str(_("方法和措施、安全措施和应急预案见上；请补充以下四项。"))
                         + "</p>"
                     ),
-                    *self.MAJOR_FIELDS,
+                    *(name for name in self.MAJOR_FIELDS if name not in self.REPORT_FIELDS),
                 )
             )
         self.helper.layout = Layout(Field("key"), *parts)

@@ -8,9 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections.dates import inspection_date_problem, needs_backdate_reason
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.selectors import campaigns_for_inspection, co_inspector_candidates, sectors_with_ancestors
 from safetyops.core import fields
@@ -19,8 +21,6 @@ from safetyops.orgs.scope import enterprises_visible_to
 
 MAX_PHOTOS = 9
 DEADLINE_DAYS = {Hazard.Level.GENERAL: 15, Hazard.Level.MAJOR: 60}
-# A phone's clock drifts; anything later than this is a typing mistake.
-FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -103,21 +103,35 @@ class InspectionCreateForm(forms.Form):
         self.fields["co_inspectors"].label_from_instance = _inspector_label
         self.fields["campaign"].queryset = campaigns_for_inspection(user=user)
         self.fields["campaign"].widget.attrs["class"] = "form-select"
+        self.backdate_days = settings.INSPECTION_BACKDATE_DAYS
         if not self.is_bound:
             self.initial.setdefault("inspected_at", timezone.localtime().replace(second=0, microsecond=0))
 
+    backdate_reason = forms.CharField(
+        label=_("补录原因"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("如：纸质检查记录补录入系统")}),
+        error_messages={"max_length": _("补录原因最多 200 字，请精简。")},
+    )
+
     def clean_inspected_at(self) -> Any:
         value = self.cleaned_data["inspected_at"]
-        # Checked first: a year such as 0001 cannot even be compared with now in UTC.
-        if value.date() < fields.EARLIEST:
-            raise forms.ValidationError(_("检查时间不能早于 %(d)s，请核对年份。") % {"d": fields.EARLIEST.isoformat()})
-        if value > timezone.now() + FUTURE_TOLERANCE:
-            raise forms.ValidationError(_("检查时间不能晚于现在，请核对日期和时间。"))
+        # Without the enterprise: the window's fixed ends, so the field shows its own error at once.
+        if problem := inspection_date_problem(value, enterprise=None, backdate_reason="-"):
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         enterprise, people = data.get("enterprise"), data.get("co_inspectors") or []
+        if data.get("inspected_at") is not None:
+            problem = inspection_date_problem(
+                data["inspected_at"], enterprise=enterprise, backdate_reason=data.get("backdate_reason") or ""
+            )
+            if problem:
+                field = "backdate_reason" if needs_backdate_reason(data["inspected_at"]) else "inspected_at"
+                self.add_error(field, problem)
         if enterprise is not None:
             outside = [p for p in people if not enterprises_visible_to(p).filter(pk=enterprise.pk).exists()]
             if outside:

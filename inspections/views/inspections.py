@@ -99,6 +99,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 inspectors=list(data["co_inspectors"]),
                 campaign_id=data["campaign"].pk if data["campaign"] else None,
                 inspected_at=data["inspected_at"],
+                backdate_reason=data.get("backdate_reason") or "",
             )
         except services.NotPermitted as exc:
             raise PermissionDenied from exc

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from inspections.models import Hazard, HazardEvent, Inspection
-from safetyops.orgs.models import Enterprise, Node, Sector
+from safetyops.orgs.models import Enterprise, Node, Sector, on_register_at
 
 FIGURES_VERSION = 1
 WORST_OVERDUE_SHOWN = 5
@@ -127,10 +127,8 @@ def briefing_figures(node: Node, start: date, end: date) -> dict[str, Any]:
 
     bucket_of = _buckets(subtree, children)
     enterprises = _by_bucket(
-        # The register as it stands (closed enterprises excluded): a county loads its register once,
-        # so counting only enterprises created before the period would empty every earlier period.
         Enterprise.objects.filter(node__path__startswith=subtree)
-        .exclude(status=Enterprise.Status.CLOSED)
+        .filter(on_register_at(end_dt))  # as at the period end: a rerun gives the same count
         .values("node_id")
         .annotate(total=Count("pk")),
         bucket_of,
@@ -277,7 +275,8 @@ def _unit_row(
 
 def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """整改率 high to low, then fewer overdue, then higher coverage. Units with no hazards found in the
-    period have no 整改率: they come after, by coverage (a unit that inspected nobody is last)."""
+    period have no 整改率, so no place in it (rank None, shown "—"): they are listed after, by
+    coverage (a unit that inspected nobody is last), and a 0.0% is never "first" over them."""
     ordered = sorted(
         rows,
         key=lambda r: (
@@ -289,7 +288,7 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ),
     )
     for rank, row in enumerate(ordered, 1):
-        row["rank"] = rank
+        row["rank"] = rank if row["rate"] is not None else None
     return ordered
 
 

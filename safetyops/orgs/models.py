@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetyops.orgs.creditcode import validate_credit_code
@@ -130,6 +134,9 @@ class Enterprise(models.Model):
     employees = models.PositiveIntegerField(_("从业人员数"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # When the enterprise was closed (关闭): figures for a past period count an enterprise registered
+    # by the period's end and not closed by then. Kept in step with status by save().
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("企业")
@@ -150,9 +157,29 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.status == self.Status.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != self.Status.CLOSED:
+            self.closed_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closed_at"}
+        super().save(*args, **kwargs)
+
     @property
     def risk_colour(self) -> str:
         return self.RISK_COLOURS.get(self.risk_level, "blue")
+
+
+def on_register_at(moment: datetime) -> Q:
+    """Enterprises on the register at `moment`: created before it and not closed by then.
+
+    Figures for a past period use the state at its end, so a rerun later gives the same count. An
+    enterprise closed without a closing time (imported as 关闭) was closed before it was registered
+    here, so no moment counts it."""
+    closed = Q(closed_at__lt=moment) | Q(status=Enterprise.Status.CLOSED, closed_at__isnull=True)
+    return Q(created_at__lt=moment) & ~closed
 
 
 class User(AbstractUser):

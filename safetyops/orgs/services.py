@@ -65,7 +65,10 @@ def enterprise_update(
             setattr(locked, key, new)
     _check_node_in_scope(actor, locked.node)
     locked.full_clean(exclude=["sectors"])
-    locked.save()
+    closed_before = locked.closed_at
+    locked.save()  # sets closed_at when the status becomes 关闭, clears it when it leaves 关闭
+    if locked.closed_at != closed_before:
+        changes["closed_at"] = [str(closed_before or ""), str(locked.closed_at or "")]
     if sectors is not None:
         new_ids = {s.pk for s in sectors}
         old_ids = set(locked.sectors.values_list("pk", flat=True))

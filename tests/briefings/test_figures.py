@@ -4,7 +4,7 @@ PDF states them in the right sentences and table cells."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
@@ -15,7 +15,9 @@ from inspections import services as hz
 from inspections.models import Hazard, Inspection
 from safetyops.briefings.figures import briefing_figures
 from safetyops.orgs.models import Enterprise, Node
-from tests.briefings.conftest import MARCH, March, at, pdf_text, request_briefing, squeezed
+from safetyops.orgs.services import enterprise_update
+from tests.briefings.conftest import MARCH, SHANGHAI, March, at, pdf_text, request_briefing, squeezed
+from tests.factories import EnterpriseFactory
 from tests.inspections.conftest import jpeg
 
 
@@ -38,7 +40,13 @@ def expected(node: Node, start: date, end: date) -> dict[str, Any]:
         for i in Inspection.objects.select_related("enterprise__node")
         if i.enterprise.node.is_within(node) and start <= local_day(i.inspected_at) <= end
     ]
-    enterprises = [e for e in Enterprise.objects.select_related("node") if e.node.is_within(node)]
+    enterprises = [
+        e
+        for e in Enterprise.objects.select_related("node")
+        if e.node.is_within(node)
+        and local_day(e.created_at) <= end
+        and not (e.status == "closed" and (e.closed_at is None or local_day(e.closed_at) <= end))
+    ]
     year_start = date(end.year, 1, 1)
     ytd = [h for h in registered if local_day(h.registered_at) >= year_start]
     return {
@@ -176,3 +184,61 @@ def test_figures_take_a_fixed_number_of_queries(march: March) -> None:
     with CaptureQueriesContext(connection) as after:
         briefing_figures(w.county, *MARCH)
     assert len(after.captured_queries) == len(before.captured_queries) <= 16
+
+
+def test_enterprises_are_counted_as_on_the_register_at_the_period_end(march: March) -> None:
+    """Issue 14 item 6: November regenerated in December counts November's register, not today's:
+    an enterprise registered after the period, or closed before its end, is not counted; one
+    closed after the period still is."""
+    w = march.world
+    assert briefing_figures(w.county, *MARCH)["totals"]["enterprises"] == 3
+    EnterpriseFactory(node=w.town_b, registered=datetime(2026, 4, 2, 9, 0, tzinfo=SHANGHAI))  # after March
+    EnterpriseFactory(node=w.town_b, registered=datetime(2026, 3, 31, 23, 0, tzinfo=SHANGHAI))  # on the last day
+    with at(date(2026, 3, 15)):
+        enterprise_update(actor=w.county_admin, enterprise=w.ent_a2, status=Enterprise.Status.CLOSED)
+    with at(date(2026, 4, 5)):
+        enterprise_update(actor=w.county_admin, enterprise=w.ent_b, status=Enterprise.Status.CLOSED)
+    w.ent_a2.refresh_from_db()
+    assert timezone.localdate(w.ent_a2.closed_at) == date(2026, 3, 15)
+    fig = briefing_figures(w.county, *MARCH)
+    units = {u["name"]: u["enterprises"] for u in fig["units"]}
+    # ent_a (on the register), ent_b (closed in April), the one registered on 31 March; not ent_a2.
+    assert fig["totals"]["enterprises"] == 3 and units == {"东城镇": 1, "西山镇": 2}
+    assert briefing_figures(w.county, date(2026, 4, 1), date(2026, 4, 30))["totals"]["enterprises"] == 3
+    assert briefing_figures(w.county, date(2026, 2, 1), date(2026, 2, 28))["totals"]["enterprises"] == 3
+    assert fig["totals"] == {**fig["totals"], **expected(w.county, *MARCH)}
+
+
+def test_reopening_clears_the_closing_time_and_import_closed_is_never_counted(march: March) -> None:
+    w = march.world
+    with at(date(2026, 3, 15)):
+        enterprise_update(actor=w.county_admin, enterprise=w.ent_a2, status=Enterprise.Status.CLOSED)
+    enterprise_update(actor=w.county_admin, enterprise=w.ent_a2, status=Enterprise.Status.OPERATING)
+    w.ent_a2.refresh_from_db()
+    assert w.ent_a2.closed_at is None
+    # A bulk import writes closed enterprises without a closing time: closed before they were registered.
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                name="已关闭企业",
+                credit_code="91110000600037341L",
+                node=w.town_b,
+                principal_name="李四",
+                status=Enterprise.Status.CLOSED,
+            )
+        ]
+    )
+    assert briefing_figures(w.county, *MARCH)["totals"]["enterprises"] == 3
+
+
+def test_units_without_hazards_have_no_rank(march: March) -> None:
+    """Issue 14 item 7: a unit with hazards and 0.0% is not ranked "first" over units that found
+    none; those have no 整改率 and no rank ("—"), listed after the ranked ones."""
+    w = march.world
+    april = (date(2026, 4, 1), date(2026, 4, 30))  # only H5 (西山镇, open): 0.0%; 东城镇 found nothing
+    units = briefing_figures(w.county, *april)["units"]
+    assert [(u["name"], u["rank"], u["rate"]) for u in units] == [("西山镇", 1, 0.0), ("东城镇", None, None)]
+    briefing = request_briefing(w.county_admin, w.county, *april, today=date(2026, 5, 3))
+    text = pdf_text(briefing.file.path)
+    assert re.search(r"^\s*—\s+东城镇\s", text, re.M), text
+    assert re.search(r"^\s*1\s+西山镇\s", text, re.M), text

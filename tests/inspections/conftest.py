@@ -42,6 +42,8 @@ def plan_input(hazard: Hazard, **overrides: Any) -> services.PlanInput:
     }
     if hazard.level == Hazard.Level.MAJOR:
         data.update(
+            situation="除尘系统未设泄爆装置，系建设时未按标准设计",
+            analysis="可能引发粉尘爆炸，须局部停产改造，难度较大",
             goal="消除粉尘爆炸风险",
             materials="资金3000元已落实",
             organisation="设备科，王强牵头",

@@ -356,3 +356,28 @@ def test_only_inspectors_turn_items_into_hazards(world: World, checklists: Check
             actor=world.official_b, inspection_id=inspection.pk, item_id=checklists.item().pk, data=hazard_input()
         )
     assert not Hazard.objects.exists()
+
+
+# The date window (issue 14 item 6) ------------------------------------------------------------
+
+
+def test_inspection_date_window(world: World, settings: Any) -> None:
+    """Not in the future, not before the enterprise was registered, more than
+    INSPECTION_BACKDATE_DAYS back only with a reason, which the record keeps."""
+    settings.INSPECTION_BACKDATE_DAYS = 30
+    now = timezone.now()
+    fresh = EnterpriseFactory(node=world.town_a, registered=now - timedelta(days=3))
+    refused = [
+        (dict(inspected_at=now + timedelta(hours=2)), "不能晚于现在"),
+        (dict(enterprise=fresh, inspected_at=now - timedelta(days=5)), "不能早于该企业在系统中登记的时间"),
+        (dict(inspected_at=now - timedelta(days=31)), "请填写补录原因"),
+        (dict(inspected_at=now - timedelta(days=400), backdate_reason="   "), "请填写补录原因"),
+    ]
+    for kwargs, message in refused:
+        with pytest.raises(services.HazardStepError, match=message):
+            start(world, **kwargs)
+    assert not Inspection.objects.exists()
+    recent = start(world, inspected_at=now - timedelta(days=29), backdate_reason="不需要")
+    late = start(world, inspected_at=now - timedelta(days=45), backdate_reason=" 纸质记录补录 ")
+    same_day = start(world, enterprise=fresh, inspected_at=now - timedelta(days=2))
+    assert (recent.backdate_reason, late.backdate_reason, same_day.backdate_reason) == ("", "纸质记录补录", "")

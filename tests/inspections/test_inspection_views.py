@@ -252,6 +252,27 @@ def test_create_rejects_bad_choices_and_saves_nothing(client: Any, world: World)
     assert not Inspection.objects.exists()
 
 
+def test_create_late_entry_needs_a_reason_shown_on_the_record(client: Any, world: World, settings: Any) -> None:
+    """Issue 14 item 6: more than INSPECTION_BACKDATE_DAYS back only with a reason, kept and shown."""
+    settings.INSPECTION_BACKDATE_DAYS = 30
+    client.force_login(world.official_a)
+    old = (timezone.localtime() - timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")
+    data = {"enterprise": world.ent_a.pk, "kind": "routine", "inspected_at": old}
+    response = client.post(reverse("inspection_create"), data)
+    assert response.status_code == 200 and "属于补录，请填写补录原因" in body(response)
+    assert not Inspection.objects.exists()
+    world.ent_a.created_at = timezone.now() - timedelta(days=10)
+    type(world.ent_a).objects.filter(pk=world.ent_a.pk).update(created_at=world.ent_a.created_at)
+    response = client.post(reverse("inspection_create"), data | {"backdate_reason": "补录纸质记录"})
+    assert "不能早于该企业在系统中登记的时间" in body(response) and not Inspection.objects.exists()
+    type(world.ent_a).objects.filter(pk=world.ent_a.pk).update(created_at=timezone.now() - timedelta(days=400))
+    response = client.post(reverse("inspection_create"), data | {"backdate_reason": "补录<b>纸质</b>记录"})
+    inspection = Inspection.objects.get()
+    assert response.status_code == 302 and inspection.backdate_reason == "补录<b>纸质</b>记录"
+    page = body(client.get(url("inspection_detail", inspection)))
+    assert "补录：补录&lt;b&gt;纸质&lt;/b&gt;记录" in page
+
+
 # The checklist ---------------------------------------------------------------------------------
 
 

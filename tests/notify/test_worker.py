@@ -49,6 +49,7 @@ def test_beat_and_a_worker_deliver_a_due_reminder(world: World, hazard_factory: 
         # Beat every 2 s instead of daily at 08:00; no catch-up scan at start, so beat alone must do it.
         "REMINDER_SCAN_INTERVAL_SECONDS": "2",
         "REMINDER_SCAN_ON_START": "0",
+        "STATISTICS_REMINDERS": "0",  # only the hazard's reminder (the world's enterprises owe their statistics)
     }
     with celery_worker(tmp_path, queues="default,mail", beat=True, env=env) as worker:
         worker.wait_until(

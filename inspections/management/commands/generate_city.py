@@ -338,7 +338,7 @@ class Generator:
                     rng.choice(risk),
                     rng.random() < 0.02,
                     rng.randint(5, 500),
-                    NOW,
+                    NOW - timedelta(days=4 * 365),  # registered before its three years of inspections
                     NOW,
                     village_id,
                 )

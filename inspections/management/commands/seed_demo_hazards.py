@@ -204,6 +204,8 @@ class Command(BaseCommand):
             funds=Decimal(rng.choice([2000, 5000, 12000, 30000])),
             deadline=hazard.deadline - timedelta(days=2),
             contingency="整改期间设置警戒区域和警示标志，安排专人监护，配备应急器材",
+            situation="现场检查发现该处设施不符合标准要求，原因是日常维护和隐患排查不到位" if level == "major" else "",
+            analysis="可能导致人员伤亡，需局部停产并定制设备，企业可自行整改，周期约一个月" if level == "major" else "",
             goal="彻底消除隐患，防止事故发生" if level == "major" else "",
             materials="资金已列入本年度安全投入计划" if level == "major" else "",
             organisation="成立整改小组，由主要负责人任组长" if level == "major" else "",

@@ -11,10 +11,12 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from safetyops.orgs.creditcode import ALPHABET, check_character, credit_code_problem
 from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
@@ -525,6 +527,9 @@ def _write(plan: DemoPlan) -> None:
     ids = dict(
         Enterprise.objects.filter(node__path__startswith=nodes[COUNTY_CODE].path).values_list("credit_code", "pk")
     )
+    # The demo register predates the demo's months of hazards and inspections (briefings count the
+    # enterprises registered by a period's end; an inspection cannot predate its enterprise).
+    Enterprise.objects.filter(pk__in=ids.values()).update(created_at=timezone.now() - timedelta(days=2 * 365))
     through = Enterprise.sectors.through
     through.objects.bulk_create(
         [
