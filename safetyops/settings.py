@@ -278,7 +278,7 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
-DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "SafetyOps <noreply@localhost>")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "安全生产工作管理平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Production defaults are strict; TLS is terminated by the proxy in front of gunicorn.
