@@ -32,6 +32,7 @@ def html_text(html: str) -> str:
     """The words of an HTML mail as a reader sees them (tags and the style sheet left out)."""
     return unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", html, flags=re.S))
 
+
 DAY = date(2026, 3, 13)  # 3 days overdue for the hazards below: enterprise_a and official_a
 
 
