@@ -205,6 +205,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+# Workers recycle their child processes: after this many tasks, and after a task that left the
+# child above this resident size (KiB): a large import or render otherwise keeps its memory.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("WORKER_MAX_TASKS_PER_CHILD", 100)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("WORKER_MAX_MEMORY_PER_CHILD", 512_000)
+# Jobs held by a worker (imports, briefing renders; safetyops/core/jobs.py): a heartbeat while they
+# run; a job whose heartbeat is older than the stale limit, or whose process on this host has died,
+# is taken over by the next delivery or by the sweeper (every JOB_SWEEP_INTERVAL_SECONDS and when a
+# worker starts). A job that took its worker down JOB_MAX_ATTEMPTS times is recorded as failed.
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", 15)
+JOB_HEARTBEAT_STALE_SECONDS = envint("JOB_HEARTBEAT_STALE_SECONDS", 60)
+JOB_SWEEP_INTERVAL_SECONDS = envint("JOB_SWEEP_INTERVAL_SECONDS", 60)
+JOB_SWEEP_ON_START = envbool("JOB_SWEEP_ON_START", True)
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
+JOB_TEST_DELAY_SECONDS = envint("JOB_TEST_DELAY_SECONDS", 0)  # tests only: a job sleeps this long
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "reports")
 CELERY_TASK_ROUTES = {
@@ -221,8 +235,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-imports": {
         "task": "safetyops.orgs.tasks.enterprise_imports_requeue_stale_task",
-        "schedule": 5 * 60,
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
         "options": {"queue": "default"},
+    },
+    "requeue-stale-briefings": {
+        "task": "safetyops.briefings.tasks.requeue_stale_briefings",
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "default"},  # not behind a long render on `reports`
     },
 }
 
