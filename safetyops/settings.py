@@ -21,6 +21,9 @@ VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"  # noqa: S105 (the value production refuses)
 DEBUG = envbool("DEBUG", True)
+# `bin/run` serves from a checkout like production (DEBUG off, its own key under var/) but on plain
+# HTTP, with SQLite under var/ and static files straight from the app folders (no collectstatic).
+LOCAL_RUN = envbool("SAFETYOPS_LOCAL_RUN", False)
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -30,7 +33,7 @@ if not DEBUG:
         raise ImproperlyConfigured("Production needs SECRET_KEY: a random string of 50+ characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated host names).")
-    if not os.environ.get("DATABASE_URL"):
+    if not os.environ.get("DATABASE_URL") and not LOCAL_RUN:
         raise ImproperlyConfigured("Production needs DATABASE_URL (postgres://user:pass@host/db).")
 
 INSTALLED_APPS = [
@@ -151,7 +154,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or LOCAL_RUN
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -286,11 +289,12 @@ CELERY_BEAT_SCHEDULE["monthly-briefings"] = {
     "options": {"queue": "reports"},
 }
 
-# E-mail: console in development, SMTP when EMAIL_HOST is set.
+# E-mail: SMTP when EMAIL_HOST is set, else one .log file per message in EMAIL_FILE_PATH (var/mail),
+# a readable outbox.
 EMAIL_HOST = envstr("EMAIL_HOST", "")
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
@@ -302,13 +306,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Production defaults are strict; TLS is terminated by the proxy in front of gunicorn.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+HTTPS_ONLY = not DEBUG and not LOCAL_RUN
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", HTTPS_ONLY)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", HTTPS_ONLY)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
@@ -330,5 +335,5 @@ LOGGING = {
 }
 
 # In development WhiteNoise serves straight from the app folders; production uses collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL_RUN
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -6,7 +6,10 @@ embedded filesystem broker that `bin/run` uses. The same task also runs eagerly 
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -135,3 +138,33 @@ def test_a_worker_with_beat_sweeps_up_an_import_whose_worker_was_killed(world: W
         assert job.claimed_by.endswith(f":{second.process.pid}")
     print(f"beat sweeper after kill -9: import finished {took:.1f} s later")
     assert took < 30
+
+
+def test_worker_recycling_comes_from_the_environment() -> None:
+    env = {**os.environ, "WORKER_MAX_TASKS_PER_CHILD": "7", "WORKER_MAX_MEMORY_PER_CHILD": "123456"}
+    code = (
+        "from safetyops.celery import app\n"
+        "print(app.conf.worker_max_tasks_per_child, app.conf.worker_max_memory_per_child)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["7", "123456"]
+    assert app.conf.worker_max_tasks_per_child == 100 and app.conf.worker_max_memory_per_child == 512_000
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_prefork_worker_recycles_its_child_after_max_tasks(world: World, tmp_path: Path) -> None:
+    """WORKER_MAX_TASKS_PER_CHILD=1: each import runs in a fresh child process (its memory returned)."""
+    first, second = make_job(world, rows=1), make_job(world, rows=1)
+    with celery_worker(tmp_path, queues="default", pool="prefork", env={"WORKER_MAX_TASKS_PER_CHILD": "1"}) as worker:
+        worker.send(enterprise_import_task, first.pk, queue="default")
+        worker.wait_until(lambda: EnterpriseImport.objects.get(pk=first.pk).finished, seconds=60)
+        worker.send(enterprise_import_task, second.pk, queue="default")
+        worker.wait_until(lambda: EnterpriseImport.objects.get(pk=second.pk).finished, seconds=60)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.finished and second.finished, worker.text()[-3000:]
+    pids = {int(job.claimed_by.rpartition(":")[2]) for job in (first, second)}
+    assert len(pids) == 2 and worker.process.pid not in pids
