@@ -283,6 +283,7 @@ CELERY_BEAT_SCHEDULE["reminders-requeue-stale"] = {
 # Briefings (safetyops/briefings): last month's briefing for every county and township, at 06:00.
 BRIEFING_MONTHLY_DAY = envint("BRIEFING_MONTHLY_DAY", 1)  # day of the month the beat produces them
 BRIEFING_CATCH_UP_ON_START = envbool("BRIEFING_CATCH_UP_ON_START", True)
+BRIEFING_REQUESTS_PER_MINUTE = envint("BRIEFING_REQUESTS_PER_MINUTE", 5)  # renders one person may ask for
 CELERY_BEAT_SCHEDULE["monthly-briefings"] = {
     "task": "safetyops.briefings.tasks.monthly_briefings",
     "schedule": crontab(day_of_month=BRIEFING_MONTHLY_DAY, hour=6, minute=0),

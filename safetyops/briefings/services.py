@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -41,6 +42,7 @@ from safetyops.briefings.figures import briefing_figures, is_calendar_month, pre
 from safetyops.briefings.models import Briefing, _briefing_path
 from safetyops.core import jobs
 from safetyops.core.audit import audit_log
+from safetyops.core.models import AuditEvent
 from safetyops.orgs.models import Membership, Node, Role
 from safetyops.orgs.scope import Right, get_node_for_user, scope_for
 
@@ -67,6 +69,10 @@ class NotPermitted(BriefingError):
     """The actor's role may not do this (the view answers 403)."""
 
 
+class RateLimited(BriefingError):
+    """The actor asked for too many renders in the last minute (the view answers 429)."""
+
+
 # Who may do what -------------------------------------------------------------------------------
 
 
@@ -82,6 +88,11 @@ def may_read(user: Any) -> bool:
 
 def may_write(user: Any) -> bool:
     return Right.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+
+
+def may_see_technical(user: Any) -> bool:
+    """SHA-256 and render timings: county admins and Django staff."""
+    return bool(getattr(user, "is_staff", False)) or Right.ADMIN in scope_for(user).rights
 
 
 def _require(ok: bool) -> None:
@@ -126,9 +137,30 @@ def briefing_request(*, actor: Any, node: Node | int, start: date, end: date) ->
     return _request(node=node, start=start, end=end, actor=actor)
 
 
+RENDER_ACTIONS = ("briefings.briefing.requested", "briefings.briefing.retried", "briefings.briefing.regenerated")
+
+
+def _check_rate(actor: Any) -> None:
+    """At most BRIEFING_REQUESTS_PER_MINUTE renders asked for per person and minute (counted from
+    the audit trail, under a lock on the person's row so that parallel requests queue up)."""
+    if not getattr(actor, "pk", None):
+        return  # beat
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    limit = settings.BRIEFING_REQUESTS_PER_MINUTE
+    recent = AuditEvent.objects.filter(
+        actor_id=actor.pk, action__in=RENDER_ACTIONS, created_at__gte=timezone.now() - timedelta(minutes=1)
+    ).count()
+    if recent >= limit:
+        raise RateLimited(
+            _("您在1分钟内已申请生成%(n)s次简报，已达上限（每人每分钟%(n)s次）。请等已申请的简报生成后，稍后再试。")
+            % {"n": limit}
+        )
+
+
 def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
     """Queue a new row, or take up again the one for the same node and period that is still on
-    its way or failed (a retry), so that asking twice never renders twice."""
+    its way or failed (a retry), so that asking twice never renders twice: a repeat while one is
+    pending returns that one."""
     with transaction.atomic():
         briefing = (
             Briefing.objects.select_for_update()
@@ -136,6 +168,9 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
             .order_by("-pk")
             .first()
         )
+        if briefing is not None and briefing.in_flight and not briefing.is_stale(timezone.now(), STALE_AFTER):
+            return briefing  # on its way already (a lost message is sent again by the sweeper)
+        _check_rate(actor)
         if briefing is None:
             briefing = Briefing.objects.create(
                 node=node,
@@ -147,7 +182,7 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
                 queued_at=timezone.now(),
             )
             audit_log(actor=actor, action="briefings.briefing.requested", target=briefing)
-        elif briefing.status == Status.FAILED or briefing.is_stale(timezone.now(), STALE_AFTER):
+        else:  # failed, or its worker is gone
             _queue_again(briefing)
             audit_log(actor=actor, action="briefings.briefing.retried", target=briefing)
         _enqueue(briefing.pk)
@@ -491,6 +526,7 @@ def briefing_regenerate(*, actor: Any, briefing_id: int) -> Briefing:
         _editable(briefing)
         if briefing.in_flight and not briefing.is_stale(timezone.now(), STALE_AFTER):
             raise BriefingError(_("简报正在生成，请稍候，生成完成后再重新生成。"))
+        _check_rate(actor)
         _queue_again(briefing)
         audit_log(actor=actor, action="briefings.briefing.regenerated", target=briefing)
         _enqueue(briefing.pk)
