@@ -222,3 +222,36 @@ def test_user_text_cannot_put_links_or_markup_into_the_group_chat(
     assert not any(re.match(r"\s*(#|>|[-+*] |\d+\. )", line) for line in lines)
     assert text.count("**") == (2 if kind == "wecom" else 0)  # only our bold title
     assert "＊＊［假标题］（http：//evil.example/t）＊＊" in text
+
+
+def test_the_robot_form_offers_the_reminders_by_their_chinese_names(world: World, client: Any) -> None:
+    from django.urls import reverse
+
+    from safetyops.notify.rules import known_reasons, reason_label
+
+    client.force_login(world.county_admin)
+    page = client.get(reverse("admin:notify_webhookendpoint_add")).content.decode()
+    visible = re.sub(r"<[^>]+>", " ", page)  # what the admin reads, not the checkbox values
+    labels = known_reasons()
+    assert "hazard_deadline" in labels and labels["hazard_deadline"] != "hazard_deadline"
+    for code, label in labels.items():
+        assert label in visible and code not in visible, code
+    response = client.post(
+        reverse("admin:notify_webhookendpoint_add"),
+        {
+            "name": "东城镇安监群",
+            "node": world.town_a.pk,
+            "kind": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            "secret": "",
+            "reasons": ["hazard_deadline", "verification_waiting"],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    robot = WebhookEndpoint.objects.get(name="东城镇安监群")
+    assert robot.reason_list() == ["hazard_deadline", "verification_waiting"]
+    listing = re.sub(r"<[^>]+>", " ", client.get(reverse("admin:notify_webhookendpoint_changelist")).content.decode())
+    assert f"{reason_label('hazard_deadline')}、{reason_label('verification_waiting')}" in listing
+    edit = client.get(reverse("admin:notify_webhookendpoint_change", args=[robot.pk])).content.decode()
+    assert re.search(r'value="hazard_deadline"[^>]*checked', edit)
