@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0001_initial'),
+        ("briefings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='briefing',
-            name='claimed_by',
-            field=models.CharField(blank=True, max_length=255, verbose_name='生成进程'),
+            model_name="briefing",
+            name="claimed_by",
+            field=models.CharField(blank=True, max_length=255, verbose_name="生成进程"),
         ),
         migrations.AddField(
-            model_name='briefing',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近心跳'),
+            model_name="briefing",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近心跳"),
         ),
         migrations.AddField(
-            model_name='briefing',
-            name='takeovers',
-            field=models.PositiveIntegerField(default=0, verbose_name='中断后接续次数'),
+            model_name="briefing",
+            name="takeovers",
+            field=models.PositiveIntegerField(default=0, verbose_name="中断后接续次数"),
         ),
     ]

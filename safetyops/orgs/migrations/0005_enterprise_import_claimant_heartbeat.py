@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0004_enterprise_name_order'),
+        ("orgs", "0004_enterprise_name_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterpriseimport',
-            name='claimed_by',
-            field=models.CharField(blank=True, max_length=255, verbose_name='导入进程'),
+            model_name="enterpriseimport",
+            name="claimed_by",
+            field=models.CharField(blank=True, max_length=255, verbose_name="导入进程"),
         ),
         migrations.AddField(
-            model_name='enterpriseimport',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近心跳'),
+            model_name="enterpriseimport",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近心跳"),
         ),
         migrations.AddField(
-            model_name='enterpriseimport',
-            name='takeovers',
-            field=models.PositiveIntegerField(default=0, verbose_name='中断后接续次数'),
+            model_name="enterpriseimport",
+            name="takeovers",
+            field=models.PositiveIntegerField(default=0, verbose_name="中断后接续次数"),
         ),
     ]
