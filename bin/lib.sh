@@ -53,3 +53,33 @@ ensure_venv() {
     echo "$digest" > "$stamp"
   fi
 }
+
+local_run_env() {
+  # The environment bin/run serves with: like production (DEBUG off, Chinese 404/403 pages, a key of
+  # its own in var/secret_key, mode 0600) on plain HTTP with SQLite under var/, unless the developer
+  # asks for DEBUG=1. Links in e-mails follow HOST and PORT; e-mails are files in var/mail.
+  # Needs HOST and PORT; everything already set in the environment wins.
+  local var_dir=${VAR_DIR:-$PWD/var}
+  mkdir -p "$var_dir"
+  export SAFETYOPS_LOCAL_RUN=1
+  export DEBUG=${DEBUG:-0}
+  if [ -z "${SECRET_KEY:-}" ]; then
+    local key_file="$var_dir/secret_key"
+    if [ ! -s "$key_file" ]; then
+      (umask 077 && "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$key_file")
+    fi
+    chmod 600 "$key_file"
+    SECRET_KEY=$(cat "$key_file")
+    export SECRET_KEY
+  fi
+  export DATABASE_URL=${DATABASE_URL:-sqlite:///$var_dir/safetyops.sqlite3}
+  local public_host=$HOST
+  if [ "$HOST" = "0.0.0.0" ] || [ "$HOST" = "::" ]; then
+    public_host=$(hostname -I 2>/dev/null | awk '{print $1}')
+    public_host=${public_host:-127.0.0.1}
+  fi
+  export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$public_host}
+  export SITE_URL=${SITE_URL:-http://$public_host:$PORT}
+  export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-$var_dir/mail}
+  mkdir -p "$EMAIL_FILE_PATH"
+}

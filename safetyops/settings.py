@@ -21,6 +21,9 @@ VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"  # noqa: S105 (the value production refuses)
 DEBUG = envbool("DEBUG", True)
+# `bin/run` serves from a checkout like production (DEBUG off, its own key under var/) but on plain
+# HTTP, with SQLite under var/ and static files straight from the app folders (no collectstatic).
+LOCAL_RUN = envbool("SAFETYOPS_LOCAL_RUN", False)
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -30,7 +33,7 @@ if not DEBUG:
         raise ImproperlyConfigured("Production needs SECRET_KEY: a random string of 50+ characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated host names).")
-    if not os.environ.get("DATABASE_URL"):
+    if not os.environ.get("DATABASE_URL") and not LOCAL_RUN:
         raise ImproperlyConfigured("Production needs DATABASE_URL (postgres://user:pass@host/db).")
 
 INSTALLED_APPS = [
@@ -124,10 +127,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: lock a username+IP pair after repeated failures.
+# Login throttling: lock a username+IP pair after AXES_FAILURE_LIMIT failures, and an IP address
+# after AXES_IP_FAILURE_LIMIT failures across any usernames (password spraying), for the cool-off.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = envint("AXES_IP_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "safetyops.core.axes.UsernameAndAddressLimitsHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
@@ -151,7 +157,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or LOCAL_RUN
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -205,6 +211,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+# Workers recycle their child processes: after this many tasks, and after a task that left the
+# child above this resident size (KiB): a large import or render otherwise keeps its memory.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("WORKER_MAX_TASKS_PER_CHILD", 100)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("WORKER_MAX_MEMORY_PER_CHILD", 512_000)
+# Jobs held by a worker (imports, briefing renders; safetyops/core/jobs.py): a heartbeat while they
+# run; a job whose heartbeat is older than the stale limit, or whose process on this host has died,
+# is taken over by the next delivery or by the sweeper (every JOB_SWEEP_INTERVAL_SECONDS and when a
+# worker starts). A job that took its worker down JOB_MAX_ATTEMPTS times is recorded as failed.
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", 15)
+JOB_HEARTBEAT_STALE_SECONDS = envint("JOB_HEARTBEAT_STALE_SECONDS", 60)
+JOB_SWEEP_INTERVAL_SECONDS = envint("JOB_SWEEP_INTERVAL_SECONDS", 60)
+JOB_SWEEP_ON_START = envbool("JOB_SWEEP_ON_START", True)
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
+JOB_TEST_DELAY_SECONDS = envint("JOB_TEST_DELAY_SECONDS", 0)  # tests only: a job sleeps this long
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "reports")
 CELERY_TASK_ROUTES = {
@@ -221,8 +241,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-imports": {
         "task": "safetyops.orgs.tasks.enterprise_imports_requeue_stale_task",
-        "schedule": 5 * 60,
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
         "options": {"queue": "default"},
+    },
+    "requeue-stale-briefings": {
+        "task": "safetyops.briefings.tasks.requeue_stale_briefings",
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "default"},  # not behind a long render on `reports`
     },
 }
 
@@ -268,35 +293,38 @@ CELERY_BEAT_SCHEDULE["reminders-requeue-stale"] = {
 # Briefings (safetyops/briefings): last month's briefing for every county and township, at 06:00.
 BRIEFING_MONTHLY_DAY = envint("BRIEFING_MONTHLY_DAY", 1)  # day of the month the beat produces them
 BRIEFING_CATCH_UP_ON_START = envbool("BRIEFING_CATCH_UP_ON_START", True)
+BRIEFING_REQUESTS_PER_MINUTE = envint("BRIEFING_REQUESTS_PER_MINUTE", 5)  # renders one person may ask for
 CELERY_BEAT_SCHEDULE["monthly-briefings"] = {
     "task": "safetyops.briefings.tasks.monthly_briefings",
     "schedule": crontab(day_of_month=BRIEFING_MONTHLY_DAY, hour=6, minute=0),
     "options": {"queue": "reports"},
 }
 
-# E-mail: console in development, SMTP when EMAIL_HOST is set.
+# E-mail: SMTP when EMAIL_HOST is set, else one .log file per message in EMAIL_FILE_PATH (var/mail),
+# a readable outbox.
 EMAIL_HOST = envstr("EMAIL_HOST", "")
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
-DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "SafetyOps <noreply@localhost>")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "安全生产工作管理平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Production defaults are strict; TLS is terminated by the proxy in front of gunicorn.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+HTTPS_ONLY = not DEBUG and not LOCAL_RUN
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", HTTPS_ONLY)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", HTTPS_ONLY)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
@@ -318,5 +346,5 @@ LOGGING = {
 }
 
 # In development WhiteNoise serves straight from the app folders; production uses collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL_RUN
 WHITENOISE_AUTOREFRESH = DEBUG

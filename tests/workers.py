@@ -55,7 +55,13 @@ class Worker:
 
 @contextmanager
 def celery_worker(
-    tmp_path: Path, *, queues: str, beat: bool = False, env: dict[str, str] | None = None
+    tmp_path: Path,
+    *,
+    queues: str,
+    beat: bool = False,
+    env: dict[str, str] | None = None,
+    pool: str = "solo",
+    concurrency: int = 1,
 ) -> Iterator[Worker]:
     worker_env = {
         **os.environ,
@@ -91,7 +97,8 @@ def celery_worker(
         "-Q",
         queues,
         "--pool",
-        "solo",
+        pool,
+        *(["--concurrency", str(concurrency)] if pool != "solo" else []),
         "-l",
         "info",
         "--without-mingle",

@@ -73,6 +73,10 @@ class Briefing(models.Model):
     attempts = models.PositiveIntegerField(_("生成次数"), default=0)
     queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
+    # The worker process rendering it ("host:pid") and its last sign of life (safetyops/core/jobs.py).
+    claimed_by = models.CharField(_("生成进程"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    takeovers = models.PositiveIntegerField(_("中断后接续次数"), default=0)
 
     class Meta:
         verbose_name = _("工作简报")
@@ -112,10 +116,20 @@ class Briefing(models.Model):
     def in_flight(self) -> bool:
         return self.status in self.IN_FLIGHT
 
-    def is_stale(self, now: datetime, after: timedelta) -> bool:
-        """Queued or rendering for longer than `after`: the message was lost or the worker died."""
-        since = self.queued_at if self.status == self.Status.QUEUED else self.started_at
-        return self.in_flight and since is not None and since < now - after
+    def is_stale(self, now: datetime, queued_after: timedelta) -> bool:
+        """Queued for longer than `queued_after` (its message was lost), or rendering by a worker
+        that stopped beating or died: anyone may take it up again."""
+        from safetyops.core import jobs
+
+        if self.status == self.Status.QUEUED:
+            return self.queued_at is not None and self.queued_at < now - queued_after
+        if self.status != self.Status.RENDERING:
+            return False
+        if self.claimed_by and jobs.claimant_alive(self.claimed_by) is False:
+            return True
+        if self.heartbeat_at is not None:
+            return self.heartbeat_at < jobs.heartbeat_cutoff(now)
+        return self.started_at is not None and self.started_at < now - jobs.UNBEATEN_STALE_AFTER
 
     @property
     def has_file(self) -> bool:

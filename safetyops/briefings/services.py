@@ -3,8 +3,10 @@
 A request creates a queued row and enqueues the render after the commit. The worker claims the row
 with a conditional UPDATE (so a second delivery does nothing), computes the figures, renders the
 PDF to a temporary file and only then stores it and points the row at it, so no row ever refers
-to a half-written file. A worker that dies leaves the row "rendering"; after STALE_AFTER anyone
-may claim it again. Published briefings are immutable.
+to a half-written file. The row records the rendering process and a heartbeat; when that worker
+dies the next delivery takes the row over at once, and the sweeper (beat, and every starting
+worker) sends such rows and lost messages again (safetyops/core/jobs.py). Published briefings are
+immutable.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -37,13 +40,16 @@ from django.utils.translation import gettext as _
 from safetyops.briefings import charts, writing
 from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
 from safetyops.briefings.models import Briefing, _briefing_path
+from safetyops.core import jobs
 from safetyops.core.audit import audit_log
+from safetyops.core.models import AuditEvent
 from safetyops.orgs.models import Membership, Node, Role
 from safetyops.orgs.scope import Right, get_node_for_user, scope_for
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=15)
+STALE_AFTER = timedelta(minutes=15)  # queued this long without a worker: shown as interrupted
+ENQUEUE_GRACE = timedelta(minutes=5)  # queued this long: the sweeper sends the message again
 NOTIFY_REASON = "briefing_ready"
 MAX_PERIOD_DAYS = 366
 BRIEFING_LEVELS = (Node.Level.CITY, Node.Level.COUNTY, Node.Level.TOWNSHIP)
@@ -63,6 +69,10 @@ class NotPermitted(BriefingError):
     """The actor's role may not do this (the view answers 403)."""
 
 
+class RateLimited(BriefingError):
+    """The actor asked for too many renders in the last minute (the view answers 429)."""
+
+
 # Who may do what -------------------------------------------------------------------------------
 
 
@@ -78,6 +88,11 @@ def may_read(user: Any) -> bool:
 
 def may_write(user: Any) -> bool:
     return Right.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+
+
+def may_see_technical(user: Any) -> bool:
+    """SHA-256 and render timings: county admins and Django staff."""
+    return bool(getattr(user, "is_staff", False)) or Right.ADMIN in scope_for(user).rights
 
 
 def _require(ok: bool) -> None:
@@ -122,9 +137,30 @@ def briefing_request(*, actor: Any, node: Node | int, start: date, end: date) ->
     return _request(node=node, start=start, end=end, actor=actor)
 
 
+RENDER_ACTIONS = ("briefings.briefing.requested", "briefings.briefing.retried", "briefings.briefing.regenerated")
+
+
+def _check_rate(actor: Any) -> None:
+    """At most BRIEFING_REQUESTS_PER_MINUTE renders asked for per person and minute (counted from
+    the audit trail, under a lock on the person's row so that parallel requests queue up)."""
+    if not getattr(actor, "pk", None):
+        return  # beat
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    limit = settings.BRIEFING_REQUESTS_PER_MINUTE
+    recent = AuditEvent.objects.filter(
+        actor_id=actor.pk, action__in=RENDER_ACTIONS, created_at__gte=timezone.now() - timedelta(minutes=1)
+    ).count()
+    if recent >= limit:
+        raise RateLimited(
+            _("您在1分钟内已申请生成%(n)s次简报，已达上限（每人每分钟%(n)s次）。请等已申请的简报生成后，稍后再试。")
+            % {"n": limit}
+        )
+
+
 def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
     """Queue a new row, or take up again the one for the same node and period that is still on
-    its way or failed (a retry), so that asking twice never renders twice."""
+    its way or failed (a retry), so that asking twice never renders twice: a repeat while one is
+    pending returns that one."""
     with transaction.atomic():
         briefing = (
             Briefing.objects.select_for_update()
@@ -132,6 +168,9 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
             .order_by("-pk")
             .first()
         )
+        if briefing is not None and briefing.in_flight and not briefing.is_stale(timezone.now(), STALE_AFTER):
+            return briefing  # on its way already (a lost message is sent again by the sweeper)
+        _check_rate(actor)
         if briefing is None:
             briefing = Briefing.objects.create(
                 node=node,
@@ -143,13 +182,18 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
                 queued_at=timezone.now(),
             )
             audit_log(actor=actor, action="briefings.briefing.requested", target=briefing)
-        elif briefing.status == Status.FAILED or briefing.is_stale(timezone.now(), STALE_AFTER):
-            if briefing.status != Status.RENDERING:  # a dead worker's row is claimed as it is
-                briefing.status, briefing.error, briefing.queued_at = Status.QUEUED, "", timezone.now()
-                briefing.save(update_fields=["status", "error", "queued_at"])
+        else:  # failed, or its worker is gone
+            _queue_again(briefing)
             audit_log(actor=actor, action="briefings.briefing.retried", target=briefing)
         _enqueue(briefing.pk)
     return briefing
+
+
+def _queue_again(briefing: Briefing) -> None:
+    """Back to the queue (under the caller's row lock): a failed row, or one whose worker is gone (if
+    that worker was only slow, its result is discarded: the claim time no longer matches)."""
+    briefing.status, briefing.error, briefing.queued_at, briefing.takeovers = Status.QUEUED, "", timezone.now(), 0
+    briefing.save(update_fields=["status", "error", "queued_at", "takeovers"])
 
 
 def _enqueue(briefing_id: int) -> None:
@@ -180,13 +224,10 @@ def briefings_monthly_request(*, today: date | None = None) -> int:
 
 
 def _claim(briefing_id: int) -> Any:
-    """Take the row for this worker: queued, or rendering by a worker that died. Returns the claim time."""
-    now = timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.RENDERING, started_at__lt=now - STALE_AFTER)
-    changed = Briefing.objects.filter(claimable, pk=briefing_id).update(
-        status=Status.RENDERING, started_at=now, attempts=F("attempts") + 1
+    """Take the row for this worker: queued, or rendering by a worker that is gone. Returns the claim time."""
+    return jobs.claim(
+        Briefing, briefing_id, waiting=Q(status=Status.QUEUED), running=Status.RENDERING, attempts=F("attempts") + 1
     )
-    return now if changed else None
 
 
 def briefing_render(*, briefing_id: int) -> None:
@@ -197,10 +238,12 @@ def briefing_render(*, briefing_id: int) -> None:
     briefing = Briefing.objects.select_related("node", "node__parent").get(pk=briefing_id)
     began = time.perf_counter()
     try:
-        figures = briefing_figures(briefing.node, briefing.period_start, briefing.period_end)
-        with _temporary_pdf() as path:
-            render_pdf(briefing, figures, path)
-            _store(briefing, path, claimed_at, figures=figures, seconds=time.perf_counter() - began)
+        with jobs.heartbeat(Briefing, briefing_id, claimed_at=claimed_at):
+            jobs.slow_down_for_tests()
+            figures = briefing_figures(briefing.node, briefing.period_start, briefing.period_end)
+            with _temporary_pdf() as path:
+                render_pdf(briefing, figures, path)
+                _store(briefing, path, claimed_at, figures=figures, seconds=time.perf_counter() - began)
     except Exception as exc:
         logger.exception("briefing %s failed", briefing_id)
         Briefing.objects.filter(pk=briefing_id, status=Status.RENDERING, started_at=claimed_at).update(
@@ -208,6 +251,36 @@ def briefing_render(*, briefing_id: int) -> None:
             error=_("生成简报时发生系统错误（%(kind)s），未生成文件。请重新申请；如仍失败，请联系管理员。")
             % {"kind": type(exc).__name__},
         )
+
+
+def briefings_requeue_stale(*, now: Any = None) -> int:
+    """Sweeper (beat, and a starting worker): send again the renders whose worker is gone and the
+    queued rows whose message was lost; a render that took its worker down JOB_MAX_ATTEMPTS times
+    is recorded as failed instead. Returns how many were sent."""
+    now = now or timezone.now()
+    lost = jobs.lost(Briefing, running=Status.RENDERING, now=now)
+    for briefing in Briefing.objects.filter(lost & jobs.given_up(running=Status.RENDERING, now=now)):
+        changed = Briefing.objects.filter(lost, pk=briefing.pk, started_at=briefing.started_at).update(
+            status=Status.FAILED,
+            error=_(
+                "生成过程中后台进程已连续 %(n)s 次中断（可能是数据量过大或内存不足），已停止自动重试。请联系管理员。"
+            )
+            % {"n": briefing.takeovers + 1},
+        )
+        if changed:
+            audit_log(actor=None, action="briefings.briefing.given_up", target=briefing)
+    ids = list(
+        Briefing.objects.filter(lost | Q(status=Status.QUEUED, queued_at__lt=now - ENQUEUE_GRACE))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    from safetyops.briefings.tasks import render_briefing
+
+    for pk in ids:
+        render_briefing.delay(pk)
+    if ids:
+        logger.info("briefings sent again (worker gone or message lost): %s", ids)
+    return len(ids)
 
 
 @contextmanager
@@ -453,9 +526,8 @@ def briefing_regenerate(*, actor: Any, briefing_id: int) -> Briefing:
         _editable(briefing)
         if briefing.in_flight and not briefing.is_stale(timezone.now(), STALE_AFTER):
             raise BriefingError(_("简报正在生成，请稍候，生成完成后再重新生成。"))
-        if briefing.status != Status.RENDERING:  # a dead worker's row is claimed as it is
-            briefing.status, briefing.error, briefing.queued_at = Status.QUEUED, "", timezone.now()
-            briefing.save(update_fields=["status", "error", "queued_at"])
+        _check_rate(actor)
+        _queue_again(briefing)
         audit_log(actor=actor, action="briefings.briefing.regenerated", target=briefing)
         _enqueue(briefing.pk)
     return briefing

@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
-from safetyops.briefings.services import briefing_render, briefings_monthly_request
+from safetyops.briefings.services import briefing_render, briefings_monthly_request, briefings_requeue_stale
 
 
 @shared_task(acks_late=True, max_retries=0)
@@ -30,3 +30,17 @@ def catch_up_when_a_worker_starts(sender: Any = None, **kwargs: Any) -> None:
     turns this off."""
     if settings.BRIEFING_CATCH_UP_ON_START:
         monthly_briefings.delay()
+
+
+@shared_task(acks_late=True, max_retries=0)
+def requeue_stale_briefings() -> int:
+    """Beat (every JOB_SWEEP_INTERVAL_SECONDS): send again renders whose worker is gone."""
+    return briefings_requeue_stale()
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(sender: Any = None, **kwargs: Any) -> None:
+    """A worker that starts after a crash finds the renders the dead one left behind at once
+    (JOB_SWEEP_ON_START=0 turns this off)."""
+    if settings.JOB_SWEEP_ON_START:
+        briefings_requeue_stale()

@@ -22,7 +22,7 @@ from safetyops.briefings import services, writing
 from safetyops.briefings.forms import BriefingFilterForm, BriefingRequestForm, Section7Form
 from safetyops.briefings.models import Briefing
 from safetyops.briefings.selectors import briefings_visible_to, get_briefing_for_user
-from safetyops.briefings.services import BriefingError, NotPermitted
+from safetyops.briefings.services import BriefingError, NotPermitted, RateLimited
 
 PAGE_SIZE = 30
 
@@ -77,10 +77,14 @@ def briefing_create(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied from None
         except BriefingError as exc:
             form.add_error(None, exc.message)
+            status = 429 if isinstance(exc, RateLimited) else 400
         else:
-            messages.info(request, _("已提交“%(name)s”的生成请求，请稍候。") % {"name": briefing})
+            # No "please wait" flash: it would show later beside a finished briefing. The page
+            # itself says where the render is.
             return redirect("briefing_detail", pk=briefing.pk)
-    return render(request, "briefings/request.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    else:
+        status = 400 if request.method == "POST" else 200
+    return render(request, "briefings/request.html", {"form": form}, status=status)
 
 
 @login_required
@@ -91,6 +95,8 @@ def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "briefing": briefing,
         "can_write": services.may_write(request.user),
+        # Checksums and render timings are for the administrators, not for the leaders who read.
+        "show_technical": services.may_see_technical(request.user),
         "stale": stale,
         "polling": briefing.in_flight and not stale,
         "totals": totals,

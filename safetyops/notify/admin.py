@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from safetyops.notify import services
 from safetyops.notify.channels import Message, PermanentDeliveryError, TransientDeliveryError, webhook_post
+from safetyops.notify.forms import WebhookEndpointForm
 from safetyops.notify.models import Delivery, Reminder, WebhookEndpoint
 from safetyops.notify.rules import known_reasons, reason_label
 from safetyops.orgs.admin import RoleGatedAdmin
@@ -109,7 +110,8 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(RoleGatedAdmin):
-    list_display = ("name", "node", "kind", "active", "reasons", "created_at")
+    form = WebhookEndpointForm
+    list_display = ("name", "node", "kind", "active", "reason_labels", "created_at")
     list_filter = ("kind", "active")
     search_fields = ("name", "node__name")
     list_select_related = ("node",)
@@ -123,13 +125,9 @@ class WebhookEndpointAdmin(RoleGatedAdmin):
             kwargs["queryset"] = nodes_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        reasons = "；".join(f"{slug}（{label}）" for slug, label in sorted(known_reasons().items()))
-        form.base_fields["reasons"].help_text = _("提醒事由代码，逗号分隔；留空表示全部。可选：%(reasons)s") % {
-            "reasons": reasons
-        }
-        return form
+    @admin.display(description=gettext_lazy("只推送这些提醒"))
+    def reason_labels(self, endpoint: WebhookEndpoint) -> str:
+        return "、".join(reason_label(reason) for reason in endpoint.reason_list()) or _("全部提醒")
 
     @admin.action(description=gettext_lazy("发送一条测试消息"))
     def send_test(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import smtplib
 import time
 import urllib.error
@@ -80,18 +81,65 @@ def email_send(*, message: Message, address: str) -> None:
 # Group robots ------------------------------------------------------------------------------------
 
 
+# Neither robot documents a backslash escape, so markup characters in user text are replaced by
+# their full-width forms (what Chinese text uses anyway): they read the same and mark nothing up.
+_MARKDOWN_SAFE = str.maketrans(
+    {
+        "\\": "＼",
+        "[": "［",
+        "]": "］",
+        "(": "（",
+        ")": "）",
+        "<": "＜",
+        ">": "＞",
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "#": "＃",
+        "!": "！",
+        "|": "｜",
+        "~": "～",
+        "\r": "",
+    }
+)
+# Bare addresses are linked by the clients themselves ("http://…", "www.…"): break them up.
+_AUTOLINK = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*):(?=//)|\b(www)\.")
+# Marks that count only at the start of a line: lists, setext headings, rules ("- ", "1. ", "===").
+_LINE_START = re.compile(r"(?m)^([ \t]*)(?:([-+=])|(\d+)\.)")
+_LINE_START_SAFE = {"-": "－", "+": "＋", "=": "＝"}
+
+
+def markdown_text(text: str) -> str:
+    """User text made inert in a robot's markdown: no links, images, emphasis, headings, quotes,
+    tables or code; a bare URL is not clickable. Line breaks are kept (the caller joins them)."""
+    text = _AUTOLINK.sub(lambda m: f"{m.group(1)}：" if m.group(1) else f"{m.group(2)}．", text)
+    text = _LINE_START.sub(
+        lambda m: m.group(1) + (_LINE_START_SAFE[m.group(2)] if m.group(2) else f"{m.group(3)}．"), text
+    )
+    return text.translate(_MARKDOWN_SAFE)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= WEBHOOK_TEXT_LIMIT else text[:WEBHOOK_TEXT_LIMIT] + "…"
+
+
 def webhook_payload(kind: str, message: Message) -> dict[str, Any]:
-    """The JSON body in the documented format of each robot (markdown messages)."""
-    body = message.body if len(message.body) <= WEBHOOK_TEXT_LIMIT else message.body[:WEBHOOK_TEXT_LIMIT] + "…"
+    """The JSON body in the documented format of each robot (markdown messages). Title and body
+    are user text, escaped; the only link is ours (the object's page on SITE_URL)."""
+    title = markdown_text(" ".join(message.title.split()))
+    lines = [markdown_text(line) for line in _cut(message.body).splitlines() if line.strip()]
     link = f"\n\n[{_('查看详情')}]({message.url})" if message.url else ""
     if kind == "wecom":
-        # 企业微信群机器人: {"msgtype": "markdown", "markdown": {"content": ...}}
-        return {"msgtype": "markdown", "markdown": {"content": f"**{message.title}**\n> {body}{link}"}}
+        # 企业微信群机器人: {"msgtype": "markdown", "markdown": {"content": ...}}; every body line quoted.
+        body = "\n".join(f"> {line}" for line in lines)
+        return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{body}{link}"}}
     if kind == "dingtalk":
-        # 钉钉自定义机器人: {"msgtype": "markdown", "markdown": {"title": ..., "text": ...}}
+        # 钉钉自定义机器人: {"msgtype": "markdown", "markdown": {"title": ..., "text": ...}}; the
+        # title field is the plain-text preview of the notification, not markdown.
+        body = "\n\n".join(lines)
         return {
             "msgtype": "markdown",
-            "markdown": {"title": message.title, "text": f"#### {message.title}\n\n{body}{link}"},
+            "markdown": {"title": message.title[:100], "text": f"#### {title}\n\n{body}{link}"},
         }
     raise PermanentDeliveryError(_("未知的机器人类型：%(kind)s") % {"kind": kind})
 

@@ -222,7 +222,7 @@ class WebhookEndpoint(models.Model):
         if unknown:
             errors["reasons"] = _("未知的提醒事由：%(unknown)s。可选：%(known)s") % {
                 "unknown": "，".join(unknown),
-                "known": "，".join(sorted(known_reasons())),
+                "known": "，".join(sorted(known_reasons().values())),
             }
         if errors:
             raise ValidationError(errors)

@@ -35,10 +35,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
-    """One message; opening it marks it read."""
+    """One message. GET only shows it (a link preview or prefetch changes nothing); POST marks it
+    read, and with `open` goes on to the page it is about."""
     notification = get_notification_for_user(request.user, pk)
-    services.notification_mark_read(user=request.user, notification=notification)
     link = notification.url if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None) else ""
+    if request.method == "POST":
+        services.notification_mark_read(user=request.user, notification=notification)
+        if "open" in request.POST and link:
+            return redirect(link)
+        return redirect("inbox_item", pk=notification.pk)
     return render(request, "notify/inbox_item.html", {"notification": notification, "link": link})
 
 

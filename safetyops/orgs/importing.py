@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetyops.core import jobs
 from safetyops.core.audit import audit_log
 from safetyops.orgs.creditcode import check_character, credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Node, Sector
@@ -36,8 +37,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 TEMPLATE_FORMATS = ("xlsx", "csv")
-# A RUNNING row older than this is taken to be left behind by a crashed worker.
-STALE_AFTER = timedelta(minutes=15)
+# A PENDING row older than this was never picked up (its message was lost): the sweeper sends it again.
+ENQUEUE_GRACE = timedelta(minutes=5)
 BATCH_SIZE = 1000
 QUERY_CHUNK = 500
 ROW_KEY = "_row"
@@ -701,15 +702,14 @@ def enterprise_import_start(*, actor: Any, upload: UploadedFile) -> EnterpriseIm
     return job
 
 
-def _claim(import_id: int) -> bool:
-    now = timezone.now()
-    claimable = Q(status=EnterpriseImport.Status.PENDING) | Q(
-        status=EnterpriseImport.Status.RUNNING, started_at__lt=now - STALE_AFTER
-    )
-    return bool(
-        EnterpriseImport.objects.filter(claimable, pk=import_id).update(
-            status=EnterpriseImport.Status.RUNNING, started_at=now
-        )
+def _claim(import_id: int) -> Any:
+    """Take the row for this worker: pending, or running by a worker that is gone (no heartbeat,
+    or a dead process on this host: safetyops/core/jobs.py). Returns the claim time or None."""
+    return jobs.claim(
+        EnterpriseImport,
+        import_id,
+        waiting=Q(status=EnterpriseImport.Status.PENDING),
+        running=EnterpriseImport.Status.RUNNING,
     )
 
 
@@ -725,11 +725,14 @@ def _finish_failed(job: EnterpriseImport, errors: list[dict[str, Any]], total_ro
 
 def enterprise_import_run(*, import_id: int) -> None:
     """Validate every row of one import and save all of them, or none. Idempotent: claims the row first."""
-    if not _claim(import_id):
+    claimed_at = _claim(import_id)
+    if claimed_at is None:
         return
     job = EnterpriseImport.objects.select_related("created_by").get(pk=import_id)
     try:
-        _run(job)
+        with jobs.heartbeat(EnterpriseImport, import_id, claimed_at=claimed_at):
+            jobs.slow_down_for_tests()
+            _run(job)
     except Exception:
         logger.exception("enterprise import %s failed", import_id)
         _finish_failed(
@@ -809,13 +812,30 @@ def _save(job: EnterpriseImport, results: list[_RowResult]) -> None:
 
 
 def enterprise_imports_requeue_stale() -> int:
-    """Queue again imports left pending or running by a lost worker; for a periodic housekeeping task."""
+    """Sweeper (beat, and a starting worker): queue again the imports whose worker is gone and the
+    pending ones whose message was lost; an import that took its worker down JOB_MAX_ATTEMPTS times
+    is recorded as failed instead."""
     from safetyops.orgs.tasks import enterprise_import_task
 
-    cutoff = timezone.now() - STALE_AFTER
+    now = timezone.now()
+    running = EnterpriseImport.Status.RUNNING
+    lost = jobs.lost(EnterpriseImport, running=running, now=now)
+    for job in EnterpriseImport.objects.filter(lost & jobs.given_up(running=running, now=now)):
+        if EnterpriseImport.objects.filter(lost, pk=job.pk, started_at=job.started_at).update(
+            status=EnterpriseImport.Status.FAILED,
+            finished_at=now,
+            errors=[
+                _error(
+                    0,
+                    "",
+                    _("处理该文件时后台进程已连续 %(n)s 次中断（文件可能过大），未导入任何数据。请拆分文件后重新上传。")
+                    % {"n": job.takeovers + 1},
+                )
+            ],
+        ):
+            audit_log(actor=None, action="orgs.enterprise_import.given_up", target=job)
     stale = EnterpriseImport.objects.filter(
-        Q(status=EnterpriseImport.Status.PENDING, created_at__lt=cutoff)
-        | Q(status=EnterpriseImport.Status.RUNNING, started_at__lt=cutoff)
+        lost | Q(status=EnterpriseImport.Status.PENDING, created_at__lt=now - ENQUEUE_GRACE)
     ).values_list("pk", flat=True)
     ids = list(stale)
     for pk in ids:

@@ -270,6 +270,11 @@ class EnterpriseImport(models.Model):
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The worker process running it ("host:pid"), its last sign of life and how many times another
+    # worker took it over (safetyops/core/jobs.py): a dead worker's import is taken over at once.
+    claimed_by = models.CharField(_("导入进程"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    takeovers = models.PositiveIntegerField(_("中断后接续次数"), default=0)
 
     class Meta:
         verbose_name = _("企业导入")

@@ -263,3 +263,56 @@ def test_nav_link_for_readers_only(client: Client, world: World) -> None:
     for role, shown in (("leader_a", True), ("official_a", True), ("supervisor_a", False), ("enterprise_a", False)):
         client.force_login(world.users()[role])
         assert (reverse("briefing_list") in client.get(reverse("home")).content.decode()) is shown, role
+
+
+# Limits and what each role is shown ------------------------------------------------------------
+
+
+def test_requests_are_limited_per_person_and_a_repeat_returns_the_pending_one(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.BRIEFING_REQUESTS_PER_MINUTE = 5
+    client.force_login(world.leader_a)
+    url = reverse("briefing_create")
+    with at(date(2026, 4, 10)):  # queued: no commit runs the render
+        answers = [
+            client.post(url, {"node": world.town_a.pk, "mode": "custom", "start": "2026-03-01", "end": f"2026-03-0{d}"})
+            for d in range(1, 7)
+        ]
+        assert [a.status_code for a in answers] == [302] * 5 + [429]
+        assert "每人每分钟5次" in answers[-1].content.decode()
+        assert Briefing.objects.count() == 5
+        # Asking again for one that is still pending returns it: no new row, no new render, not counted.
+        again = client.post(
+            url, {"node": world.town_a.pk, "mode": "custom", "start": "2026-03-01", "end": "2026-03-01"}
+        )
+        first = Briefing.objects.get(period_end=date(2026, 3, 1))
+        assert again.status_code == 302 and again["Location"] == reverse("briefing_detail", kwargs={"pk": first.pk})
+        assert Briefing.objects.count() == 5
+        # Another person is not held up by the leader's requests.
+        client.force_login(world.official_a)
+        assert client.post(url, {"node": world.town_a.pk, "mode": "month", "month": "2026-03"}).status_code == 302
+    with time_machine.travel(datetime(2026, 4, 10, 10, 1, 5, tzinfo=SHANGHAI), tick=False):  # a minute on
+        client.force_login(world.leader_a)
+        response = client.post(
+            url, {"node": world.town_a.pk, "mode": "custom", "start": "2026-03-01", "end": "2026-03-06"}
+        )
+        assert response.status_code == 302 and Briefing.objects.count() == 7
+
+
+def test_no_stale_please_wait_message_beside_a_finished_briefing(client: Client, world: World) -> None:
+    response = post_request(client, world.leader_a, node=world.town_a.pk, mode="month", month="2026-03")
+    page = client.get(response["Location"]).content.decode()
+    assert Briefing.objects.get().status == "draft" and "下载PDF" in page
+    assert "请稍候" not in page and "已提交" not in page
+
+
+@pytest.mark.parametrize(("role", "technical"), [("leader_a", False), ("official_a", False), ("county_admin", True)])
+def test_checksum_and_timings_are_shown_to_county_admins_only(
+    client: Client, world: World, town_a_draft: Briefing, role: str, technical: bool
+) -> None:
+    client.force_login(world.users()[role])
+    page = client.get(reverse("briefing_detail", kwargs={"pk": town_a_draft.pk})).content.decode()
+    assert "下载PDF" in page and "生成时间" in page
+    assert ("SHA-256" in page) is technical and (town_a_draft.checksum in page) is technical
+    assert ("用时" in page) is technical

@@ -3,6 +3,8 @@ through Redis in CI, through a private folder of the embedded broker elsewhere."
 
 from __future__ import annotations
 
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +43,35 @@ def test_real_worker_renders_a_briefing(world: World, settings: Any, tmp_path: P
         text = squeezed(pdf_text(briefing.file.path))
         assert "东城镇2026年3月安全生产工作情况" in text and "第1页共" in text
         assert "render_briefing" in worker.text()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_render_whose_worker_is_killed_is_finished_by_the_next_worker_at_once(
+    world: World, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """kill -9 mid-render: the row stays "rendering" under the dead worker's pid; the next worker
+    to start finds it (sweep on start), takes it over and renders it in seconds, not 15 minutes."""
+    monkeypatch.setattr(render_briefing, "delay", lambda *args, **kwargs: None)  # sent below, to the worker
+    briefing = services.briefing_request(actor=world.official_a, node=world.town_a, start=MARCH[0], end=MARCH[1])
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with celery_worker(tmp_path / "a", queues="reports", env={"JOB_TEST_DELAY_SECONDS": "120"}) as first:
+        first.send(render_briefing, briefing.pk, queue="reports")
+        first.wait_until(lambda: Briefing.objects.get(pk=briefing.pk).status == "rendering", seconds=60)
+        briefing.refresh_from_db()
+        assert briefing.claimed_by.endswith(f":{first.process.pid}") and briefing.heartbeat_at
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(timeout=10)
+        killed = time.monotonic()
+    assert Briefing.objects.get(pk=briefing.pk).status == "rendering"  # nothing else noticed
+
+    with celery_worker(tmp_path / "b", queues="reports") as second:
+        second.wait_until(lambda: Briefing.objects.get(pk=briefing.pk).status not in Briefing.IN_FLIGHT, seconds=90)
+        took = time.monotonic() - killed
+        briefing.refresh_from_db()
+        assert briefing.status == "draft", f"{briefing.status} {briefing.error}\n{second.text()[-3000:]}"
+        assert briefing.claimed_by.endswith(f":{second.process.pid}")
+        assert briefing.takeovers == 1 and briefing.attempts == 2 and briefing.checksum
+    print(f"takeover after kill -9: a fresh worker finished the render {took:.1f} s later")
+    assert took < 60

@@ -86,3 +86,41 @@ def test_housekeeping_removes_old_import_files_only(world: World) -> None:
     import os
 
     assert not os.path.exists(old_path) and os.path.exists(new.file.path)
+
+
+def test_spraying_one_password_across_usernames_locks_the_address(client: Client, world: World, settings: Any) -> None:
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_IP_FAILURE_LIMIT = 20
+    spray = {"REMOTE_ADDR": "198.51.100.7"}
+    for i in range(19):
+        response = client.post(reverse("login"), {"username": f"user{i}", "password": "Spring2026!"}, **spray)
+        assert response.status_code == 200  # one failure each: no username is locked
+    # The 20th failure from the address locks it: even a right password of a real user is refused.
+    assert client.post(reverse("login"), {"username": "user19", "password": "Spring2026!"}, **spray).status_code == 429
+    response = client.post(reverse("login"), {"username": "official_a", "password": "pass-Word-123"}, **spray)
+    assert response.status_code == 429 and "登录已暂时锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected.
+    other = Client()
+    response = other.post(
+        reverse("login"), {"username": "official_a", "password": "pass-Word-123"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 302
+
+
+def test_a_few_failures_from_a_shared_address_lock_nobody_else(client: Client, world: World, settings: Any) -> None:
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_IP_FAILURE_LIMIT = 20
+    office = {"REMOTE_ADDR": "10.0.0.1"}  # a township office behind one NAT address
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "official_b", "password": "wrong"}, **office)
+    assert (
+        client.post(reverse("login"), {"username": "official_b", "password": "pass-Word-123"}, **office).status_code
+        == 429
+    )
+    assert (
+        client.post(reverse("login"), {"username": "official_a", "password": "pass-Word-123"}, **office).status_code
+        == 302
+    )

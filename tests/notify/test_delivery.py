@@ -3,10 +3,13 @@ repeated deliveries and a worker that dies mid-send; bounded retries and recorde
 
 from __future__ import annotations
 
+import re
 import smtplib
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
+from email.header import decode_header, make_header
+from html import unescape
 from typing import Any
 
 import pytest
@@ -23,6 +26,12 @@ from tests.conftest import World
 from tests.notify.conftest import on
 
 pytestmark = pytest.mark.django_db
+
+
+def html_text(html: str) -> str:
+    """The words of an HTML mail as a reader sees them (tags and the style sheet left out)."""
+    return unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", html, flags=re.S))
+
 
 DAY = date(2026, 3, 13)  # 3 days overdue for the hazards below: enterprise_a and official_a
 
@@ -339,3 +348,30 @@ def test_a_transient_failure_in_a_batch_is_retried_alone(monkeypatch: Any) -> No
     monkeypatch.setattr(notify_tasks.deliver_reminder, "apply_async", lambda args, countdown: handed_over.append(args))
     assert notify_tasks.deliver_reminders.run([1, 2, 3]) == 2
     assert handed_over == [(2,)]
+
+
+def test_the_email_escapes_user_text_and_speaks_chinese(
+    addresses: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_users(
+            reason="hazard_deadline",
+            target=addresses.ent_a,
+            users=[addresses.enterprise_a],
+            title="<b>标题</b>",
+            body="<a href='http://evil.example/'>点此查看整改通知</a><script>alert(1)</script>\n第二行",
+            url="/hazards/1/",
+            node=addresses.ent_a.node,
+        )
+    [message] = mail.outbox
+    [(html, _mimetype)] = message.alternatives
+    assert "&lt;a href=&#x27;http://evil.example/&#x27;&gt;点此查看整改通知&lt;/a&gt;" in html
+    assert "&lt;script&gt;" in html and "<script" not in html and "&lt;b&gt;标题&lt;/b&gt;" in html
+    assert re.findall(r"<a\s[^>]*href=\"([^\"]*)\"", html) == ["https://safety.example.gov.cn/hazards/1/"]
+    assert "<br>第二行" in html
+    # A Chinese sender name (RFC 2047-encoded on the wire) and a Chinese footer.
+    sender = str(make_header(decode_header(message.message()["From"])))
+    assert sender == "安全生产工作管理平台 <noreply@localhost>"
+    assert "系统自动发送，请勿直接回复" in html and "系统自动发送，请勿直接回复" in message.body
+    footer = html_text(html).split("查看详情")[-1]
+    assert "系统自动发送" in footer and not re.search(r"[A-Za-z]", footer)

@@ -43,13 +43,29 @@ def test_it_checks_ownership(client: Any, world: World) -> None:
     assert mine.unread
 
 
-def test_opening_a_message_marks_it_read_and_links_to_its_page(client: Any, world: World) -> None:
+def test_showing_a_message_changes_nothing_and_posting_marks_it_read(client: Any, world: World) -> None:
     message = note(world.official_a)
     client.force_login(world.official_a)
-    page = client.get(reverse("inbox_item", args=[message.pk])).content.decode()
+    url = reverse("inbox_item", args=[message.pk])
+    page = client.get(url).content.decode()
+    message.refresh_from_db()
+    assert message.unread  # a GET (a preview, a prefetch, a crawler) changes no state
+    assert "前往处理" in page and "标为已读" in page
+    assert 'method="post"' in page and 'name="open"' in page
+    response = client.post(url, {"read": "1"})
+    assert response.status_code == 302 and response["Location"] == url
     message.refresh_from_db()
     assert not message.unread
-    assert 'href="/hazards/1/"' in page and "前往处理" in page
+    assert "标为已读" not in client.get(url).content.decode()
+
+
+def test_going_to_the_page_marks_the_message_read(client: Any, world: World) -> None:
+    message = note(world.official_a)
+    client.force_login(world.official_a)
+    response = client.post(reverse("inbox_item", args=[message.pk]), {"open": "1"})
+    assert response.status_code == 302 and response["Location"] == "/hazards/1/"
+    message.refresh_from_db()
+    assert not message.unread
 
 
 def test_an_outside_link_is_not_offered(client: Any, world: World) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -174,3 +175,83 @@ def test_the_endpoint_form_checks_what_it_can(world: World) -> None:
     assert "未知的提醒事由" in error.value.message_dict["reasons"][0]
     robot.reasons = "hazard_deadline, verification_waiting"
     robot.full_clean()
+
+
+HOSTILE_BODY = (
+    "[点此查看整改通知](http://evil.example/phish) ![img](http://evil.example/p.png) "
+    "<a href='http://evil.example/a'>点我</a> www.evil.example **加粗** _斜_ `代码` ~~删~~ | 表 |\n"
+    "# 标题\n> 引用\n- 列表\n1. 序号\n请访问 https://evil.example/raw 查看"
+)
+MARKUP = re.compile(r"\[[^\]]*\]\([^)]*\)")  # a markdown link or image: [text](url)
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
+def test_user_text_cannot_put_links_or_markup_into_the_group_chat(
+    world: World, robot: Robot, settings: Any, kind: str
+) -> None:
+    settings.SITE_URL = "https://safety.example.gov.cn"
+    endpoint(world, robot, kind)
+    deliver(
+        notify_users(
+            reason="hazard_deadline",
+            target=world.ent_a,
+            users=[world.enterprise_a],
+            title="**[假标题](http://evil.example/t)**",
+            body=HOSTILE_BODY,
+            url="/hazards/1/",
+            node=world.ent_a.node,
+        )
+    )
+    [request] = robot.requests
+    text = request["json"]["markdown"]["content" if kind == "wecom" else "text"]
+    # Exactly one link, ours; no other address is clickable, bare or in markup.
+    assert MARKUP.findall(text) == ["[查看详情](https://safety.example.gov.cn/hazards/1/)"]
+    assert re.findall(r"https?://", text) == ["https://"]
+    assert "www.evil" not in text and "<a" not in text
+    # The words are all there, with the markup characters in their full-width forms.
+    assert "［点此查看整改通知］（http：//evil.example/phish）" in text
+    assert "＜a href='http：//evil.example/a'＞点我＜/a＞" in text
+    assert "＊＊加粗＊＊ ＿斜＿ ｀代码｀ ～～删～～ ｜ 表 ｜" in text
+    assert "＃ 标题" in text and "＞ 引用" in text and "－ 列表" in text and "1． 序号" in text
+    # No body line starts a heading, quote, list or numbered list of its own (wecom quotes each line).
+    lines = text.split("\n")[1:] if kind == "wecom" else text.split("\n\n")[1:-1]
+    if kind == "wecom":
+        assert all(line.startswith("> ") for line in lines[:-2])
+        lines = [line.removeprefix("> ") for line in lines]
+    assert len(lines) >= 5
+    assert not any(re.match(r"\s*(#|>|[-+*] |\d+\. )", line) for line in lines)
+    assert text.count("**") == (2 if kind == "wecom" else 0)  # only our bold title
+    assert "＊＊［假标题］（http：//evil.example/t）＊＊" in text
+
+
+def test_the_robot_form_offers_the_reminders_by_their_chinese_names(world: World, client: Any) -> None:
+    from django.urls import reverse
+
+    from safetyops.notify.rules import known_reasons, reason_label
+
+    client.force_login(world.county_admin)
+    page = client.get(reverse("admin:notify_webhookendpoint_add")).content.decode()
+    visible = re.sub(r"<[^>]+>", " ", page)  # what the admin reads, not the checkbox values
+    labels = known_reasons()
+    assert "hazard_deadline" in labels and labels["hazard_deadline"] != "hazard_deadline"
+    for code, label in labels.items():
+        assert label in visible and code not in visible, code
+    response = client.post(
+        reverse("admin:notify_webhookendpoint_add"),
+        {
+            "name": "东城镇安监群",
+            "node": world.town_a.pk,
+            "kind": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            "secret": "",
+            "reasons": ["hazard_deadline", "verification_waiting"],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    robot = WebhookEndpoint.objects.get(name="东城镇安监群")
+    assert robot.reason_list() == ["hazard_deadline", "verification_waiting"]
+    listing = re.sub(r"<[^>]+>", " ", client.get(reverse("admin:notify_webhookendpoint_changelist")).content.decode())
+    assert f"{reason_label('hazard_deadline')}、{reason_label('verification_waiting')}" in listing
+    edit = client.get(reverse("admin:notify_webhookendpoint_change", args=[robot.pk])).content.decode()
+    assert re.search(r'value="hazard_deadline"[^>]*checked', edit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +29,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = enterprise_import_start(actor=request.user, upload=form.cleaned_data["file"])
-        messages.info(request, _("已收到文件“%(name)s”，正在校验和导入。") % {"name": job.original_name})
         return redirect("enterprise_import_detail", pk=job.pk)
     recent = imports_visible_to(request.user).select_related("created_by")[:RECENT_IMPORTS]
     return render(request, "orgs/import_start.html", {"form": form, "recent": recent})
