@@ -163,17 +163,8 @@ class HazardCreateForm(StepForm):
             "general": (today + timedelta(days=DEFAULT_DAYS[Hazard.Level.GENERAL])).isoformat(),
             "major": (today + timedelta(days=DEFAULT_DAYS[Hazard.Level.MAJOR])).isoformat(),
         }
-        if official:
-            self.fields["fixed_on_spot"] = forms.BooleanField(
-                label=_("已当场整改（仅一般隐患），由检查人员确认销号"), required=False
-            )
-            self.fields["after_photos"] = EvidenceField(
-                label=_("整改后照片"),
-                images_only=True,
-                camera=True,
-                required=False,
-                help_text=_("当场整改须上传至少一张整改后照片"),
-            )
+        # 当场整改 belongs to an inspection: it is offered on the checklist's 登记为隐患 page only.
+        self.official = official
 
     def clean_deadline(self) -> date | None:
         deadline = self.cleaned_data.get("deadline")
@@ -186,11 +177,6 @@ class HazardCreateForm(StepForm):
         level = data.get("level")
         if level and not data.get("deadline") and "deadline" not in self.errors:
             data["deadline"] = timezone.localdate() + timedelta(days=DEFAULT_DAYS[level])
-        if data.get("fixed_on_spot"):
-            if level == Hazard.Level.MAJOR:
-                self.add_error("fixed_on_spot", _("重大隐患不能当场整改销号，须制定治理方案。"))
-            if not data.get("after_photos") and "after_photos" not in self.errors:
-                self.add_error("after_photos", _("当场整改须上传至少一张整改后照片。"))
         return data
 
     def to_input(self) -> HazardInput:

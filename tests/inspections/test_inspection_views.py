@@ -356,12 +356,15 @@ def test_item_hazard_form_is_prefilled(
     answer(inspection, general_item, "fail")
     client.force_login(world.official_a)
     page = body(client.get(url("inspection_item_hazard", inspection, major_item)))
-    assert "危化检查内容1\n现场无人监护</textarea>" in page
+    # The finding (the inspector's note), not the requirement, which may read as its opposite.
+    assert ">\n现场无人监护</textarea>" in page or ">现场无人监护</textarea>" in page
+    assert "危化检查内容1\n" not in page
     assert re.search(r'name="level" value="major"\s+id="id_level_\d" required checked', page)
     assert (timezone.localdate() + timedelta(days=60)).isoformat() in page
     assert f'<option value="{world.sector_chem.pk}" selected>' in page
     general_page = body(client.get(url("inspection_item_hazard", inspection, general_item)))
     assert f'value="{(timezone.localdate() + timedelta(days=15)).isoformat()}"' in general_page
+    assert f"不符合：{general_item.text}</textarea>" in general_page  # no note: the requirement, negated
 
 
 def test_item_hazard_post_registers_and_redirects_to_the_item(
