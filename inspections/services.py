@@ -302,7 +302,8 @@ def hazard_register(
     _uploads_ok([*photos, *after_photos])  # first: _is_image below expects accepted files
     source = Hazard.Source.SELF if is_enterprise else Hazard.Source.INSPECTION
     if fixed_on_spot:
-        if problem := fix_on_spot_problem(actor, level=data.level, source=source, inspection=inspection):
+        current = Inspection.objects.filter(pk=inspection.pk).first() if inspection is not None else None  # as stored
+        if problem := fix_on_spot_problem(actor, level=data.level, source=source, inspection=current):
             raise problem
         if not any(_is_image(p) for p in after_photos):
             raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))

@@ -409,11 +409,11 @@ class ExtensionDecisionForm(StepForm):
     def __init__(self, *args: Any, extension: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.extension = extension
-        if extension is not None:
+        # An approval moves the deadline later than both the one asked about and the current one.
+        self.floor = max(extension.old_deadline, extension.hazard.deadline) if extension is not None else None
+        if extension is not None and self.floor is not None:
             self.fields["approved_deadline"].initial = extension.requested_deadline
-            self.fields["approved_deadline"].widget.attrs["min"] = (
-                extension.old_deadline + timedelta(days=1)
-            ).isoformat()
+            self.fields["approved_deadline"].widget.attrs["min"] = (self.floor + timedelta(days=1)).isoformat()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -421,11 +421,12 @@ class ExtensionDecisionForm(StepForm):
         if decision == self.REFUSE and not (data.get("comment") or "").strip():
             self.add_error("comment", _("不同意延期须说明理由。"))
         approved = data.get("approved_deadline")
-        if decision == self.APPROVE and approved is not None and self.extension is not None:
-            if approved <= self.extension.old_deadline:
+        if decision == self.APPROVE and approved is not None and self.floor is not None:
+            if approved <= self.floor:
                 self.add_error(
                     "approved_deadline",
-                    _("批准的新期限须晚于原期限（%(d)s）。") % {"d": self.extension.old_deadline.isoformat()},
+                    _("批准的新期限须晚于现整改期限（%(d)s），审批延期不能把期限提前。")
+                    % {"d": self.floor.isoformat()},
                 )
         return data
 
