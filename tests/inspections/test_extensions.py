@@ -58,7 +58,9 @@ def complete(world: World, hazard: Hazard) -> None:
     )
 
 
-def test_a_completion_report_withdraws_the_pending_request_first(world: World, hazard_factory: Any) -> None:
+def test_a_completion_report_withdraws_the_pending_request_first(
+    client: Any, world: World, hazard_factory: Any
+) -> None:
     hazard = hazard_factory(status="rectifying")
     deadline = hazard.deadline
     extension = ask(world, hazard)
@@ -75,6 +77,9 @@ def test_a_completion_report_withdraws_the_pending_request_first(world: World, h
     assert hazard_stats(user=world.official_a).extensions_pending == 0
     # The history keeps the request; nothing is pending that nobody could decide.
     assert list(hazard.extensions.values_list("decision", flat=True)) == [D.WITHDRAWN]
+    client.force_login(world.enterprise_a)
+    page = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    assert "已撤回" in page and "企业已报告整改完成，延期申请自动撤回" in page and "延期申请撤回" in page
 
 
 def test_closing_on_the_spot_withdraws_the_pending_request(world: World, hazard_factory: Any) -> None:
