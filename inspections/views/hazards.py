@@ -130,6 +130,16 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     extensions = list(hazard.extensions.all())
     pending = any(e.decision == HazardExtension.Decision.PENDING for e in extensions)
+    steps = hazard_steps(request.user, hazard, pending_extension=pending)
+    # An inspector who may not close this one on the spot is told why (自查, another inspection, too late).
+    spot = (
+        _fix_on_spot_problem(request.user, hazard)
+        if not steps.fix_on_spot
+        and Right.INSPECT in scope_for(request.user).rights
+        and hazard.status == Status.REGISTERED
+        and hazard.level == Hazard.Level.GENERAL
+        else None
+    )
     return render(
         request,
         "inspections/hazard_detail.html",
@@ -140,7 +150,8 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plans": hazard.plans.all(),
             "extensions": extensions,
             "reports": hazard.completion_reports.all(),
-            "steps": hazard_steps(request.user, hazard, pending_extension=pending),
+            "steps": steps,
+            "fix_on_spot_note": spot.message if spot else "",
             "pending_extension": pending,
             "is_enterprise": scope_for(request.user).enterprise_id is not None,
         },

@@ -139,7 +139,8 @@ def test_the_pages_offer_it_only_to_the_inspector_and_say_why_not(
     assert step in client.get(detail).content.decode()
 
     client.force_login(colleague)
-    assert step not in client.get(detail).content.decode()
+    page = client.get(detail).content.decode()
+    assert step not in page and "只有本次检查的检查人员可以确认当场整改" in page  # hidden, and why
     page = client.get(step).content.decode()
     assert "只有本次检查的检查人员可以确认当场整改" in page and 'name="after_photos"' not in page
     assert client.post(step, {"key": "k" * 32, "after_photos": [jpeg()]}).status_code == 403
@@ -148,6 +149,9 @@ def test_the_pages_offer_it_only_to_the_inspector_and_say_why_not(
     client.force_login(world.official_a)
     page = client.get(reverse("hazard_fix_on_spot", args=[self_reported.pk])).content.decode()
     assert "企业自查发现的隐患须由企业提交整改方案" in page
+    page = client.get(reverse("hazard_detail", args=[self_reported.pk])).content.decode()
+    assert "企业自查发现的隐患须由企业提交整改方案" in page
+    assert reverse("hazard_fix_on_spot", args=[self_reported.pk]) not in page
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.REGISTERED
 
