@@ -16,6 +16,7 @@ from inspections import services
 from inspections.models import Hazard, HazardEvent, HazardExtension
 from inspections.services import HazardStepError
 from inspections.stats import hazard_stats
+from inspections.tally import rebuild_tallies
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, open_inspection
 
@@ -159,8 +160,11 @@ def test_the_migration_resolves_requests_stuck_on_closed_hazards(world: World, h
     stuck = leftover(world, closed)
     open_one = hazard_factory(status="rectifying")
     waiting = ask(world, open_one)
+    rebuild_tallies()
+    assert hazard_stats(user=world.county_admin).extensions_pending == 2
     migration = importlib.import_module("inspections.migrations.0008_lifecycle_extension_withdrawn")
     migration.withdraw_undecidable(apps, None)
+    assert hazard_stats(user=world.county_admin).extensions_pending == 1  # the tally row was marked dirty
     stuck.refresh_from_db()
     waiting.refresh_from_db()
     assert stuck.decision == D.WITHDRAWN and stuck.decided_at == Hazard.objects.get(pk=closed.pk).closed_at
