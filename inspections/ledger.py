@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from inspections.models import Hazard, overdue_q
+from inspections.models import Hazard, HazardExtension, overdue_q
 from inspections.scope import hazards_visible_to
 from inspections.tally import hazard_aggregates, tally_counts
 from safetyops.orgs.models import Enterprise, Node
@@ -124,6 +124,9 @@ def hazard_ledger_queryset(*, user: Any, filters: dict[str, Any], today: date | 
         qs = qs.filter(overdue_q(today))
     if filters.get("listed"):
         qs = qs.filter(listed_supervision=True)
+    if filters.get("extension_pending"):
+        pending = HazardExtension.objects.filter(hazard=OuterRef("pk"), decision=HazardExtension.Decision.PENDING)
+        qs = qs.filter(Exists(pending))
     sort = filters.get("sort")
     return qs.order_by(*SORTS[sort if sort in SORTS else DEFAULT_SORT])
 

@@ -309,6 +309,7 @@ class HazardEvent(models.Model):
         EXTENSION_REQUESTED = "extension_requested", _("申请延期")
         EXTENSION_APPROVED = "extension_approved", _("同意延期")
         EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+        EXTENSION_WITHDRAWN = "extension_withdrawn", _("延期申请撤回")
         LISTED_SUPERVISION = "listed_supervision", _("挂牌督办")
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
@@ -390,6 +391,8 @@ class HazardExtension(models.Model):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已同意")
         REFUSED = "refused", _("不同意")
+        # Resolved without a decision: the hazard moved on (completion reported, closed on the spot).
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="extensions")
     reason = models.TextField(_("延期理由"))

@@ -61,13 +61,20 @@ class Office:
 class Directory:
     """Areas and office staff, loaded once per scan: a city has thousands of staff, not millions."""
 
-    def __init__(self) -> None:
-        self.nodes = {pk: (path, level) for pk, path, level in Node.objects.values_list("pk", "path", "level")}
-        self.levels = dict(self.nodes.values())
-        self.staff: dict[tuple[str, str], list[int]] = defaultdict(list)
+    def __init__(self, *, only_node: int | None = None) -> None:
+        """`only_node`: load just that area's chain and its staff (a one-off notice, not a scan)."""
+        nodes = Node.objects.all()
         staff = Membership.objects.filter(
             role__in=[Role.TOWNSHIP_OFFICIAL, Role.LEADER, Role.COUNTY_ADMIN], node__isnull=False, user__is_active=True
         ).order_by("user_id")
+        if only_node is not None:
+            path = Node.objects.filter(pk=only_node).values_list("path", flat=True).first() or ""
+            parts = [part for part in path.strip("/").split("/") if part]
+            prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+            nodes, staff = nodes.filter(path__in=prefixes), staff.filter(node__path__in=prefixes)
+        self.nodes = {pk: (path, level) for pk, path, level in nodes.values_list("pk", "path", "level")}
+        self.levels = dict(self.nodes.values())
+        self.staff: dict[tuple[str, str], list[int]] = defaultdict(list)
         for role, path, user_id in staff.values_list("role", "node__path", "user_id"):
             self.staff[(path, role)].append(user_id)
         self._offices: dict[int, Office] = {}
@@ -98,6 +105,16 @@ class Directory:
         )
         self._offices[node_id] = office
         return office
+
+
+def office_of(node_id: int) -> Office:
+    """The office staff of one area, the way the scan computes them (a few small queries)."""
+    return Directory(only_node=node_id).office(node_id)
+
+
+def enterprise_users(enterprise_id: int) -> list[int]:
+    """The enterprise's active users (主要负责人, 安全管理员), as the scan reminds them."""
+    return _enterprises([enterprise_id])[0].get(enterprise_id, [])
 
 
 def _enterprises(ids: Iterable[int]) -> tuple[dict[int, list[int]], dict[int, str]]:

@@ -19,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections import notices
 from inspections.dates import inspection_date_problem, needs_backdate_reason
 from inspections.models import (
+    Attachment,
     ChecklistItem,
     ChecklistResult,
     CompletionReport,
@@ -41,6 +43,8 @@ from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, scope
 
 Status = Hazard.Status
 Action = HazardEvent.Action
+# Where a pending extension can be decided: every open state (closing withdraws it).
+EXTENSION_DECIDABLE = Hazard.OPEN_STATUSES
 
 
 class HazardStepError(Exception):
@@ -147,7 +151,53 @@ def _event(
         attachment_create(
             actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, hazard=hazard, event=event
         )
+    notices.after_commit(event)  # the other side hears of the step once it is committed
     return event
+
+
+def _carry_photos(hazard: Hazard, event: HazardEvent, photos: Sequence[Attachment]) -> None:
+    """The checklist item's photos become the hazard's 整改前 photos: new rows of the registration
+    event that point at the same stored files (nothing copied; the item keeps its own rows)."""
+    Attachment.objects.bulk_create(
+        Attachment(
+            enterprise=hazard.enterprise,
+            hazard=hazard,
+            event=event,
+            inspection=hazard.inspection,
+            kind=photo.kind,
+            role=Attachment.Role.BEFORE,
+            file=photo.file.name,
+            thumbnail=photo.thumbnail.name,
+            original_name=photo.original_name,
+            content_type=photo.content_type,
+            size=photo.size,
+            sha256=photo.sha256,
+            uploaded_by_id=photo.uploaded_by_id,
+        )
+        for photo in photos
+        if photo.enterprise_id == hazard.enterprise_id
+    )
+
+
+def _withdraw_pending_extension(hazard: Hazard, *, actor: Any, why: str) -> None:
+    """Resolve a pending extension the hazard no longer needs (it moved on), with a record."""
+    extension = hazard.extensions.select_for_update().filter(decision=HazardExtension.Decision.PENDING).first()
+    if extension is None:
+        return
+    extension.decision, extension.decided_at, extension.decision_comment = (
+        HazardExtension.Decision.WITHDRAWN,
+        timezone.now(),
+        why,
+    )
+    extension.save(update_fields=["decision", "decided_at", "decision_comment"])
+    _event(
+        hazard,
+        actor=actor,
+        action=Action.EXTENSION_WITHDRAWN,
+        from_status=hazard.status,
+        comment=why,
+        data={"extension": extension.pk, "requested_deadline": extension.requested_deadline.isoformat()},
+    )
 
 
 def _is_image(upload: Any) -> bool:
@@ -184,6 +234,32 @@ def next_hazard_number(*, node: Node, year: int) -> str:
 # Registration ---------------------------------------------------------------------------------
 
 
+def fix_on_spot_problem(
+    actor: Any, *, level: str, source: str, inspection: Inspection | None, today: date | None = None
+) -> HazardStepError | None:
+    """Why 当场整改 is not allowed here, or None. One rule for the services and the pages: only a
+    一般 hazard that an inspection found, closed by an inspector of that inspection while it is
+    still open (not yet signed and archived) or on its day; never a hazard the enterprise
+    reported itself (自查 runs plan → completion → verification)."""
+    if not has_right(actor, Right.INSPECT):
+        return NotPermitted(_("当场整改由本次检查的检查人员确认销号。"))
+    if level != Hazard.Level.GENERAL:
+        return HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
+    if source == Hazard.Source.SELF:
+        return HazardStepError(_("企业自查发现的隐患须由企业提交整改方案、报告整改完成，经验收销号，不能当场整改。"))
+    if inspection is None:
+        return HazardStepError(_("当场整改只适用于检查中发现的隐患，请在检查记录中登记；此隐患请按整改流程办理。"))
+    if not inspection.signatures.filter(inspector=actor).exists():
+        return NotPermitted(_("只有本次检查的检查人员可以确认当场整改。"))
+    today = today or timezone.localdate()
+    if inspection.status == Inspection.Status.LOCKED and timezone.localdate(inspection.inspected_at) != today:
+        return HazardStepError(
+            _("本次检查（%(day)s）已签字归档，当场整改只能在检查进行中或检查当天确认；此隐患请按整改流程办理。")
+            % {"day": timezone.localdate(inspection.inspected_at).isoformat()}
+        )
+    return None
+
+
 @dataclass
 class HazardInput:
     level: str
@@ -206,9 +282,12 @@ def hazard_register(
     campaign_id: int | None = None,
     fixed_on_spot: bool = False,
     after_photos: Sequence[Any] = (),
+    checklist_photos: Sequence[Attachment] = (),
     key: str | None = None,
 ) -> Hazard:
-    """Register a hazard found by an official (or by the enterprise itself: 企业自查)."""
+    """Register a hazard found by an official (or by the enterprise itself: 企业自查).
+
+    `checklist_photos` (the failed item's photos) become its 整改前 photos without copying files."""
     done = _already_done(key, actor=actor)
     if done is not None:
         return done.hazard
@@ -222,17 +301,19 @@ def hazard_register(
     if data.deadline < today:
         raise HazardStepError(_("整改期限不能早于今天（%(today)s）。") % {"today": today.isoformat()})
     _uploads_ok([*photos, *after_photos])  # first: _is_image below expects accepted files
+    source = Hazard.Source.SELF if is_enterprise else Hazard.Source.INSPECTION
     if fixed_on_spot:
-        if is_enterprise:
-            raise NotPermitted(_("当场整改由检查人员确认销号。"))
-        if data.level != Hazard.Level.GENERAL:
-            raise HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
+        current = Inspection.objects.filter(pk=inspection.pk).first() if inspection is not None else None  # as stored
+        if problem := fix_on_spot_problem(actor, level=data.level, source=source, inspection=current):
+            raise problem
         if not any(_is_image(p) for p in after_photos):
             raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
     with transaction.atomic():
         enterprise = enterprises_visible_to(actor).select_related("node").filter(pk=enterprise_id).first()
         if enterprise is None:
             raise HazardStepError(_("企业不存在或不在您的管辖范围内。"))
+        if inspection is not None and inspection.enterprise_id != enterprise.pk:
+            raise HazardStepError(_("检查记录与企业不符，请从该企业的检查记录中登记。"))
         now = timezone.now()
         hazard = Hazard.objects.create(
             number=next_hazard_number(node=enterprise.node, year=timezone.localdate(now).year),
@@ -241,7 +322,7 @@ def hazard_register(
             sector_id=data.sector_id,
             level=data.level,
             category=data.category,
-            source=Hazard.Source.SELF if is_enterprise else Hazard.Source.INSPECTION,
+            source=source,
             description=data.description.strip(),
             location=data.location.strip(),
             inspection=inspection,
@@ -251,7 +332,10 @@ def hazard_register(
             registered_by=actor,
             registered_at=now,
         )
-        _event(hazard, actor=actor, action=Action.REGISTERED, from_status="", key=key, uploads=photos, role="before")
+        registered = _event(
+            hazard, actor=actor, action=Action.REGISTERED, from_status="", key=key, uploads=photos, role="before"
+        )
+        _carry_photos(hazard, registered, checklist_photos)
         if fixed_on_spot:
             hazard.status = Status.CLOSED
             hazard.fixed_on_spot = True
@@ -273,7 +357,8 @@ def hazard_register(
 def hazard_fix_on_spot(
     *, actor: Any, hazard_id: int, after_photos: Sequence[Any], comment: str = "", key: str | None = None
 ) -> Hazard:
-    """An inspector closes a 一般 hazard fixed during the inspection, with an after-photo."""
+    """An inspector of the inspection that found a 一般 hazard closes it, fixed during the
+    inspection (see fix_on_spot_problem), with an after-photo."""
     _require(actor, Right.INSPECT)
     _uploads_ok(after_photos)
     if not any(_is_image(p) for p in after_photos):
@@ -281,8 +366,10 @@ def hazard_fix_on_spot(
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.REGISTERED)
-        if hazard.level != Hazard.Level.GENERAL:
-            raise HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
+        inspection = Inspection.objects.filter(pk=hazard.inspection_id).first()
+        if problem := fix_on_spot_problem(actor, level=hazard.level, source=hazard.source, inspection=inspection):
+            raise problem
+        _withdraw_pending_extension(hazard, actor=actor, why=_("隐患已当场整改销号，延期申请自动撤回。"))
         hazard.status, hazard.fixed_on_spot = Status.CLOSED, True
         hazard.closed_at, hazard.closed_by = timezone.now(), actor
         hazard.save(update_fields=["status", "fixed_on_spot", "closed_at", "closed_by"])
@@ -465,6 +552,8 @@ def hazard_report_completion(
         hazard = _lock(actor, hazard_id, key)
         _own_enterprise(actor, hazard)
         _expect(hazard, Status.RECTIFYING)
+        # Done within the deadline asked for: the pending request is resolved first, on the record.
+        _withdraw_pending_extension(hazard, actor=actor, why=_("企业已报告整改完成，延期申请自动撤回。"))
         CompletionReport.objects.create(
             hazard=hazard, description=description.strip(), money_spent=money_spent, submitted_by=actor
         )
@@ -507,6 +596,7 @@ def hazard_verify(
         _expect(hazard, Status.AWAITING_VERIFICATION)
         if hazard.level == Hazard.Level.MAJOR and not may_verify_major(actor):
             raise NotPermitted(_("重大隐患须由乡镇（街道）及以上人员验收销号。"))
+        _withdraw_pending_extension(hazard, actor=actor, why=_("隐患已验收销号，延期申请自动撤回。"))
         hazard.status = Status.CLOSED
         hazard.closed_at, hazard.closed_by = timezone.now(), actor
         hazard.save(update_fields=["status", "closed_at", "closed_by"])
@@ -609,7 +699,8 @@ def hazard_decide_extension(
         raise HazardStepError(_("不同意延期须说明理由。"))
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
+        # Any open state: a pending request is never left without someone able to answer it.
+        _expect(hazard, *EXTENSION_DECIDABLE)
         extension = hazard.extensions.select_for_update().filter(decision=HazardExtension.Decision.PENDING).first()
         if extension is None:
             raise HazardStepError(_("没有待审批的延期申请，可能已被他人处理。"))
@@ -620,10 +711,15 @@ def hazard_decide_extension(
             new_deadline = approved_deadline or extension.requested_deadline
             if new_deadline <= extension.old_deadline:
                 raise HazardStepError(_("批准的新期限须晚于原期限。"))
+            if new_deadline <= hazard.deadline:
+                raise HazardStepError(
+                    _("批准的新期限（%(new)s）须晚于现整改期限（%(current)s）：审批延期不能把期限提前。")
+                    % {"new": new_deadline.isoformat(), "current": hazard.deadline.isoformat()}
+                )
             extension.decision, extension.approved_deadline = HazardExtension.Decision.APPROVED, new_deadline
+            data = {"old_deadline": hazard.deadline.isoformat(), "new_deadline": new_deadline.isoformat()}
             hazard.deadline = new_deadline
             hazard.save(update_fields=["deadline"])
-            data = {"old_deadline": extension.old_deadline.isoformat(), "new_deadline": new_deadline.isoformat()}
         else:
             extension.decision = HazardExtension.Decision.REFUSED
         extension.save()
@@ -829,6 +925,7 @@ def hazard_from_failed_item(
             checklist_item=result.item,
             fixed_on_spot=fixed_on_spot,
             after_photos=after_photos,
+            checklist_photos=list(result.attachments.filter(kind=Attachment.Kind.IMAGE).order_by("uploaded_at", "pk")),
             key=key,
         )
 

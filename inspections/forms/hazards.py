@@ -163,17 +163,8 @@ class HazardCreateForm(StepForm):
             "general": (today + timedelta(days=DEFAULT_DAYS[Hazard.Level.GENERAL])).isoformat(),
             "major": (today + timedelta(days=DEFAULT_DAYS[Hazard.Level.MAJOR])).isoformat(),
         }
-        if official:
-            self.fields["fixed_on_spot"] = forms.BooleanField(
-                label=_("已当场整改（仅一般隐患），由检查人员确认销号"), required=False
-            )
-            self.fields["after_photos"] = EvidenceField(
-                label=_("整改后照片"),
-                images_only=True,
-                camera=True,
-                required=False,
-                help_text=_("当场整改须上传至少一张整改后照片"),
-            )
+        # 当场整改 belongs to an inspection: it is offered on the checklist's 登记为隐患 page only.
+        self.official = official
 
     def clean_deadline(self) -> date | None:
         deadline = self.cleaned_data.get("deadline")
@@ -186,11 +177,6 @@ class HazardCreateForm(StepForm):
         level = data.get("level")
         if level and not data.get("deadline") and "deadline" not in self.errors:
             data["deadline"] = timezone.localdate() + timedelta(days=DEFAULT_DAYS[level])
-        if data.get("fixed_on_spot"):
-            if level == Hazard.Level.MAJOR:
-                self.add_error("fixed_on_spot", _("重大隐患不能当场整改销号，须制定治理方案。"))
-            if not data.get("after_photos") and "after_photos" not in self.errors:
-                self.add_error("after_photos", _("当场整改须上传至少一张整改后照片。"))
         return data
 
     def to_input(self) -> HazardInput:
@@ -439,11 +425,11 @@ class ExtensionDecisionForm(StepForm):
     def __init__(self, *args: Any, extension: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.extension = extension
-        if extension is not None:
+        # An approval moves the deadline later than both the one asked about and the current one.
+        self.floor = max(extension.old_deadline, extension.hazard.deadline) if extension is not None else None
+        if extension is not None and self.floor is not None:
             self.fields["approved_deadline"].initial = extension.requested_deadline
-            self.fields["approved_deadline"].widget.attrs["min"] = (
-                extension.old_deadline + timedelta(days=1)
-            ).isoformat()
+            self.fields["approved_deadline"].widget.attrs["min"] = (self.floor + timedelta(days=1)).isoformat()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -451,11 +437,12 @@ class ExtensionDecisionForm(StepForm):
         if decision == self.REFUSE and not (data.get("comment") or "").strip():
             self.add_error("comment", _("不同意延期须说明理由。"))
         approved = data.get("approved_deadline")
-        if decision == self.APPROVE and approved is not None and self.extension is not None:
-            if approved <= self.extension.old_deadline:
+        if decision == self.APPROVE and approved is not None and self.floor is not None:
+            if approved <= self.floor:
                 self.add_error(
                     "approved_deadline",
-                    _("批准的新期限须晚于原期限（%(d)s）。") % {"d": self.extension.old_deadline.isoformat()},
+                    _("批准的新期限须晚于现整改期限（%(d)s），审批延期不能把期限提前。")
+                    % {"d": self.floor.isoformat()},
                 )
         return data
 

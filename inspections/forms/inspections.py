@@ -205,9 +205,19 @@ class ItemHazardForm(forms.Form):
     after_photos = PhotosField(label=_("整改后照片"))
 
     def __init__(
-        self, *args: Any, item: ChecklistItem, result: ChecklistResult, enterprise: Enterprise, **kwargs: Any
+        self,
+        *args: Any,
+        item: ChecklistItem,
+        result: ChecklistResult,
+        enterprise: Enterprise,
+        fix_on_spot_unavailable: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Why 当场整改 cannot be offered here (the inspection is archived and not of today), if so.
+        self.fix_on_spot_unavailable = fix_on_spot_unavailable
+        if fix_on_spot_unavailable:
+            del self.fields["fixed_on_spot"], self.fields["after_photos"]
         sectors = list(enterprise.sectors.all())
         self.fields["sector"].queryset = enterprise.sectors.all()
         self.fields["sector"].empty_label = _("（不指定）")
@@ -221,7 +231,9 @@ class ItemHazardForm(forms.Form):
             }
         )
         if not self.is_bound:
-            description = item.text if not result.note else f"{item.text}\n{result.note}"
+            # The finding is the inspector's note; the requirement says what should be, and a
+            # positively worded one ("设置了…") would read as the opposite of what was found.
+            description = result.note.strip() or _("不符合：%(requirement)s") % {"requirement": item.text.strip()}
             self.initial.update(
                 {
                     "key": uuid.uuid4().hex,
@@ -236,7 +248,10 @@ class ItemHazardForm(forms.Form):
                 field.widget.attrs.setdefault("class", "form-control")
             elif isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.RadioSelect):
                 field.widget.attrs.setdefault("class", "form-select")
-        self.fields["fixed_on_spot"].widget.attrs["class"] = "form-check-input"
+        if "fixed_on_spot" in self.fields:
+            self.fields["fixed_on_spot"].widget.attrs["class"] = "form-check-input"
+        self.fields["photos"].label = _("补充隐患照片")
+        self.fields["photos"].help_text = _("检查该项时拍摄的照片将自动作为整改前照片，无需重复上传")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

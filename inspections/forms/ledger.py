@@ -58,6 +58,7 @@ class LedgerFilterForm(forms.Form):
     registered_to = fields.RecordDateField(label=_("至"), required=False)
     overdue = forms.BooleanField(label=_("仅逾期"), required=False)
     listed = forms.BooleanField(label=_("仅挂牌督办"), required=False)
+    extension_pending = forms.BooleanField(label=_("延期待审批"), required=False)
     # Not a ChoiceField: an unknown value falls back to the default instead of rejecting the filter.
     sort = forms.CharField(label=_("排序"), required=False, widget=FastSelect(choices=SORT_CHOICES))
 
@@ -70,6 +71,12 @@ class LedgerFilterForm(forms.Form):
         self.fields["node"].label_from_instance = lambda node: "　" * max(node.depth - 1, 0) + node.name
         self.fields["node"].empty_label = _("全部地区")
         self.fields["sector"].empty_label = _("全部行业")
+        self.show_sector = True
+        if (enterprise_id := scope_for(user).enterprise_id) is not None:
+            # An enterprise picks among its own sectors, not the county's thirty-odd (none if it has one).
+            own = Sector.objects.filter(enterprises__pk=enterprise_id).order_by("pk")
+            self.fields["sector"].queryset = own
+            self.show_sector = own.count() > 1
         # Only campaigns with hazards in the user's scope: the list never names another area's work.
         in_scope = hazards_visible_to(user).filter(campaign=OuterRef("pk"))
         self.fields["campaign"].queryset = Campaign.objects.filter(Exists(in_scope)).order_by("-year", "-starts_on")
@@ -118,5 +125,5 @@ class LedgerFilterForm(forms.Form):
         start, end = data.get("registered_from"), data.get("registered_to")
         if start or end:
             parts.append(f"{_('登记日期')}：{start or ''}—{end or ''}")
-        parts += [str(self.fields[name].label) for name in ("overdue", "listed") if data.get(name)]
+        parts += [str(self.fields[name].label) for name in ("overdue", "listed", "extension_pending") if data.get(name)]
         return "；".join(parts) or str(_("全部"))

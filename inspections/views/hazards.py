@@ -36,7 +36,7 @@ from inspections.forms.hazards import (
     SupervisionForm,
     VerifyForm,
 )
-from inspections.models import CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
 from inspections.scope import get_hazard_for_user, hazards_visible_to
 from inspections.services import HazardStepError, NotPermitted
 from safetyops.orgs.scope import Right, get_enterprise_for_user, require_right, scope_for
@@ -75,19 +75,29 @@ def hazard_steps(user: Any, hazard: Hazard, *, pending_extension: bool) -> Steps
     own = Right.HAZARD_RESPOND in rights and scope.enterprise_id == hazard.enterprise_id
     review = Right.HAZARD_REVIEW in rights
     extendable = status in (Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
+    fix_on_spot = (
+        Right.INSPECT in rights
+        and status == Status.REGISTERED
+        and not major
+        and _fix_on_spot_problem(user, hazard) is None
+    )
     return Steps(
         plan=own and status == Status.REGISTERED,
         extension_request=own and extendable and not pending_extension and not hazard.is_overdue(),
         completion=own and status == Status.RECTIFYING,
         plan_decide=review and status == Status.PLAN_PENDING,
         verify=review and status == Status.AWAITING_VERIFICATION and (not major or services.may_verify_major(user)),
-        extension_decide=review and extendable and pending_extension,
-        fix_on_spot=Right.INSPECT in rights and status == Status.REGISTERED and not major,
+        extension_decide=review and status in services.EXTENSION_DECIDABLE and pending_extension,
+        fix_on_spot=fix_on_spot,
         list_supervision=Right.HAZARD_LIST_SUPERVISION in rights
         and hazard.is_open
         and major
         and not hazard.listed_supervision,
     )
+
+
+def _fix_on_spot_problem(user: Any, hazard: Hazard) -> services.HazardStepError | None:
+    return services.fix_on_spot_problem(user, level=hazard.level, source=hazard.source, inspection=hazard.inspection)
 
 
 def _pending_extension(hazard: Hazard) -> HazardExtension | None:
@@ -120,6 +130,16 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     extensions = list(hazard.extensions.all())
     pending = any(e.decision == HazardExtension.Decision.PENDING for e in extensions)
+    steps = hazard_steps(request.user, hazard, pending_extension=pending)
+    # An inspector who may not close this one on the spot is told why (自查, another inspection, too late).
+    spot = (
+        _fix_on_spot_problem(request.user, hazard)
+        if not steps.fix_on_spot
+        and Right.INSPECT in scope_for(request.user).rights
+        and hazard.status == Status.REGISTERED
+        and hazard.level == Hazard.Level.GENERAL
+        else None
+    )
     return render(
         request,
         "inspections/hazard_detail.html",
@@ -130,7 +150,8 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plans": hazard.plans.all(),
             "extensions": extensions,
             "reports": hazard.completion_reports.all(),
-            "steps": hazard_steps(request.user, hazard, pending_extension=pending),
+            "steps": steps,
+            "fix_on_spot_note": spot.message if spot else "",
             "pending_extension": pending,
             "is_enterprise": scope_for(request.user).enterprise_id is not None,
         },
@@ -230,19 +251,14 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                 enterprise_id=enterprise.pk,
                 data=form.to_input(),
                 photos=data["photos"],
-                fixed_on_spot=bool(data.get("fixed_on_spot")),
-                after_photos=data.get("after_photos") or [],
                 key=form.idempotency_key,
             ),
         )
         if hazard is not None:
-            if hazard.fixed_on_spot:
-                messages.success(request, _("已登记隐患 %(n)s，并当场整改销号。") % {"n": hazard.number})
-            else:
-                messages.success(
-                    request,
-                    _("已登记隐患 %(n)s，整改期限 %(d)s。") % {"n": hazard.number, "d": hazard.deadline.isoformat()},
-                )
+            messages.success(
+                request,
+                _("已登记隐患 %(n)s，整改期限 %(d)s。") % {"n": hazard.number, "d": hazard.deadline.isoformat()},
+            )
             return redirect("hazard_detail", pk=hazard.pk)
     return render(
         request,
@@ -283,7 +299,7 @@ def _apply(request: HttpRequest, action: Callable[[], Hazard]) -> Hazard | None:
     return None
 
 
-def _unavailable_reason(hazard: Hazard, step: str, pending: HazardExtension | None) -> str:
+def _unavailable_reason(user: Any, hazard: Hazard, step: str, pending: HazardExtension | None) -> str:
     if step == "extension_request":
         if pending is not None:
             return _("已有一份延期申请在审批中，请等待审批结果。")
@@ -291,6 +307,10 @@ def _unavailable_reason(hazard: Hazard, step: str, pending: HazardExtension | No
             return _("已超过整改期限，不能再申请延期，请尽快整改或联系属地安监办。")
     if step == "extension_decide" and pending is None:
         return _("没有待审批的延期申请，可能已被他人处理。")
+    if step == "fix_on_spot" and hazard.status == Status.REGISTERED:
+        # The service's own words: who may, which hazards, until when.
+        if (problem := _fix_on_spot_problem(user, hazard)) is not None:
+            return problem.message
     if step == "list_supervision" and hazard.listed_supervision:
         return _("该隐患已挂牌督办。")
     return _("该隐患当前状态为“%(status)s”，现在不能办理此事项。") % {"status": hazard.get_status_display()}
@@ -322,7 +342,7 @@ def _step(
         "title": title,
         "submit": submit,
         "available": available,
-        "reason": "" if available else _unavailable_reason(hazard, step, pending),
+        "reason": "" if available else _unavailable_reason(request.user, hazard, step, pending),
         **(extra or {}),
     }
     return render(request, "inspections/hazard_step.html", context, status=400 if request.method == "POST" else 200)
@@ -447,6 +467,8 @@ def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
         extra={
             "report": hazard.completion_reports.order_by("-submitted_at", "-pk").first(),
             "report_event": report_event,
+            # What was found, to verify against.
+            "before_photos": list(hazard.attachments.filter(role=Attachment.Role.BEFORE).order_by("uploaded_at", "pk")),
         },
     )
 

@@ -27,7 +27,7 @@ from inspections.forms.inspections import (
     SignForm,
     SubmitForm,
 )
-from inspections.models import ChecklistItem, ChecklistResult, Inspection
+from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.scope import get_inspection_for_user
 from inspections.selectors import (
     Checklist,
@@ -230,8 +230,17 @@ def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpR
     failed = row.result is not None and row.result.result == ChecklistResult.Result.FAIL
     if not failed or (row.hazard is not None and request.method != "POST"):
         return render(request, "inspections/inspection_item_hazard.html", context)
+    # A 一般 hazard found here may be closed on the spot while the inspection is open or on its day.
+    spot = services.fix_on_spot_problem(
+        request.user, level=Hazard.Level.GENERAL, source=Hazard.Source.INSPECTION, inspection=inspection
+    )
     form = ItemHazardForm(
-        request.POST or None, request.FILES or None, item=item, result=row.result, enterprise=inspection.enterprise
+        request.POST or None,
+        request.FILES or None,
+        item=item,
+        result=row.result,
+        enterprise=inspection.enterprise,
+        fix_on_spot_unavailable=spot.message if spot else "",
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,8 +258,8 @@ def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpR
                     sector_id=data["sector"].pk if data["sector"] else None,
                 ),
                 photos=data["photos"],
-                fixed_on_spot=data["fixed_on_spot"],
-                after_photos=data["after_photos"],
+                fixed_on_spot=bool(data.get("fixed_on_spot")),
+                after_photos=data.get("after_photos") or [],
                 key=data["key"],
             )
         except services.NotPermitted as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -18,7 +19,7 @@ from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.services import enterprise_update
 from tests.briefings.conftest import MARCH, SHANGHAI, March, at, pdf_text, request_briefing, squeezed
 from tests.factories import EnterpriseFactory
-from tests.inspections.conftest import jpeg
+from tests.inspections.conftest import jpeg, plan_input
 
 
 def local_day(value: Any) -> date | None:
@@ -124,9 +125,14 @@ def test_same_data_same_figures_even_after_later_changes(march: March) -> None:
     w = march.world
     before = briefing_figures(w.county, *MARCH)
     assert briefing_figures(w.county, *MARCH) == before
-    with at(date(2026, 4, 20)):
-        hz.hazard_fix_on_spot(actor=w.official_a, hazard_id=march.hazards["H0"].pk, after_photos=[jpeg()])
-        hz.hazard_fix_on_spot(actor=w.official_b, hazard_id=march.hazards["H3"].pk, after_photos=[jpeg()])
+    with at(date(2026, 4, 20)):  # both closed in April (当场整改 is for the inspection's own day only)
+        for name, owner, official in (("H0", w.enterprise_a, w.official_a), ("H3", w.enterprise_b, w.official_b)):
+            hazard = march.hazards[name]
+            hz.hazard_submit_plan(actor=owner, hazard_id=hazard.pk, plan=plan_input(hazard, deadline=hazard.deadline))
+            hz.hazard_report_completion(
+                actor=owner, hazard_id=hazard.pk, description="已整改", money_spent=Decimal(0), after_photos=[jpeg()]
+            )
+            hz.hazard_verify(actor=official, hazard_id=hazard.pk, opinion="同意销号")
     assert briefing_figures(w.county, *MARCH) == before
 
 

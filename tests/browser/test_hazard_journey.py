@@ -75,7 +75,9 @@ def test_inspect_register_rectify_verify_close(
     hazard = Hazard.objects.get()
     assert hazard.inspection == inspection and hazard.checklist_item is not None
     assert page.locator(f"text={hazard.number}").first.is_visible()
-    photo = hazard.attachments.get()
+    # The checklist photo came along as a 整改前 photo (the same stored file), next to the new one.
+    assert hazard.attachments.filter(file=site_photo.file.name, role="before").exists()
+    photo = hazard.attachments.exclude(file=site_photo.file.name).get()
     with Image.open(photo.file.path) as stored:
         assert max(stored.size) == 1920
 

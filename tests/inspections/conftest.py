@@ -56,9 +56,20 @@ def plan_input(hazard: Hazard, **overrides: Any) -> services.PlanInput:
 STATES = ["registered", "plan_pending", "rectifying", "awaiting_verification", "closed"]
 
 
+def open_inspection(world: World, *, official: Any = None, enterprise: Any = None, **kwargs: Any) -> Any:
+    """An inspection in progress (检查中), by official_a of ent_a unless told otherwise."""
+    return services.inspection_create(
+        actor=official or world.official_a,
+        enterprise_id=(enterprise or world.ent_a).pk,
+        kind="routine",
+        inspectors=kwargs.pop("inspectors", []),
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def hazard_factory(world: World) -> Callable[..., Hazard]:
-    """make(level="general", status="rectifying", enterprise=world.ent_a, deadline=...)"""
+    """make(level="general", status="rectifying", enterprise=world.ent_a, deadline=..., inspection=...)"""
 
     def make(
         level: str = "general",
@@ -67,6 +78,7 @@ def hazard_factory(world: World) -> Callable[..., Hazard]:
         deadline: date | None = None,
         official: Any = None,
         enterprise_user: Any = None,
+        inspection: Any = None,
     ) -> Hazard:
         enterprise = enterprise or world.ent_a
         official = official or (world.official_a if enterprise.node.is_within(world.town_a) else world.official_b)
@@ -82,6 +94,7 @@ def hazard_factory(world: World) -> Callable[..., Hazard]:
                 location="二号车间",
             ),
             photos=[jpeg()],
+            inspection=inspection,
         )
         if status == "registered":
             return hazard

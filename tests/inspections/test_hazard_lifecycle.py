@@ -16,7 +16,7 @@ from inspections import services
 from inspections.models import Attachment, Hazard, HazardEvent, HazardExtension, HazardPlan
 from inspections.services import HazardStepError, NotPermitted
 from tests.conftest import World
-from tests.inspections.conftest import STATES, jpeg, pdf, plan_input
+from tests.inspections.conftest import STATES, jpeg, open_inspection, pdf, plan_input
 
 A = HazardEvent.Action
 S = Hazard.Status
@@ -129,7 +129,7 @@ def test_deadline_in_the_past_is_refused(world: World) -> None:
 
 
 def test_fix_on_spot_general_with_after_photo(world: World, hazard_factory: Any) -> None:
-    hazard = hazard_factory()
+    hazard = hazard_factory(inspection=open_inspection(world))
     with pytest.raises(HazardStepError, match="整改后照片"):
         services.hazard_fix_on_spot(actor=world.official_a, hazard_id=hazard.pk, after_photos=[pdf()])
     services.hazard_fix_on_spot(actor=world.official_a, hazard_id=hazard.pk, after_photos=[jpeg()])
@@ -139,10 +139,10 @@ def test_fix_on_spot_general_with_after_photo(world: World, hazard_factory: Any)
 
 
 def test_fix_on_spot_refused_for_major_and_for_enterprise(world: World, hazard_factory: Any) -> None:
-    major = hazard_factory(level="major")
+    major = hazard_factory(level="major", inspection=open_inspection(world))
     with pytest.raises(HazardStepError, match="重大隐患不能当场整改"):
         services.hazard_fix_on_spot(actor=world.official_a, hazard_id=major.pk, after_photos=[jpeg()])
-    general = hazard_factory()
+    general = hazard_factory(inspection=open_inspection(world))
     with pytest.raises(NotPermitted):
         services.hazard_fix_on_spot(actor=world.enterprise_a, hazard_id=general.pk, after_photos=[jpeg()])
     assert Hazard.objects.filter(status=S.CLOSED).count() == 0
@@ -152,6 +152,7 @@ def test_register_and_fix_in_one_step(world: World) -> None:
     hazard = services.hazard_register(
         actor=world.official_a,
         enterprise_id=world.ent_a.pk,
+        inspection=open_inspection(world),
         fixed_on_spot=True,
         after_photos=[jpeg()],
         data=services.HazardInput(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from inspections import services
 from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
 from tests.conftest import World
-from tests.inspections.conftest import jpeg, pdf, plan_input
+from tests.inspections.conftest import jpeg, open_inspection, pdf, plan_input
 
 MakeHazard = Callable[..., Hazard]
 
@@ -88,7 +88,7 @@ def test_detail_shows_the_hazard_and_only_the_enterprise_steps(
 
 
 def test_detail_shows_the_official_steps(client: Any, world: World, hazard_factory: MakeHazard) -> None:
-    registered = hazard_factory()
+    registered = hazard_factory(inspection=open_inspection(world))
     pending = hazard_factory(level="major", status="plan_pending")
     awaiting = hazard_factory(status="awaiting_verification")
     client.force_login(world.official_a)
@@ -269,7 +269,7 @@ def test_enterprise_cannot_register_for_another_enterprise(client: Any, world: W
 def test_official_registers_a_major_hazard_with_default_deadline(client: Any, world: World) -> None:
     client.force_login(world.official_a)
     path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
-    assert "当场整改" in text_of(client.get(path))
+    assert 'name="fixed_on_spot"' not in client.get(path).content.decode()  # 当场整改 lives in the inspection
     response = client.post(path, create_data(world, level="major", photos=[jpeg(), jpeg("2.jpg")]))
     hazard = Hazard.objects.get()
     assert response.status_code == 302
@@ -278,23 +278,15 @@ def test_official_registers_a_major_hazard_with_default_deadline(client: Any, wo
     assert Attachment.objects.filter(hazard=hazard).count() == 2
 
 
-def test_official_registers_and_fixes_on_the_spot(client: Any, world: World) -> None:
+def test_registration_outside_an_inspection_cannot_close_on_the_spot(client: Any, world: World) -> None:
     client.force_login(world.official_a)
     path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
+    page = client.get(path).content.decode()
+    assert 'name="fixed_on_spot"' not in page and "当场整改须在检查中确认" in page
     client.post(path, create_data(world, fixed_on_spot="on", after_photos=[jpeg("after.jpg", colour="green")]))
     hazard = Hazard.objects.get()
-    assert hazard.status == "closed" and hazard.fixed_on_spot
-    assert events(hazard) == ["registered", "fixed_on_spot"]
-
-
-def test_fix_on_spot_at_registration_needs_a_general_hazard_and_a_photo(client: Any, world: World) -> None:
-    client.force_login(world.official_a)
-    path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
-    response = client.post(path, create_data(world, fixed_on_spot="on"))
-    assert response.status_code == 400 and "当场整改须上传至少一张整改后照片" in text_of(response)
-    response = client.post(path, create_data(world, level="major", fixed_on_spot="on", after_photos=[jpeg()]))
-    assert response.status_code == 400 and "重大隐患不能当场整改销号" in text_of(response)
-    assert not Hazard.objects.exists()
+    assert hazard.status == "registered" and not hazard.fixed_on_spot
+    assert events(hazard) == ["registered"]
 
 
 def test_registration_rejects_a_sector_of_another_enterprise_and_a_past_deadline(client: Any, world: World) -> None:
@@ -666,7 +658,7 @@ def test_extension_roles(client: Any, world: World, hazard_factory: MakeHazard) 
 
 
 def test_official_fixes_a_general_hazard_on_the_spot(client: Any, world: World, hazard_factory: MakeHazard) -> None:
-    hazard = hazard_factory()
+    hazard = hazard_factory(inspection=open_inspection(world))
     client.force_login(world.official_a)
     response = client.post(url("hazard_fix_on_spot", hazard), {"key": new_key(), "after_photos": [jpeg()]})
     assert response.status_code == 302
@@ -677,15 +669,15 @@ def test_official_fixes_a_general_hazard_on_the_spot(client: Any, world: World, 
 def test_fix_on_spot_is_refused_for_major_and_for_enterprises(
     client: Any, world: World, hazard_factory: MakeHazard
 ) -> None:
-    major = hazard_factory(level="major")
+    major = hazard_factory(level="major", inspection=open_inspection(world))
     client.force_login(world.official_a)
-    assert "现在不能办理此事项" in text_of(client.get(url("hazard_fix_on_spot", major)))
+    assert "重大隐患不能当场整改销号" in text_of(client.get(url("hazard_fix_on_spot", major)))
     before = snapshot(major)
     response = client.post(url("hazard_fix_on_spot", major), {"key": new_key(), "after_photos": [jpeg()]})
     assert response.status_code == 400 and "重大隐患不能当场整改销号" in text_of(response)
     assert snapshot(major) == before
 
-    general = hazard_factory()
+    general = hazard_factory(inspection=open_inspection(world))
     client.force_login(world.enterprise_a)
     before = snapshot(general)
     response = client.post(url("hazard_fix_on_spot", general), {"key": new_key(), "after_photos": [jpeg()]})

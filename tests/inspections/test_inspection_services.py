@@ -300,6 +300,49 @@ def test_failed_item_becomes_a_linked_hazard(world: World, checklists: Checklist
     assert major.number.startswith(f"YH-{timezone.localdate().year}-{world.town_a.code}-")
 
 
+def _stored_files(settings: Any) -> list[str]:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_the_item_photos_become_the_hazard_before_photos(world: World, checklists: Checklists, settings: Any) -> None:
+    inspection = start(world)
+    item = checklists.item(n=6)
+    answer(
+        inspection, item, "fail", note="防火堤东侧破损约1米", photos=[jpeg("east.jpg"), jpeg("west.jpg", colour="blue")]
+    )
+    item_photos = list(Attachment.objects.filter(checklist_result__item=item).order_by("pk"))
+    files = _stored_files(settings)
+    key = "p" * 32
+    hazard = services.hazard_from_failed_item(
+        actor=world.official_a,
+        inspection_id=inspection.pk,
+        item_id=item.pk,
+        data=hazard_input(description="防火堤东侧破损约1米"),
+        photos=[jpeg("more.jpg", colour="green")],
+        key=key,
+    )
+    registered = hazard.events.get(action="registered")
+    before = list(registered.attachments.order_by("pk"))
+    assert [a.role for a in before] == ["before"] * 3
+    carried = [a for a in before if a.original_name != "more.jpg"]
+    # New rows of the hazard pointing at the item's stored files: no file copied, the item keeps its own.
+    assert [(a.file.name, a.thumbnail.name, a.sha256) for a in carried] == [
+        (p.file.name, p.thumbnail.name, p.sha256) for p in item_photos
+    ]
+    assert all(a.hazard == hazard and a.checklist_result is None for a in carried)
+    assert len(_stored_files(settings)) == len(files) + 2  # only the new photo (and its thumbnail)
+    assert list(Attachment.objects.filter(checklist_result__item=item).order_by("pk")) == item_photos
+    assert all(p.hazard is None for p in Attachment.objects.filter(pk__in=[p.pk for p in item_photos]))
+    # A retried post carries nothing twice.
+    services.hazard_from_failed_item(
+        actor=world.official_a, inspection_id=inspection.pk, item_id=item.pk, data=hazard_input(), key=key
+    )
+    assert Attachment.objects.filter(hazard=hazard).count() == 3
+
+
 def test_failed_item_fixed_on_spot(world: World, checklists: Checklists) -> None:
     inspection = start(world)
     answer(inspection, checklists.item(n=6), "fail")

@@ -19,7 +19,7 @@ from inspections.models import Attachment, ChecklistResult, Hazard, Inspection, 
 from safetyops.orgs.models import User
 from tests.conftest import World
 from tests.inspections import test_inspection_services as service_tests
-from tests.inspections.conftest import jpeg
+from tests.inspections.conftest import jpeg, plan_input
 from tests.inspections.test_inspection_services import Checklists, answer, hazard_input, sign, start, submit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -377,12 +377,15 @@ def test_item_hazard_form_is_prefilled(
     answer(inspection, general_item, "fail")
     client.force_login(world.official_a)
     page = body(client.get(url("inspection_item_hazard", inspection, major_item)))
-    assert "危化检查内容1\n现场无人监护</textarea>" in page
+    # The finding (the inspector's note), not the requirement, which may read as its opposite.
+    assert ">\n现场无人监护</textarea>" in page or ">现场无人监护</textarea>" in page
+    assert "危化检查内容1\n" not in page
     assert re.search(r'name="level" value="major"\s+id="id_level_\d" required checked', page)
     assert (timezone.localdate() + timedelta(days=60)).isoformat() in page
     assert f'<option value="{world.sector_chem.pk}" selected>' in page
     general_page = body(client.get(url("inspection_item_hazard", inspection, general_item)))
     assert f'value="{(timezone.localdate() + timedelta(days=15)).isoformat()}"' in general_page
+    assert f"不符合：{general_item.text}</textarea>" in general_page  # no note: the requirement, negated
 
 
 def test_item_hazard_post_registers_and_redirects_to_the_item(
@@ -417,6 +420,45 @@ def test_item_hazard_post_registers_and_redirects_to_the_item(
     data["photos"] = [jpeg()]
     again = client.post(url("inspection_item_hazard", inspection, item), data)
     assert again.status_code == 302 and Hazard.objects.count() == 1
+
+
+def test_the_enterprise_and_the_verifier_see_the_item_photos(
+    client: Any, world: World, inspection: Inspection, checklists: Checklists
+) -> None:
+    item = checklists.item(n=6)
+    answer(inspection, item, "fail", note="静电接地线断开", photos=[jpeg("found.jpg")])
+    [photo] = Attachment.objects.filter(checklist_result__item=item)
+    client.force_login(world.official_a)
+    form_page = body(client.get(url("inspection_item_hazard", inspection, item)))
+    assert "1 张检查照片将作为整改前照片随隐患登记" in form_page
+    data = {
+        "key": "c" * 32,
+        "description": "静电接地线断开",
+        "level": "general",
+        "category": "thing",
+        "deadline": (timezone.localdate() + timedelta(days=15)).isoformat(),
+    }
+    assert client.post(url("inspection_item_hazard", inspection, item), data).status_code == 302
+    hazard = Hazard.objects.get()
+    [carried] = Attachment.objects.filter(hazard=hazard)
+    assert carried.file.name == photo.file.name and carried.role == "before"
+
+    client.force_login(world.enterprise_a)  # what was found, as the enterprise sees it
+    page = body(client.get(reverse("hazard_detail", args=[hazard.pk])))
+    assert reverse("attachment_thumbnail", args=[carried.pk]) in page and "整改前" in page
+    download = client.get(reverse("attachment_download", args=[carried.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == photo.file.open("rb").read()
+    client.force_login(world.enterprise_b)
+    assert client.get(reverse("attachment_download", args=[carried.pk])).status_code == 404
+
+    client.force_login(world.enterprise_a)
+    services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk, plan=plan_input(hazard))
+    services.hazard_report_completion(
+        actor=world.enterprise_a, hazard_id=hazard.pk, description="已接好", money_spent=0, after_photos=[jpeg("a.jpg")]
+    )
+    client.force_login(world.official_a)  # and what the official verifies against
+    verify = body(client.get(reverse("hazard_verify", args=[hazard.pk])))
+    assert "整改前照片" in verify and reverse("attachment_thumbnail", args=[carried.pk]) in verify
 
 
 def test_item_hazard_errors_are_explained(

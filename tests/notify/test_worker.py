@@ -41,6 +41,8 @@ def test_beat_and_a_worker_deliver_a_due_reminder(world: World, hazard_factory: 
     world.enterprise_a.email = "enterprise_a@example.gov.cn"
     world.enterprise_a.save()
     hazard = hazard_factory(status="rectifying", deadline=timezone.localdate())  # due today
+    Notification.objects.all().delete()  # the setup's immediate lifecycle notice: not what the worker sends
+    Reminder.objects.all().delete()
     mail_dir = tmp_path / "mail"
     env = {
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
