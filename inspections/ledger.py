@@ -23,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from inspections.models import Hazard, overdue_q
 from inspections.scope import hazards_visible_to
 from inspections.tally import hazard_aggregates, tally_counts
+from safetyops.core.spreadsheets import as_text, sheet_value
 from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.scope import Scope
 
@@ -288,11 +289,14 @@ def write_ledger_xlsx(
     sheet.merged_cells.add(f"A1:{last_column}1")
     sheet.merged_cells.add(f"A2:{last_column}2")
 
-    heading = WriteOnlyCell(sheet, value=title)
+    # Every str goes out as a string cell, never a formula: the filter summary quotes user text too.
+    heading = as_text(WriteOnlyCell(sheet, value=title))
     heading.font = Font(size=16, bold=True)
     heading.alignment = Alignment(horizontal="center", vertical="center")
     sheet.append([heading])
-    info = WriteOnlyCell(sheet, value=f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
+    info = as_text(
+        WriteOnlyCell(sheet, value=f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
+    )
     info.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     sheet.append([info])
     header_fill = PatternFill("solid", fgColor="DDE7F3")
@@ -321,4 +325,4 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    return value
+    return sheet_value(sheet, value)
