@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,8 +32,14 @@ def text_cell(sheet: Any, value: str) -> WriteOnlyCell:
 
 
 def sheet_value(sheet: Any, value: Any) -> Any:
-    """`value` for a write-only sheet's append: a str as a text cell, anything else as it is."""
-    return text_cell(sheet, value) if isinstance(value, str) else value
+    """`value` for a write-only sheet's append, every str landing as a string cell. openpyxl binds
+    a plain str as a string unless it starts with "=" or is an error code (#N/A): only those, and
+    those Excel would read as a formula when edited, need a cell of their own (cheaper at 50,000 rows)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES:
+        return text_cell(sheet, value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def append_as_text(sheet: Any, values: list[Any]) -> None:

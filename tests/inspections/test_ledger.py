@@ -440,6 +440,16 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(
     assert b"<f>" not in xml and b"<f " not in xml and b't="e"' not in xml
 
 
+def test_control_characters_excel_cannot_hold_are_dropped_not_a_failed_export(
+    client: Any, world: World, ledger: Ledger
+) -> None:
+    Hazard.objects.filter(pk=ledger.a_general.pk).update(description="报警\x07器失灵", location="=\x01A1")
+    client.force_login(world.official_a)
+    sheet = _workbook(client.get(reverse("hazard_export"), {"q": ledger.a_general.number})).active
+    [row] = _data_rows(sheet)
+    assert (row[HEADER.index("隐患描述")], row[HEADER.index("隐患部位")]) == ("报警器失灵", "=A1")
+
+
 def test_writer_counts_rows_and_names_the_filter(tmp_path: Any) -> None:
     out = tmp_path / "ledger.xlsx"
     row = ("YH-1", "企业", "91110000600037341L", "东城镇", "", "一般隐患", "管理缺陷", "监管检查", "描述", "")
