@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import IO, Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -23,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from inspections.models import Hazard, HazardExtension, overdue_q
 from inspections.scope import hazards_visible_to
 from inspections.tally import hazard_aggregates, tally_counts
+from safetyops.core.spreadsheets import as_text, sheet_value
 from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.scope import Scope
 
@@ -63,6 +65,7 @@ COLUMNS: list[tuple[str, float]] = [
 ]
 
 _EXPORT_FIELDS = (
+    "enterprise_id",
     "number",
     "enterprise__name",
     "enterprise__credit_code",
@@ -84,6 +87,9 @@ _EXPORT_FIELDS = (
     "closed_at",
 )
 
+
+EXPORT_CHUNK = 2000
+SECTOR_AT = _EXPORT_FIELDS.index("sector__name")
 
 OPEN_STATUS = "open"  # every status but closed (未销号)
 
@@ -218,8 +224,10 @@ def ledger_export_rows(queryset: QuerySet[Hazard], *, today: date | None = None)
         for choices in (Hazard.Level, Hazard.Category, Hazard.Source, Hazard.Status)
     )
     closed = Hazard.Status.CLOSED
-    rows = queryset.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    rows = _with_enterprise_sectors(queryset.values_list(*_EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK))
     for (
+        enterprise_sectors,
+        _enterprise_id,
         number,
         enterprise_name,
         credit_code,
@@ -247,7 +255,7 @@ def ledger_export_rows(queryset: QuerySet[Hazard], *, today: date | None = None)
             enterprise_name,
             credit_code,
             area,
-            sector_name or "",
+            sector_name or enterprise_sectors,
             levels.get(level, level),
             categories.get(category, category),
             sources.get(source, source),
@@ -262,6 +270,27 @@ def ledger_export_rows(queryset: QuerySet[Hazard], *, today: date | None = None)
             "是" if listed else "否",
             _naive_local(closed_at),
         )
+
+
+def _with_enterprise_sectors(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Each row with, in front, its enterprise's sectors (the names joined by 、) when the hazard has
+    no sector of its own, as the ledger's sector filter counts it: one query per chunk of rows."""
+    names: dict[int, str] = {}
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        # A row is (enterprise_id, ..., sector__name at SECTOR_AT, ...).
+        wanted = {row[0] for row in chunk if not row[SECTOR_AT] and row[0] not in names}
+        if wanted:
+            found: dict[int, list[str]] = {pk: [] for pk in wanted}
+            links = (
+                Enterprise.sectors.through.objects.filter(enterprise_id__in=wanted)
+                .order_by("sector__sort_order", "sector__code")
+                .values_list("enterprise_id", "sector__name")
+            )
+            for enterprise_id, name in links:
+                found[enterprise_id].append(name)
+            names.update({pk: "、".join(sector_names) for pk, sector_names in found.items()})
+        for row in chunk:
+            yield (names.get(row[0], ""), *row)
 
 
 def _naive_local(value: datetime | None) -> datetime | None:
@@ -291,11 +320,14 @@ def write_ledger_xlsx(
     sheet.merged_cells.add(f"A1:{last_column}1")
     sheet.merged_cells.add(f"A2:{last_column}2")
 
-    heading = WriteOnlyCell(sheet, value=title)
+    # Every str goes out as a string cell, never a formula: the filter summary quotes user text too.
+    heading = as_text(WriteOnlyCell(sheet, value=title))
     heading.font = Font(size=16, bold=True)
     heading.alignment = Alignment(horizontal="center", vertical="center")
     sheet.append([heading])
-    info = WriteOnlyCell(sheet, value=f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
+    info = as_text(
+        WriteOnlyCell(sheet, value=f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
+    )
     info.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     sheet.append([info])
     header_fill = PatternFill("solid", fgColor="DDE7F3")
@@ -324,4 +356,4 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    return value
+    return sheet_value(sheet, value)

@@ -37,6 +37,38 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 
 
+def max_pixels() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_PIXELS", 40_000_000))
+
+
+# Pillow's own guard, for any image opened in the process: a warning above this many pixels, an
+# error (at open) above twice as many. inspect_upload refuses above max_pixels() first, naming the size.
+Image.MAX_IMAGE_PIXELS = 2 * max_pixels()
+
+
+def _too_many_pixels_unknown(name: str) -> UploadRejected:
+    return UploadRejected(
+        _("“%(name)s”的分辨率超过上限 %(limit)d 百万像素，请缩小后重新上传。")
+        % {"name": name, "limit": max_pixels() // 1_000_000}
+    )
+
+
+def _too_many_pixels(name: str, width: int, height: int) -> UploadRejected:
+    return UploadRejected(
+        _(
+            "“%(name)s”的分辨率为 %(width)d×%(height)d（约 %(mp)d 百万像素），超过上限 %(limit)d 百万像素，"
+            "请缩小后重新上传（用本系统的网页选择照片时会自动缩小）。"
+        )
+        % {
+            "name": name,
+            "width": width,
+            "height": height,
+            "mp": width * height // 1_000_000,
+            "limit": max_pixels() // 1_000_000,
+        }
+    )
+
+
 _TRUNCATION_LOCK = threading.Lock()
 
 
@@ -70,7 +102,11 @@ def inspect_upload(upload: Any) -> UploadKind:
     if head.startswith(b"%PDF-"):
         return UploadKind(Attachment.Kind.PDF, "application/pdf", ".pdf")
     try:
+        # Image.open reads the header only: the size is as declared, nothing is decoded yet.
         with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > max_pixels():
+                raise _too_many_pixels(name, width, height)
             image_format = image.format
             image.verify()
         # verify() reads the structure only: decode too, so that a photo cut short in transfer is
@@ -79,7 +115,11 @@ def inspect_upload(upload: Any) -> UploadKind:
         with Image.open(upload) as image, _truncated_images_refused():
             image.draft("RGB", (max(image.width // 8, 1), max(image.height // 8, 1)))
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except UploadRejected:
+        raise
+    except Image.DecompressionBombError:  # so large that Pillow refuses to open it at all
+        raise _too_many_pixels_unknown(name) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         image_format = None
     finally:
         upload.seek(0)

@@ -169,6 +169,12 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Evidence photos and PDFs; phones shrink photos to ≤1920 px before upload, so 10 MB is generous.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+# A hostile .xlsx is small on disk and huge inside: refuse it from the zip's directory, unread.
+# 50,000 real rows are about 45 MB of sheet XML at 18:1; a whitespace bomb is 1000:1.
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 150 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
+# A photo is refused above this many pixels before it is decoded (a 12000 x 12000 PNG is 420 KB).
+EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from inspections.forms.widgets import EvidenceInput
 from inspections.models import Attachment, Hazard
 from inspections.services import HazardInput, PlanInput
 from inspections.uploads import UploadRejected, inspect_upload
@@ -66,10 +67,6 @@ def _money(label: Any, **kwargs: Any) -> forms.DecimalField:
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class EvidenceField(forms.FileField):
     """Several photos (or photos and PDFs), each recognised by its bytes, never by its name.
 
@@ -83,7 +80,7 @@ class EvidenceField(forms.FileField):
         self.images_only = images_only
         self.min_count = min_count
         kwargs.setdefault("required", min_count > 0)
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("widget", EvidenceInput(attrs=attrs))
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:

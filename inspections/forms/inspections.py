@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.dates import inspection_date_problem, needs_backdate_reason
+from inspections.forms.widgets import EvidenceInput
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.selectors import campaigns_for_inspection, co_inspector_candidates, sectors_with_ancestors
 from safetyops.core import fields
@@ -23,16 +24,12 @@ MAX_PHOTOS = 9
 DEADLINE_DAYS = {Hazard.Level.GENERAL: 15, Hazard.Level.MAJOR: 60}
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class PhotosField(forms.FileField):
     """Several photos from one <input type=file multiple>; the service checks their content."""
 
     def __init__(self, **kwargs: Any) -> None:
         attrs = {"accept": "image/*", "capture": "environment", "data-shrink": "", "class": "form-control"}
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("widget", EvidenceInput(attrs=attrs))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_safe
 
 from inspections.scope import get_attachment_for_user
 
-INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
-# The file is shown by the browser's own viewer: no script, nothing fetched from elsewhere.
-FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
+# Photos are shown in the browser; anything else (a PDF) is downloaded, never rendered inline from
+# our origin: a PDF viewer runs the document's scripts and forms under the page's address.
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+# A photo opened by itself: no script, nothing fetched from elsewhere, no framing by other sites.
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
 
 def content_disposition(disposition: str, name: str) -> str:

@@ -10,6 +10,7 @@ from safetyops.core import fields
 from safetyops.core.widgets import FastSelect
 from safetyops.orgs.creditcode import credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, Node, Sector
+from safetyops.orgs.phones import normalize_phone, phone_problem
 from safetyops.orgs.scope import enterprises_visible_to, nodes_visible_to
 
 PHONE_HELP = _("手机或座机号码，例如 13812345678 或 0571-88886666")
@@ -69,6 +70,19 @@ class EnterpriseForm(forms.ModelForm):
                 raise forms.ValidationError(_("该代码已登记为“%(name)s”，请勿重复录入。") % {"name": clash.name})
             raise forms.ValidationError(_("该代码已在其他地区登记，请联系县级管理员核实企业归属。"))
         return code
+
+    def _clean_phone(self, name: str) -> str:
+        value = self.cleaned_data.get(name, "")
+        number = normalize_phone(value)
+        if number is None:
+            raise forms.ValidationError(phone_problem(value))
+        return number
+
+    def clean_principal_phone(self) -> str:
+        return self._clean_phone("principal_phone")
+
+    def clean_safety_officer_phone(self) -> str:
+        return self._clean_phone("safety_officer_phone")
 
     def validate_unique(self) -> None:
         # Uniqueness of the credit code is checked in clean_credit_code with a scoped message.

@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from django.utils.translation import gettext_lazy
 
 from safetyops.core import jobs
 from safetyops.core.audit import audit_log
+from safetyops.core.spreadsheets import append_as_text
 from safetyops.orgs.creditcode import check_character, credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Node, Sector
+from safetyops.orgs.phones import normalize_phone, phone_problem
 from safetyops.orgs.scope import Right, has_right, nodes_visible_to, require_right
 from safetyops.orgs.selectors import enterprises_changed
 
@@ -42,6 +45,17 @@ ENQUEUE_GRACE = timedelta(minutes=5)
 BATCH_SIZE = 1000
 QUERY_CHUNK = 500
 ROW_KEY = "_row"
+# Reading an .xlsx: the sheet is read no wider than this, and no further down than IMPORT_MAX_ROWS
+# plus this many rows (title rows above the header, blank rows between companies).
+MAX_COLUMNS = 64
+ROW_SLACK = 100
+MAX_ARCHIVE_MEMBERS = 1000
+# What an import's error record keeps: values quoted up to QUOTE_LIMIT characters, and the first
+# MAX_STORED_ERRORS errors (1,000 rows of 50 KB phone numbers made a 50 MB record and page).
+QUOTE_LIMIT = 50
+MAX_STORED_ERRORS = 200
+# Small parts of an .xlsx (styles, the content types) compress far better than the sheet does.
+RATIO_CHECKED_FROM = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,8 +91,8 @@ COLUMNS: tuple[Column, ...] = (
         "行业领域",
         "sectors",
         True,
-        "名称或代码，多个用顿号分隔",
-        gettext_lazy("必填，填写下方列出的行业名称或代码；多个之间用、，,;；分隔。"),
+        "行业名称，多个用顿号分隔",
+        gettext_lazy("必填，填写下方列出的行业领域名称；多个之间用、，,;；分隔。"),
     ),
     Column("地址", "address", False, rule=gettext_lazy("选填，最多255字。")),
     Column("主要负责人", "principal_name", True, rule=gettext_lazy("必填，姓名，最多32字。")),
@@ -103,7 +117,6 @@ _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "＊
 _SECTOR_SEPARATORS = re.compile(r"[、，,;；]+")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+\d+$")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PHONE = re.compile(r"^[0-9+\-\s()（）转#/,，、]+$")
 _STATUS = {
     **{label: value for value, label in [("operating", "在营"), ("suspended", "停产"), ("closed", "关闭")]},
     "operating": "operating",
@@ -153,6 +166,31 @@ class ImportFileError(Exception):
 
 def _error(row: int, column: str, message: str) -> dict[str, Any]:
     return {"row": row, "column": column, "message": message}
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A cell's value as an error message quotes it: at most `limit` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def capped_errors(errors: list[dict[str, Any]], limit: int = MAX_STORED_ERRORS) -> list[dict[str, Any]]:
+    """The first `limit` errors and, when there were more, one closing entry that says how many
+    more (with "omitted" and "error_rows" for the result page): a file of a thousand bad rows must
+    not become a record of megabytes."""
+    if len(errors) <= limit:
+        return errors
+    omitted = len(errors) - limit
+    rows = len({error["row"] for error in errors if error.get("row")})
+    summary = _error(
+        0,
+        "",
+        _(
+            "另有 %(n)d 条错误未列出（共 %(total)d 条，涉及 %(rows)d 行）。"
+            "请先改正上面列出的错误，重新上传后会列出其余的错误。"
+        )
+        % {"n": omitted, "total": len(errors), "rows": rows},
+    )
+    return [*errors[:limit], {**summary, "omitted": omitted, "error_rows": rows}]
 
 
 def not_a_spreadsheet_error() -> dict[str, Any]:
@@ -220,8 +258,9 @@ def _build_xlsx_template(headers: list[str], example: list[Any]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("企业信息")
-    sheet.append(headers)
-    sheet.append(example)
+    # Names of regions and sectors come from the database: written as text, never as formulas.
+    append_as_text(sheet, headers)
+    append_as_text(sheet, example)
     required_fill = PatternFill("solid", fgColor="FCE4D6")
     optional_fill = PatternFill("solid", fgColor="DDEBF7")
     last_row = settings.IMPORT_MAX_ROWS + 1
@@ -245,7 +284,7 @@ def _build_xlsx_template(headers: list[str], example: list[Any]) -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("企业导入填写说明")])
+    append_as_text(notes, [_("企业导入填写说明")])
     notes["A1"].font = Font(bold=True, size=14)
     for line in (
         _("1. 在“企业信息”表中从第2行起每行填写一家企业，第1行为表头，请勿修改、删除或调换列名。"),
@@ -259,15 +298,16 @@ def _build_xlsx_template(headers: list[str], example: list[Any]) -> bytes:
         _("5. 统一社会信用代码不能与文件中其他行或系统中已有企业重复。"),
         _("6. 也可另存为 CSV（UTF-8）格式上传，列的顺序和名称不变。"),
     ):
-        notes.append([line])
+        append_as_text(notes, [line])
     notes.append([])
-    notes.append([_("列名"), _("是否必填"), _("填写要求")])
+    append_as_text(notes, [_("列名"), _("是否必填"), _("填写要求")])
     for column in COLUMNS:
-        notes.append([column.name, _("必填") if column.required else _("选填"), str(column.rule)])
+        append_as_text(notes, [column.name, _("必填") if column.required else _("选填"), str(column.rule)])
     notes.append([])
-    notes.append([_("行业领域名称"), _("代码"), _("上级行业")])
+    # Names only: the offices know 危险化学品, not hazardous-chemicals (codes are still accepted).
+    append_as_text(notes, [_("行业领域名称"), _("所属大类")])
     for sector in Sector.objects.select_related("parent").order_by("sort_order", "code"):
-        notes.append([sector.name, sector.code, sector.parent.name if sector.parent else ""])
+        append_as_text(notes, [sector.name, sector.parent.name if sector.parent else ""])
     notes.column_dimensions["A"].width = 22
     notes.column_dimensions["B"].width = 22
     notes.column_dimensions["C"].width = 70
@@ -309,19 +349,101 @@ def _read_bytes(file: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
+def _file_error(message: str) -> ImportFileError:
+    return ImportFileError([_error(0, "", message)])
 
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip bomb from the archive's directory alone: nothing is decompressed here. The
+    sizes it declares bound what zipfile will ever inflate (a member that inflates further fails
+    its CRC check), so checking them is enough."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise ImportFileError([not_a_spreadsheet_error()]) from None
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise ImportFileError([not_a_spreadsheet_error()])
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    total = sum(member.file_size for member in members)
+    if total > limit:
+        raise _file_error(
+            _(
+                "文件解压后有 %(size)d MB，超过上限 %(limit)d MB，不像是正常的企业名单。"
+                "请只保留“企业信息”表，删除多余的工作表、图片和空白内容后重新上传。"
+            )
+            % {"size": total // (1024 * 1024), "limit": limit // (1024 * 1024)}
+        )
+    max_ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_FROM and ratio > max_ratio:
+            raise _file_error(
+                _(
+                    "文件内容异常：其中的“%(member)s”解压后是压缩时的 %(ratio)d 倍（正常的表格不超过 %(max)d 倍），"
+                    "可能含有大量空白或是被恶意构造的。请把企业数据复制到新下载的模板中后重新上传。"
+                )
+                % {"member": member.filename[:80], "ratio": ratio, "max": max_ratio}
+            )
+
+
+def _too_far_down_error(row: int, max_rows: int) -> ImportFileError:
+    return _file_error(
+        _(
+            "工作表第 %(row)d 行仍有内容或格式，超过了一次最多导入的 %(max)d 家企业。"
+            "请删除表格末尾多余的行（或把数据复制到新下载的模板中），企业较多时请拆分为多个文件分别导入。"
+        )
+        % {"row": row, "max": max_rows}
+    )
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of the first sheet, read as a stream, at most MAX_COLUMNS wide. A sheet that declares,
+    or holds, a row further down than IMPORT_MAX_ROWS allows is refused at that row: openpyxl's own
+    iter_rows would pad every missing row up to it (a 2 KB file with one cell at row 1,048,576 took a
+    minute)."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    _check_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # any unreadable zip is "not a spreadsheet" to the user
         raise ImportFileError([not_a_spreadsheet_error()]) from None
+    max_rows = settings.IMPORT_MAX_ROWS
+    last_row = max_rows + ROW_SLACK
     try:
         if not workbook.worksheets:
             raise ImportFileError([not_a_spreadsheet_error()])
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+        declared = sheet.max_row  # from <dimension ref="A1:M200">, read before any row
+        if declared is not None and declared > last_row:
+            raise _file_error(
+                _(
+                    "工作表声明的数据范围是 %(ref)s（到第 %(rows)d 行），超过了一次最多导入的 %(max)d 家企业。"
+                    "请删除表格末尾多余的行（或把数据复制到新下载的模板中），企业较多时请拆分为多个文件分别导入。"
+                )
+                % {"ref": sheet.calculate_dimension(), "rows": declared, "max": max_rows}
+            )
+        # The parser ReadOnlyWorksheet uses, without its padding: only rows present in the XML.
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                if number > last_row:
+                    raise _too_far_down_error(number, max_rows)
+                values: list[Any] = []
+                for cell in cells:
+                    column = cell["column"]
+                    if 1 <= column <= MAX_COLUMNS:
+                        values.extend([None] * (column - len(values)))
+                        values[column - 1] = cell["value"]
+                yield number, values
     except ImportFileError:
         raise
     except Exception as exc:  # a broken workbook is "not a spreadsheet" to the user
@@ -527,15 +649,11 @@ class _RowValidator:
         return text
 
     def _phone(self, row: int, column: Column, text: str) -> str | None:
-        if text and not _PHONE.match(text):
-            self.add(
-                row,
-                column.name,
-                _("“%(name)s”中的“%(value)s”不是电话号码，只能包含数字、空格和 + - ( ) 等符号。")
-                % {"name": column.name, "value": text},
-            )
+        number = normalize_phone(text)
+        if number is None:
+            self.add(row, column.name, f"{column.name}：{phone_problem(text)}")
             return None
-        return self._text(row, column, text)
+        return self._text(row, column, number)
 
     _principal_phone = _phone
     _safety_officer_phone = _phone
@@ -547,7 +665,7 @@ class _RowValidator:
             problem = _(
                 "统一社会信用代码“%(value)s”被 Excel 存成了数字（科学计数法），"
                 "请将该列设为“文本”格式后重新填写完整的18位代码。"
-            ) % {"value": text}
+            ) % {"value": quoted(text)}
         if problem:
             self.add(row, column.name, problem)
             return None
@@ -574,14 +692,14 @@ class _RowValidator:
                 row,
                 column.name,
                 _("所在地区“%(value)s”有多个同名地区（区划代码 %(codes)s），请改填区划代码。")
-                % {"value": text, "codes": codes},
+                % {"value": quoted(text), "codes": codes},
             )
             return None
         self.add(
             row,
             column.name,
             _("所在地区“%(value)s”不存在或不在您的管辖范围内，请填写您管辖范围内的区划代码或地区名称。")
-            % {"value": text},
+            % {"value": quoted(text)},
         )
         return None
 
@@ -601,8 +719,8 @@ class _RowValidator:
             self.add(
                 row,
                 column.name,
-                _("行业领域“%(value)s”不存在，请填写模板“填写说明”中列出的行业名称或代码，多个用顿号分隔。")
-                % {"value": "、".join(unknown)},
+                _("行业领域“%(value)s”不存在，请填写模板“填写说明”中列出的行业领域名称，多个用顿号分隔。")
+                % {"value": quoted("、".join(unknown))},
             )
             return None
         if not ids:
@@ -615,7 +733,7 @@ class _RowValidator:
             return Enterprise.Status.OPERATING
         value = _STATUS.get(_clean_name(text).lower())
         if value is None:
-            self.add(row, column.name, _("经营状态“%(value)s”无效，请填写在营、停产或关闭。") % {"value": text})
+            self.add(row, column.name, _("经营状态“%(value)s”无效，请填写在营、停产或关闭。") % {"value": quoted(text)})
         return value
 
     def _risk_level(self, row: int, column: Column, text: str) -> str | None:
@@ -626,7 +744,8 @@ class _RowValidator:
             self.add(
                 row,
                 column.name,
-                _("风险等级“%(value)s”无效，请填写重大、较大、一般、低（或红、橙、黄、蓝）。") % {"value": text},
+                _("风险等级“%(value)s”无效，请填写重大、较大、一般、低（或红、橙、黄、蓝）。")
+                % {"value": quoted(text)},
             )
         return value
 
@@ -636,7 +755,7 @@ class _RowValidator:
             return False
         if key in _YES:
             return True
-        self.add(row, column.name, _("重大危险源“%(value)s”无效，请填写“是”或“否”。") % {"value": text})
+        self.add(row, column.name, _("重大危险源“%(value)s”无效，请填写“是”或“否”。") % {"value": quoted(text)})
         return None
 
     def _employees(self, row: int, column: Column, text: str) -> int | None:
@@ -647,7 +766,9 @@ class _RowValidator:
             cleaned = cleaned[:-2]
         if not cleaned.isdigit() or int(cleaned) > MAX_EMPLOYEES:
             self.add(
-                row, column.name, _("从业人员数“%(value)s”无效，请填写不小于0的整数，例如 120。") % {"value": text}
+                row,
+                column.name,
+                _("从业人员数“%(value)s”无效，请填写不小于0的整数，例如 120。") % {"value": quoted(text)},
             )
             return None
         return int(cleaned)
@@ -715,7 +836,7 @@ def _claim(import_id: int) -> Any:
 
 def _finish_failed(job: EnterpriseImport, errors: list[dict[str, Any]], total_rows: int | None = None) -> None:
     job.status = EnterpriseImport.Status.FAILED
-    job.errors = errors
+    job.errors = capped_errors(errors)
     job.created_count = 0
     if total_rows is not None:
         job.total_rows = total_rows

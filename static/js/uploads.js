@@ -3,6 +3,8 @@
    - <input type="file" data-shrink>: photos are shrunk in the browser (long side <= 1920 px, JPEG 0.85)
      before they are sent; PDFs and photos that are already small are kept as they are. Each choice adds
      to the files already chosen (a camera input takes one photo at a time); a preview list shows them.
+     With data-max-bytes (the server's limit), a file still larger after shrinking (a PDF, a photo that
+     cannot be shrunk) is refused at once with a message and never sent: not after minutes of upload.
    - <form data-upload-form>: sent with XMLHttpRequest and a progress bar. When the network fails,
      "重试" re-sends the SAME FormData: its hidden idempotency key makes the server apply it once.
      The answer (the page after the redirect, or the form with its errors) replaces the document.
@@ -21,9 +23,48 @@
       failed: "网络中断，未能提交。已填写的内容和照片都还在，可直接重试。",
       retry: "重试",
       remove: "移除",
-      shrinking: "正在压缩照片…"
+      shrinking: "正在压缩照片…",
+      tooLarge: "“{name}”有 {size}，超过上限 {limit}，未添加，不会上传。请压缩后重新选择（PDF 可压缩或分成几份）。"
     };
     return messages[key];
+  }
+
+  function maxBytes(input) {
+    var limit = parseInt(input.getAttribute("data-max-bytes") || "", 10);
+    return limit > 0 ? limit : 0;
+  }
+
+  /* The refusal message under the input (after its preview list); an empty list removes it. */
+  function showRefused(input, files) {
+    var box = input._refusedBox;
+    if (!files.length) {
+      if (box) box.hidden = true;
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "upload-refused alert alert-danger py-2 px-3 small mt-2 mb-0";
+      box.setAttribute("role", "alert");
+      (input._previewList || input).insertAdjacentElement("afterend", box);
+      input._refusedBox = box;
+    }
+    box.textContent = files.map(function (file) {
+      return text("tooLarge").replace("{name}", file.name || "").replace("{size}", humanSize(file.size))
+        .replace("{limit}", humanSize(maxBytes(input)));
+    }).join(" ");
+    box.hidden = false;
+  }
+
+  /* Files in the input itself that are over its limit (a browser that cannot set input.files). */
+  function oversizedIn(form) {
+    var found = [];
+    form.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      var limit = maxBytes(input);
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (limit && file.size > limit) found.push({ input: input, file: file });
+      });
+    });
+    return found;
   }
 
   function humanSize(bytes) {
@@ -137,9 +178,12 @@
     }
     var previous = input._canAccumulate ? (input._files || []) : [];
     input._pending = Promise.all(chosen.map(shrink)).then(function (files) {
-      input._files = previous.concat(files);
+      var limit = maxBytes(input);
+      var refused = files.filter(function (file) { return limit && file.size > limit; });
+      input._files = previous.concat(files.filter(function (file) { return refused.indexOf(file) === -1; }));
       if (!setInputFiles(input, input._files)) input._canAccumulate = false;
       renderPreview(input);
+      showRefused(input, refused);
       input._pending = null;
     });
   }
@@ -253,6 +297,13 @@
       });
       if (pending.length) showProgress(form, 0, text("shrinking"));
       Promise.all(pending).then(function () {
+        var oversized = oversizedIn(form).filter(function (found) { return found.input._files === undefined; });
+        if (oversized.length) { // no files list of our own to send instead: send nothing
+          oversized.forEach(function (found) { showRefused(found.input, [found.file]); });
+          setBusy(form, false);
+          statusBox(form).textContent = "";
+          return;
+        }
         // One FormData per submit: the retry button re-sends exactly this one.
         send(form, buildFormData(form, event.submitter), form.action || window.location.href);
       });
@@ -277,9 +328,15 @@
     form.querySelectorAll("input[type=file][data-shrink]").forEach(function (input) {
       if (input._pending) pending.push(input._pending);
     });
-    if (!pending.length) return;
+    var oversized = oversizedIn(form);
+    if (!pending.length && !oversized.length) return;
     event.preventDefault();
-    Promise.all(pending).then(function () { event.detail.issueRequest(true); });
+    Promise.all(pending).then(function () {
+      // input.files holds only what was accepted, unless this browser could not set it.
+      var left = oversizedIn(form);
+      if (left.length) { left.forEach(function (found) { showRefused(found.input, [found.file]); }); return; }
+      event.detail.issueRequest(true);
+    });
   });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -55,14 +55,27 @@ def test_download_in_scope_streams_the_file_with_safe_headers(client: Any, world
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
-def test_pdf_keeps_its_chinese_name(client: Any, world: World, document: Attachment) -> None:
+def test_pdf_is_downloaded_never_shown_inline_and_keeps_its_chinese_name(
+    client: Any, world: World, document: Attachment
+) -> None:
     client.force_login(world.enterprise_a)
     response = client.get(reverse("attachment_download", args=[document.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert body(response).startswith(b"%PDF-")
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("inline;") and f"filename*=UTF-8''{quote('检测报告.pdf')}" in disposition
+    # Inline, the browser's PDF viewer would run the document's scripts under our address.
+    assert disposition.startswith("attachment;") and f"filename*=UTF-8''{quote('检测报告.pdf')}" in disposition
     assert disposition.encode("latin-1")  # the header itself stays ASCII
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_any_other_stored_type_is_downloaded_too(client: Any, world: World, document: Attachment) -> None:
+    Attachment.objects.filter(pk=document.pk).update(content_type="text/html")
+    client.force_login(world.official_a)
+    response = client.get(reverse("attachment_download", args=[document.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "text/html" and response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(

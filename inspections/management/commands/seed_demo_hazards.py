@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,32 +25,84 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from inspections import services
-from inspections.models import ChecklistItem, ChecklistResult, Hazard, HazardEvent, Inspection
+from inspections.models import ChecklistResult, Hazard, HazardEvent, Inspection
+from inspections.selectors import checklist_items_for
 from inspections.tally import rebuild_tallies
 from safetyops.orgs.management.commands.seed_demo import COUNTY_CODE, DEMO_PASSWORD
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, User
 
 SEED = 20261124
 FONT = Path(settings.BASE_DIR) / "static/vendor/fonts/noto-sans-sc/NotoSansSC-Regular.otf"
-DESCRIPTIONS = [
-    ("thing", "配电箱箱门未关闭，内部线路裸露", "一车间配电房"),
-    ("thing", "灭火器压力不足，已过有效期", "仓库东侧通道"),
-    ("thing", "安全出口被货物堵塞", "成品仓库"),
-    ("thing", "砂轮机防护罩缺失", "机加工车间"),
-    ("thing", "除尘器泄爆口朝向人员通道", "抛光车间除尘器"),
-    ("thing", "燃气软管老化开裂，长度超过2米", "后厨灶台"),
-    ("behaviour", "作业人员高处作业未系安全带", "三号楼脚手架"),
-    ("behaviour", "叉车司机无证驾驶", "装卸区"),
-    ("management", "有限空间未建立管理台账，无警示标志", "污水处理池"),
-    ("management", "特种作业人员操作证过期", "电工班组"),
-    ("management", "应急预案未按规定组织演练", "安全管理部"),
-    ("thing", "员工宿舍设在生产厂房内（三合一）", "厂房二楼"),
-]
-MAJOR = [
-    ("thing", "干式除尘系统未采取泄爆、惰化、抑爆任一种措施", "抛光车间"),
-    ("management", "未落实有限空间作业审批，未执行先通风再检测后作业", "发酵罐区"),
-    ("thing", "粉尘爆炸危险场所设置在非框架结构多层建筑内", "打磨车间二层"),
-]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A demo hazard: what was found, where, and which sectors it belongs to (None: any enterprise)."""
+
+    sectors: frozenset[str] | None
+    category: str
+    description: str
+    location: str
+
+
+def _findings(*rows: tuple[tuple[str, ...] | None, str, str, str]) -> tuple[Finding, ...]:
+    return tuple(Finding(frozenset(codes) if codes else None, *rest) for codes, *rest in rows)
+
+
+# A hazard is drawn only from the findings of its enterprise's sectors (and their parents: a 机械
+# enterprise is also 工贸) or from those that fit any enterprise.
+DESCRIPTIONS = _findings(
+    (None, "thing", "配电箱箱门未关闭，内部线路裸露", "一楼配电房"),
+    (None, "thing", "灭火器压力不足，已过有效期", "东侧通道"),
+    (None, "thing", "安全出口被杂物堵塞", "一楼安全出口"),
+    (None, "management", "应急预案未按规定组织演练", "安全管理部"),
+    (("industry-trade",), "thing", "砂轮机防护罩缺失", "机加工车间"),
+    (("industry-trade",), "behaviour", "叉车司机无证驾驶", "装卸区"),
+    (("industry-trade",), "management", "特种作业人员操作证过期", "电工班组"),
+    (("industry-trade",), "thing", "员工宿舍设在生产厂房内（三合一）", "厂房二楼"),
+    (("dust-explosion",), "thing", "除尘器泄爆口朝向人员通道", "抛光车间除尘器"),
+    (("confined-space",), "management", "有限空间未建立管理台账，无警示标志", "污水处理池"),
+    (("catering-gas", "urban-gas"), "thing", "燃气软管老化开裂，长度超过2米", "后厨灶台"),
+    (("construction",), "behaviour", "作业人员高处作业未系安全带", "三号楼脚手架"),
+    (("construction",), "thing", "施工现场临边、洞口未设置防护栏杆", "二号楼楼梯口"),
+    (("hazchem", "gas-station"), "thing", "可燃气体报警仪未按期检定", "储罐区"),
+    (("fire-crowded", "entertainment", "commerce"), "thing", "疏散指示标志损坏，应急照明不亮", "二楼走廊"),
+    (("special-equipment",), "management", "起重机械超期未检验", "行车"),
+    (("ammonia-refrigeration", "cold-storage"), "thing", "氨制冷机房未设置氨气浓度报警装置", "制冷机房"),
+)
+MAJOR = _findings(
+    (("dust-explosion",), "thing", "干式除尘系统未采取泄爆、惰化、抑爆任一种措施", "抛光车间"),
+    (("dust-explosion",), "thing", "粉尘爆炸危险场所设置在非框架结构多层建筑内", "打磨车间二层"),
+    (("confined-space",), "management", "未落实有限空间作业审批，未执行先通风再检测后作业", "发酵罐区"),
+    (("industry-trade",), "management", "特种作业人员未按照规定经专门的安全作业培训并取得相应资格", "电工班组"),
+    (("hazchem",), "thing", "涉及“两重点一重大”的生产装置未实现自动化控制", "反应车间"),
+    (("construction",), "thing", "高大模板支撑体系未按专项施工方案搭设", "二号楼模板支撑区"),
+)
+
+
+def fitting(findings: tuple[Finding, ...], sector_codes: set[str]) -> list[Finding]:
+    """The findings that fit an enterprise of these sectors (codes with their parents')."""
+    return [f for f in findings if f.sectors is None or f.sectors & sector_codes]
+
+
+def sector_of(enterprise: Enterprise, finding: Finding) -> int | None:
+    """The enterprise's sector the finding belongs to; None for a finding of any enterprise."""
+    for sector in enterprise.sectors.all():
+        if finding.sectors and {sector.code, sector.parent.code if sector.parent else ""} & finding.sectors:
+            return sector.pk
+    return None
+
+
+def sector_codes(enterprise: Enterprise) -> set[str]:
+    """The enterprise's sector codes and those of their parents (prefetch sectors__parent)."""
+    codes = set()
+    for sector in enterprise.sectors.all():
+        codes.add(sector.code)
+        if sector.parent is not None:
+            codes.add(sector.parent.code)
+    return codes
+
+
 # (state, level, days ago registered, deadline offset from registration, overdue?)
 PLAN = (
     [("closed", "general")] * 30
@@ -124,12 +177,20 @@ class Command(BaseCommand):
         enterprises = list(
             Enterprise.objects.filter(node__path__startswith=county.path, status=Enterprise.Status.OPERATING)
             .select_related("node")
+            .prefetch_related("sectors__parent")
             .order_by("pk")
         )
         rng.shuffle(enterprises)
         # The demo enterprise logins (ent1, ent2 ...) get hazards first, so their pages are not empty.
-        favourites = list(Enterprise.objects.filter(memberships__user__username__in=["ent1", "ent2", "ent3"]))
-        enterprises = favourites + [e for e in enterprises if e not in favourites]
+        favourites = list(
+            Enterprise.objects.filter(memberships__user__username__in=["ent1", "ent2", "ent3"]).prefetch_related(
+                "sectors__parent"
+            )
+        )
+        everyone = favourites + [e for e in enterprises if e not in favourites]
+        enterprises = everyone[:60]
+        # A 重大 hazard goes to an enterprise that has a 重大 finding of its own sectors.
+        for_major = [e for e in everyone if fitting(MAJOR, sector_codes(e))]
         today = timezone.localdate()
         created = 0
         plan = list(PLAN)
@@ -137,19 +198,30 @@ class Command(BaseCommand):
         # that their 我的隐患 and their reminder inbox have something to show on the first start.
         for index in range(len(favourites)):
             plan.insert(index, ("overdue", "general"))
+        majors = 0
         for index, (state, level) in enumerate(plan):
-            enterprise = enterprises[index % 60]
+            if level == "major":
+                enterprise = for_major[majors % len(for_major)]
+                majors += 1
+            else:
+                enterprise = enterprises[index % len(enterprises)]
+            codes = sector_codes(enterprise)
             town_pk = next(pk for path, pk in towns.items() if enterprise.node.path.startswith(path))
             official = officials[town_pk]
             owner = self._enterprise_user(enterprise, password)
-            category, description, location = rng.choice(MAJOR if level == "major" else DESCRIPTIONS)
+            finding = rng.choice(fitting(MAJOR if level == "major" else DESCRIPTIONS, codes))
+            category, description, location = finding.category, finding.description, finding.location
             inspection = services.inspection_create(
                 actor=official,
                 enterprise_id=enterprise.pk,
                 kind=rng.choice(["routine", "routine", "special", "unannounced", "joint"]),
                 inspectors=[],
             )
-            items = list(ChecklistItem.objects.filter(template__sector__isnull=True)[:6])
+            # The enterprise's own checklists: its sectors' items first, then those for every enterprise.
+            applicable = list(checklist_items_for(enterprise=enterprise))
+            items = (
+                [i for i in applicable if i.template.sector_id] + [i for i in applicable if not i.template.sector_id]
+            )[:6]
             for item in items:
                 result = ChecklistResult.Result.FAIL if item == items[0] else ChecklistResult.Result.PASS
                 services.inspection_record_result(
@@ -165,6 +237,7 @@ class Command(BaseCommand):
                     description=description,
                     location=location,
                     deadline=today + timedelta(days=30),
+                    sector_id=sector_of(enterprise, finding),
                 ),
                 photos=[photo("整改前", "#8a3b2f", rng)],
                 fixed_on_spot=state == "fixed",

@@ -51,14 +51,17 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_for_user(request.user, pk)
     require_right(request.user, Right.ENTERPRISE_IMPORT)
-    errors = job.errors or []
+    errors = list(job.errors or [])
+    # The record keeps the first errors and a closing entry saying how many more (capped_errors).
+    omitted = errors.pop() if errors and "omitted" in errors[-1] else None
     context = {
         "job": job,
         "errors": errors[:ERRORS_SHOWN],
-        "error_count": len(errors),
-        "error_rows": len({error.get("row") for error in errors if error.get("row")}),
+        "error_count": len(errors) + (omitted["omitted"] if omitted else 0),
+        "error_rows": omitted["error_rows"] if omitted else len({e.get("row") for e in errors if e.get("row")}),
         "errors_truncated": len(errors) > ERRORS_SHOWN,
         "errors_shown": ERRORS_SHOWN,
+        "omitted_message": omitted["message"] if omitted else "",
     }
     template = "orgs/_import_status.html" if request.headers.get("HX-Request") else "orgs/import_detail.html"
     return render(request, template, context)
