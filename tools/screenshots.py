@@ -1,17 +1,27 @@
 """Screenshots of the main pages for the README and for review, from a running `bin/run`.
 
-Usage: .venv/bin/python tools/screenshots.py [BASE_URL]   (default http://127.0.0.1:8000)
+Usage: .venv/bin/python tools/screenshots.py [BASE_URL] [PAGE ...]   (default http://127.0.0.1:8000)
 Writes docs/screenshots/<page>-<width>.png at 1280 px and 390 px wide.
+
+Chromium runs as on a device without CJK fonts: fontconfig offers it only DejaVu (Latin), so the
+pages must draw every Chinese character with the vendored "SafetyOps Sans" (tools/fontcheck.py).
+Each page's line reports the font slices it fetched and any Chinese text another font drew (a box).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.fontcheck import font_usage, latin_only_fontconfig, not_vendored
+
+ARGV = [a for a in sys.argv[1:] if "://" not in a]
+BASE = next((a for a in sys.argv[1:] if "://" in a), "http://127.0.0.1:8000")
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 ARGS = [
     "--no-sandbox",
@@ -42,16 +52,22 @@ PAGES = [
     ("inspection-new", "official1", "/inspections/new/"),
     ("inbox", "ent1", "/inbox/"),
     ("briefings", "leader", "/briefings/"),
+    ("admin", "admin", "/admin/"),
+    ("admin-user", "admin", "ADMIN_USER"),
 ]
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **latin_only_fontconfig(Path(tempfile.mkdtemp(prefix="fontconfig-")))}
+    boxes = 0
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS, env=env)
         for width, height in ((1280, 900), (390, 844)):
             contexts: dict[str | None, object] = {}
             for name, user, path in PAGES:
+                if ARGV and name not in ARGV:
+                    continue
                 if user not in contexts:
                     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
                     if user:
@@ -64,7 +80,20 @@ def main() -> None:
                         page.close()
                     contexts[user] = ctx
                 page = contexts[user].new_page()  # type: ignore[attr-defined]
-                if path == "HAZARD":
+                fetched: list[int] = []
+                page.on(
+                    "requestfinished",
+                    lambda r, fetched=fetched: (
+                        fetched.append(r.sizes()["responseBodySize"])
+                        if r.url.endswith(".woff2") and "/vendor/fonts/" in r.url
+                        else None
+                    ),
+                )
+                if path == "ADMIN_USER":
+                    page.goto(f"{BASE}/admin/orgs/user/?q=official1")
+                    page.click("#result_list th a >> nth=0")
+                    page.wait_for_load_state()
+                elif path == "HAZARD":
                     page.goto(f"{BASE}/hazards/?listed=on")
                     page.click("main table a >> nth=0")
                     page.wait_for_load_state()
@@ -75,16 +104,24 @@ def main() -> None:
                 else:
                     page.goto(f"{BASE}{path}")
                 page.wait_for_timeout(600)  # charts animate in
-                # The vendored CJK font (1.1 MB per weight) swaps in when loaded: wait for it, or a
-                # machine without system CJK fonts shows boxes in the bold text.
+                # The font slices the page needs swap in when loaded (font-display: swap): wait for them.
                 page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
                 page.wait_for_load_state("networkidle")
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 target = OUT / f"{name}-{width}.png"
                 page.screenshot(path=str(target), full_page=True)
-                print(f"{target.relative_to(OUT.parent.parent)}  overflow={overflow}px")
+                bad = not_vendored(font_usage(page))
+                boxes += len(bad)
+                print(
+                    f"{target.relative_to(OUT.parent.parent)}  overflow={overflow}px  "
+                    f"font slices={len(fetched)} ({sum(fetched) / 1024:.0f} KiB)  not vendored={len(bad)}"
+                )
+                for line in bad[:5]:
+                    print(f"    {line}")
                 page.close()
         browser.close()
+    if boxes:
+        sys.exit(f"{boxes} Chinese text nodes were drawn by another font than the vendored one")
 
 
 if __name__ == "__main__":

@@ -469,8 +469,8 @@ def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: 
         "period_range": f"{_day(start)}至{_day(end)}",
         "as_of": _day(end),
         "site_name": settings.SITE_NAME,
-        "font_regular": (FONT_DIR / "NotoSansSC-Regular.woff2").as_uri(),
-        "font_bold": (FONT_DIR / "NotoSansSC-Bold.woff2").as_uri(),
+        "font_regular": (FONT_DIR / "NotoSansSC-Regular.otf").as_uri(),
+        "font_bold": (FONT_DIR / "NotoSansSC-Bold.otf").as_uri(),
     }
     return render_to_string("briefings/pdf.html", context)
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CHROMIUM
+from tools.fontcheck import latin_only_fontconfig
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "var" / "artifacts"))
 CHROMIUM_ARGS = [
@@ -24,7 +25,9 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Chromium as on a device without CJK fonts: fontconfig offers it only DejaVu (Latin), so any
+    text the vendored "SafetyOps Sans" does not draw shows as boxes in the screenshots."""
     if not Path(CHROMIUM).exists():
         from tests.conftest import service_missing
 
@@ -35,7 +38,8 @@ def browser() -> Iterator[Any]:
 
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            env = {**os.environ, **latin_only_fontconfig(tmp_path_factory.mktemp("fontconfig"))}
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env=env)
             yield browser
             browser.close()
     finally:
