@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, HazardCongressReport
+from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to
 from inspections.services import HazardStepError, NotPermitted
 from inspections.uploads import UploadRejected, attachment_create, check_uploads
 from safetyops.core.audit import audit_log
-from safetyops.orgs.scope import Right, has_right, scope_for
+from safetyops.orgs.scope import has_right, scope_for
 
 
 def congress_refusal(user: Any, hazard: Hazard) -> str:
@@ -29,7 +30,7 @@ def hazard_report_to_congress(
     *, actor: Any, hazard_id: int, body: str, reported_on: date, note: str, evidence: Any = None
 ) -> HazardCongressReport:
     """The enterprise records that the 重大 hazard was reported to its workers' congress."""
-    if not has_right(actor, Right.HAZARD_RESPOND):
+    if not has_right(actor, InspectionRight.HAZARD_RESPOND):
         raise NotPermitted(_("您的角色不能执行此操作。"))
     if body not in HazardCongressReport.Body.values:
         raise HazardStepError(_("请选择报告对象（职工大会或职工代表大会）。"))

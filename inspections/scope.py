@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from inspections.models import Attachment, Hazard, Inspection
-from safetyops.orgs.scope import Right, require_right, scoped
+from safetyops.orgs.scope import require_right, scoped
 
 
 def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
     return scoped(user, Hazard.objects.all(), enterprise_field="enterprise")
 
 
-def get_hazard_for_user(user: Any, pk: Any, *, right: Right | None = None) -> Hazard:
+def get_hazard_for_user(user: Any, pk: Any, *, right: str | None = None) -> Hazard:
     try:
         hazard = hazards_visible_to(user).select_related("enterprise", "node", "sector").get(pk=int(pk))
     except (Hazard.DoesNotExist, ValueError, TypeError):
@@ -30,7 +30,7 @@ def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
     return scoped(user, Inspection.objects.all(), enterprise_field="enterprise")
 
 
-def get_inspection_for_user(user: Any, pk: Any, *, right: Right | None = None) -> Inspection:
+def get_inspection_for_user(user: Any, pk: Any, *, right: str | None = None) -> Inspection:
     try:
         inspection = inspections_visible_to(user).select_related("enterprise", "enterprise__node").get(pk=int(pk))
     except (Inspection.DoesNotExist, ValueError, TypeError):

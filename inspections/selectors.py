@@ -18,9 +18,11 @@ from inspections.models import (
     Inspection,
     InspectionSignature,
 )
+from inspections.rights import InspectionRight
 from inspections.scope import inspections_visible_to
 from safetyops.orgs.models import Enterprise, Sector, User
-from safetyops.orgs.scope import ROLE_RIGHTS, Right, scope_for
+from safetyops.orgs.rights import roles_holding
+from safetyops.orgs.scope import scope_for
 from safetyops.orgs.selectors import enterprise_search
 
 PICKER_LIMIT = 20
@@ -197,13 +199,12 @@ def enterprise_picker_results(*, user: Any, text: str) -> list[Enterprise]:
     return list(enterprise_search(user=user, filters={"q": text}).order_by("name", "pk")[:PICKER_LIMIT])
 
 
-INSPECTOR_ROLES = [role for role, rights in ROLE_RIGHTS.items() if Right.INSPECT in rights]
-
-
 def co_inspector_candidates(*, user: Any) -> QuerySet[User]:
     """Other active users who may inspect and whose area lies within the user's own area."""
     scope = scope_for(user)
-    qs = User.objects.filter(is_active=True, membership__role__in=INSPECTOR_ROLES).exclude(pk=user.pk)
+    qs = User.objects.filter(is_active=True, membership__role__in=roles_holding(InspectionRight.INSPECT)).exclude(
+        pk=user.pk
+    )
     if not scope.everything:
         if scope.node_path is None:
             return User.objects.none()

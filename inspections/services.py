@@ -35,11 +35,12 @@ from inspections.models import (
     InspectionAddendum,
     InspectionSignature,
 )
+from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to, inspections_visible_to
 from inspections.selectors import checklist_item_for
 from inspections.uploads import UploadRejected, attachment_create, check_uploads
 from safetyops.orgs.models import Node, Role
-from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, scope_for
+from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
 
 Status = Hazard.Status
 Action = HazardEvent.Action
@@ -59,7 +60,7 @@ class NotPermitted(HazardStepError):
     """The actor's role may not take this step (the view answers 403)."""
 
 
-def _require(actor: Any, right: Right) -> None:
+def _require(actor: Any, right: str) -> None:
     if not has_right(actor, right):
         raise NotPermitted(_("您的角色不能执行此操作。"))
 
@@ -241,7 +242,7 @@ def fix_on_spot_problem(
     一般 hazard that an inspection found, closed by an inspector of that inspection while it is
     still open (not yet signed and archived) or on its day; never a hazard the enterprise
     reported itself (自查 runs plan → completion → verification)."""
-    if not has_right(actor, Right.INSPECT):
+    if not has_right(actor, InspectionRight.INSPECT):
         return NotPermitted(_("当场整改由本次检查的检查人员确认销号。"))
     if level != Hazard.Level.GENERAL:
         return HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
@@ -292,7 +293,7 @@ def hazard_register(
     if done is not None:
         return done.hazard
     is_enterprise = scope_for(actor).role == Role.ENTERPRISE_USER
-    _require(actor, Right.HAZARD_SELF_REPORT if is_enterprise else Right.INSPECT)
+    _require(actor, InspectionRight.HAZARD_SELF_REPORT if is_enterprise else InspectionRight.INSPECT)
     if data.level not in Hazard.Level.values or data.category not in Hazard.Category.values:
         raise HazardStepError(_("请选择隐患等级和类别。"))
     if not data.description.strip():
@@ -359,7 +360,7 @@ def hazard_fix_on_spot(
 ) -> Hazard:
     """An inspector of the inspection that found a 一般 hazard closes it, fixed during the
     inspection (see fix_on_spot_problem), with an after-photo."""
-    _require(actor, Right.INSPECT)
+    _require(actor, InspectionRight.INSPECT)
     _uploads_ok(after_photos)
     if not any(_is_image(p) for p in after_photos):
         raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
@@ -450,7 +451,7 @@ def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
 @_idempotent
 def hazard_submit_plan(*, actor: Any, hazard_id: int, plan: PlanInput, key: str | None = None) -> Hazard:
     """The enterprise files its 五落实 plan: 一般 takes effect at once, 重大 waits for approval."""
-    _require(actor, Right.HAZARD_RESPOND)
+    _require(actor, InspectionRight.HAZARD_RESPOND)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
         _own_enterprise(actor, hazard)
@@ -490,7 +491,7 @@ def _pending_plan(hazard: Hazard) -> HazardPlan:
 
 def _decide_plan(actor: Any, hazard_id: int, *, approve: bool, comment: str, key: str | None) -> Hazard:
     """An official approves the pending 重大 plan (→ rectifying) or returns it (→ waiting for a plan)."""
-    _require(actor, Right.HAZARD_REVIEW)
+    _require(actor, InspectionRight.HAZARD_REVIEW)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
         _expect(hazard, Status.PLAN_PENDING)
@@ -538,7 +539,7 @@ def hazard_report_completion(
     key: str | None = None,
 ) -> Hazard:
     """The enterprise reports the rectification done, with at least one after-photo."""
-    _require(actor, Right.HAZARD_RESPOND)
+    _require(actor, InspectionRight.HAZARD_RESPOND)
     if not description.strip():
         raise HazardStepError(_("请填写整改情况。"))
     if money_spent is None or money_spent < 0:
@@ -588,7 +589,7 @@ def hazard_verify(
     *, actor: Any, hazard_id: int, opinion: str, expert_opinion: str = "", key: str | None = None
 ) -> Hazard:
     """An official verifies the rectification and closes the hazard (销号)."""
-    _require(actor, Right.HAZARD_REVIEW)
+    _require(actor, InspectionRight.HAZARD_REVIEW)
     if not opinion.strip():
         raise HazardStepError(_("请填写验收意见。"))
     with transaction.atomic():
@@ -617,7 +618,7 @@ def hazard_reject_verification(
     *, actor: Any, hazard_id: int, reason: str, new_deadline: date | None = None, key: str | None = None
 ) -> Hazard:
     """Verification failed: back to rectifying, optionally with a new deadline."""
-    _require(actor, Right.HAZARD_REVIEW)
+    _require(actor, InspectionRight.HAZARD_REVIEW)
     if not reason.strip():
         raise HazardStepError(_("验收不通过须说明理由。"))
     if new_deadline is not None and new_deadline < timezone.localdate():
@@ -652,7 +653,7 @@ def hazard_request_extension(
     *, actor: Any, hazard_id: int, reason: str, requested_deadline: date, key: str | None = None
 ) -> Hazard:
     """The enterprise asks, before the deadline, for more time."""
-    _require(actor, Right.HAZARD_RESPOND)
+    _require(actor, InspectionRight.HAZARD_RESPOND)
     if not reason.strip():
         raise HazardStepError(_("请填写延期理由。"))
     with transaction.atomic():
@@ -694,7 +695,7 @@ def hazard_decide_extension(
     approved_deadline: date | None = None,
     key: str | None = None,
 ) -> Hazard:
-    _require(actor, Right.HAZARD_REVIEW)
+    _require(actor, InspectionRight.HAZARD_REVIEW)
     if not approve and not comment.strip():
         raise HazardStepError(_("不同意延期须说明理由。"))
     with transaction.atomic():
@@ -738,7 +739,7 @@ def hazard_decide_extension(
 @_idempotent
 def hazard_list_supervision(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
     """挂牌督办: the county lists an open 重大 hazard for tracked supervision."""
-    _require(actor, Right.HAZARD_LIST_SUPERVISION)
+    _require(actor, InspectionRight.HAZARD_LIST_SUPERVISION)
     with transaction.atomic():
         hazard = _lock(actor, hazard_id, key)
         _expect(hazard, *Hazard.OPEN_STATUSES)
@@ -774,7 +775,7 @@ def inspection_create(
 ) -> Inspection:
     """Start an inspection record; the actor is always one of the inspectors. Its date lies in the
     window of inspections/dates.py (a late entry carries its reason)."""
-    _require(actor, Right.INSPECT)
+    _require(actor, InspectionRight.INSPECT)
     with transaction.atomic():
         enterprise = enterprises_visible_to(actor).filter(pk=enterprise_id).first()
         if enterprise is None:
@@ -794,7 +795,7 @@ def inspection_create(
         )
         people = {actor.pk: actor}
         for person in inspectors:
-            if not has_right(person, Right.INSPECT):
+            if not has_right(person, InspectionRight.INSPECT):
                 raise HazardStepError(_("“%(name)s”不是检查人员，不能列为检查人。") % {"name": person})
             # An inspector who cannot see the enterprise could never sign, and the record would never lock.
             if not enterprises_visible_to(person).filter(pk=enterprise.pk).exists():
@@ -819,7 +820,7 @@ def inspection_record_result(
     *, actor: Any, inspection_id: int, item_id: int, result: str, note: str = "", photos: Sequence[Any] = ()
 ) -> ChecklistResult:
     """Answer one checklist item (pass / fail / not applicable); allowed until the record is signed."""
-    _require(actor, Right.INSPECT)
+    _require(actor, InspectionRight.INSPECT)
     if result not in ChecklistResult.Result.values:
         raise HazardStepError(_("请选择检查结果。"))
     _uploads_ok(photos)
@@ -847,7 +848,7 @@ def inspection_record_result(
 
 
 def inspection_submit_for_signing(*, actor: Any, inspection_id: int, findings: str, conclusion: str) -> Inspection:
-    _require(actor, Right.INSPECT)
+    _require(actor, InspectionRight.INSPECT)
     if not conclusion.strip():
         raise HazardStepError(_("请填写检查结论。"))
     with transaction.atomic():
@@ -862,7 +863,7 @@ def inspection_submit_for_signing(*, actor: Any, inspection_id: int, findings: s
 
 def inspection_sign(*, actor: Any, inspection_id: int, typed_name: str, ip: str | None = None) -> Inspection:
     """谁检查谁签字: each inspector signs with their name; the last signature locks the record."""
-    _require(actor, Right.INSPECT)
+    _require(actor, InspectionRight.INSPECT)
     with transaction.atomic():
         inspection = _lock_inspection(actor, inspection_id)
         if inspection.status != Inspection.Status.SIGNING:
@@ -882,7 +883,7 @@ def inspection_sign(*, actor: Any, inspection_id: int, typed_name: str, ip: str 
 
 
 def inspection_add_addendum(*, actor: Any, inspection_id: int, text: str) -> InspectionAddendum:
-    _require(actor, Right.INSPECT)
+    _require(actor, InspectionRight.INSPECT)
     if not text.strip():
         raise HazardStepError(_("请填写补充说明。"))
     with transaction.atomic():

@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.models import CompletionReport, Hazard, HazardPlan, HazardStatisticsReport
+from inspections.rights import InspectionRight
 from safetyops.core.audit import audit_log
 from safetyops.notify.rules import Due, Rule, keyset_batches, register
 from safetyops.orgs.models import Enterprise, Node, Role, on_register_at
-from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, scope_for
+from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
 
 PRINCIPAL_TITLE = "主要负责人"
 QUARTER_NAMES = "一二三四"
@@ -277,7 +278,7 @@ def statistics_report_sign(
     period's end), the note, the typed name, the time, the IP and the SHA-256 of the text signed.
     `expected_sha256` is the hash of the figures' text (without the note) the signer was shown: if
     the figures changed since, nothing is filed and the signer is asked to read them again."""
-    if scope_for(actor).role != Role.ENTERPRISE_USER or not has_right(actor, Right.HAZARD_RESPOND):
+    if scope_for(actor).role != Role.ENTERPRISE_USER or not has_right(actor, InspectionRight.HAZARD_RESPOND):
         raise NotPermitted(_("只有本企业账号可以报送统计报告。"))
     with transaction.atomic():
         enterprise = enterprises_visible_to(actor).select_for_update().filter(pk=enterprise_id).first()

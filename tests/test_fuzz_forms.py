@@ -32,9 +32,10 @@ from inspections.models import (
     InspectionAddendum,
     InspectionSignature,
 )
+from inspections.rights import InspectionRight
 from inspections.selectors import checklist_items_for
 from safetyops.orgs.models import Enterprise
-from safetyops.orgs.scope import Right, has_right
+from safetyops.orgs.scope import has_right
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, pdf
 
@@ -599,7 +600,7 @@ def test_ledger_filter_and_export(client: Any, world: World, hazard_factory: Any
         response = client.get(reverse("hazard_export"), {**extra, **query})
         if response.streaming:
             b"".join(response.streaming_content)  # read to its end, which closes the file
-        assert response.status_code in ({200, 400} if has_right(user, Right.HAZARD_EXPORT) else {403})
+        assert response.status_code in ({200, 400} if has_right(user, InspectionRight.HAZARD_EXPORT) else {403})
     else:
         headers = data.draw(st.sampled_from([{}, {"HTTP_HX_REQUEST": "true"}]))
         response = client.get(reverse("hazard_ledger"), {**extra, **query}, **headers)

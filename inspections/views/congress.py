@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 
 from inspections import congress
 from inspections.forms.duties import CongressReportForm
+from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user
 from inspections.services import HazardStepError, NotPermitted
-from safetyops.orgs.scope import Right, scope_for
+from safetyops.orgs.scope import scope_for
 
 
 @login_required
 def hazard_congress_report(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_RESPOND)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
     if scope_for(request.user).enterprise_id != hazard.enterprise_id:
         raise PermissionDenied
     bound = (request.POST, request.FILES) if request.method == "POST" else (None, None)

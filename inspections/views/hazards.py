@@ -37,9 +37,10 @@ from inspections.forms.hazards import (
     VerifyForm,
 )
 from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user, hazards_visible_to
 from inspections.services import HazardStepError, NotPermitted
-from safetyops.orgs.scope import Right, get_enterprise_for_user, require_right, scope_for
+from safetyops.orgs.scope import get_enterprise_for_user, require_right, scope_for
 from safetyops.orgs.selectors import enterprise_search
 
 Status = Hazard.Status
@@ -72,11 +73,11 @@ def hazard_steps(user: Any, hazard: Hazard, *, pending_extension: bool) -> Steps
     scope = scope_for(user)
     rights = scope.rights
     status, major = hazard.status, hazard.level == Hazard.Level.MAJOR
-    own = Right.HAZARD_RESPOND in rights and scope.enterprise_id == hazard.enterprise_id
-    review = Right.HAZARD_REVIEW in rights
+    own = InspectionRight.HAZARD_RESPOND in rights and scope.enterprise_id == hazard.enterprise_id
+    review = InspectionRight.HAZARD_REVIEW in rights
     extendable = status in (Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
     fix_on_spot = (
-        Right.INSPECT in rights
+        InspectionRight.INSPECT in rights
         and status == Status.REGISTERED
         and not major
         and _fix_on_spot_problem(user, hazard) is None
@@ -89,7 +90,7 @@ def hazard_steps(user: Any, hazard: Hazard, *, pending_extension: bool) -> Steps
         verify=review and status == Status.AWAITING_VERIFICATION and (not major or services.may_verify_major(user)),
         extension_decide=review and status in services.EXTENSION_DECIDABLE and pending_extension,
         fix_on_spot=fix_on_spot,
-        list_supervision=Right.HAZARD_LIST_SUPERVISION in rights
+        list_supervision=InspectionRight.HAZARD_LIST_SUPERVISION in rights
         and hazard.is_open
         and major
         and not hazard.listed_supervision,
@@ -135,7 +136,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spot = (
         _fix_on_spot_problem(request.user, hazard)
         if not steps.fix_on_spot
-        and Right.INSPECT in scope_for(request.user).rights
+        and InspectionRight.INSPECT in scope_for(request.user).rights
         and hazard.status == Status.REGISTERED
         and hazard.level == Hazard.Level.GENERAL
         else None
@@ -189,7 +190,7 @@ def _next_step(hazard: Any, overdue: bool) -> tuple[str, bool]:
 
 @login_required
 def my_hazards(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, Right.HAZARD_RESPOND)
+    require_right(request.user, InspectionRight.HAZARD_RESPOND)
     if scope_for(request.user).enterprise_id is None:
         raise PermissionDenied
     today = timezone.localdate()
@@ -223,7 +224,7 @@ def my_hazards(request: HttpRequest) -> HttpResponse:
             "overdue_count": sum(1 for r in rows if r.overdue_days),
             "closed": closed,
             "closed_limit": CLOSED_SHOWN,
-            "can_self_report": Right.HAZARD_SELF_REPORT in scope_for(request.user).rights,
+            "can_self_report": InspectionRight.HAZARD_SELF_REPORT in scope_for(request.user).rights,
         },
     )
 
@@ -236,11 +237,11 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     enterprise_pk = request.GET.get("enterprise") or scope.enterprise_id
     if not enterprise_pk:
-        require_right(request.user, Right.INSPECT)
+        require_right(request.user, InspectionRight.INSPECT)
         return _enterprise_picker(request)
     enterprise = get_enterprise_for_user(request.user, enterprise_pk)
     official = scope.enterprise_id is None
-    require_right(request.user, Right.INSPECT if official else Right.HAZARD_SELF_REPORT)
+    require_right(request.user, InspectionRight.INSPECT if official else InspectionRight.HAZARD_SELF_REPORT)
     form = HazardCreateForm(request.POST or None, request.FILES or None, enterprise=enterprise, official=official)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -354,7 +355,7 @@ def _post_files(request: HttpRequest) -> tuple[Any, Any]:
 
 @login_required
 def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_RESPOND)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
     _require_own_enterprise(request.user, hazard)
     returned = hazard.plans.filter(decision=HazardPlan.Decision.RETURNED).order_by("-submitted_at", "-pk").first()
     # A returned plan is the starting point of the next one: the enterprise corrects, not retypes.
@@ -378,7 +379,7 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_REVIEW)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_REVIEW)
     form = PlanDecisionForm(request.POST or None)
 
     def run(data: dict[str, Any], key: str | None) -> Hazard:
@@ -404,7 +405,7 @@ def hazard_plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_completion(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_RESPOND)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
     _require_own_enterprise(request.user, hazard)
     form = CompletionForm(*_post_files(request))
     return _step(
@@ -429,7 +430,7 @@ def hazard_completion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_REVIEW)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_REVIEW)
     if hazard.level == Hazard.Level.MAJOR and not services.may_verify_major(request.user):
         raise PermissionDenied
     form = VerifyForm(request.POST or None, hazard=hazard)
@@ -475,7 +476,7 @@ def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_extension_request(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_RESPOND)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
     _require_own_enterprise(request.user, hazard)
     form = ExtensionRequestForm(request.POST or None, hazard=hazard)
     return _step(
@@ -499,7 +500,7 @@ def hazard_extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_REVIEW)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_REVIEW)
     pending = _pending_extension(hazard)
     form = ExtensionDecisionForm(request.POST or None, extension=pending)
 
@@ -530,7 +531,7 @@ def hazard_extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_fix_on_spot(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.INSPECT)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.INSPECT)
     form = FixOnSpotForm(*_post_files(request))
     return _step(
         request,
@@ -548,7 +549,7 @@ def hazard_fix_on_spot(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_list_supervision(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_user(request.user, pk, right=Right.HAZARD_LIST_SUPERVISION)
+    hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_LIST_SUPERVISION)
     form = SupervisionForm(request.POST or None)
     return _step(
         request,

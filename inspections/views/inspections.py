@@ -28,6 +28,7 @@ from inspections.forms.inspections import (
     SubmitForm,
 )
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
+from inspections.rights import InspectionRight
 from inspections.scope import get_inspection_for_user
 from inspections.selectors import (
     Checklist,
@@ -39,7 +40,7 @@ from inspections.selectors import (
     inspection_signatures,
 )
 from safetyops.orgs.models import Enterprise
-from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, require_right
+from safetyops.orgs.scope import enterprises_visible_to, has_right, require_right
 
 PAGE_SIZE = 30
 
@@ -49,7 +50,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _is_inspector(user: Any, inspection: Inspection) -> bool:
-    return has_right(user, Right.INSPECT) and inspection.signatures.filter(inspector=user).exists()
+    return has_right(user, InspectionRight.INSPECT) and inspection.signatures.filter(inspector=user).exists()
 
 
 def _inspection_for_inspector(user: Any, pk: int) -> Inspection:
@@ -80,14 +81,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_inspect": has_right(request.user, Right.INSPECT),
+        "can_inspect": has_right(request.user, InspectionRight.INSPECT),
     }
     return render(request, "inspections/inspection_list.html", context)
 
 
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, Right.INSPECT)
+    require_right(request.user, InspectionRight.INSPECT)
     form = InspectionCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,7 +131,7 @@ def _enterprise_in_scope(user: Any, pk: Any) -> Enterprise | None:
 @login_required
 def enterprise_picker(request: HttpRequest) -> HttpResponse:
     """The htmx partial of the create page: enterprises in scope matching the typed name or code."""
-    require_right(request.user, Right.INSPECT)
+    require_right(request.user, InspectionRight.INSPECT)
     text = request.GET.get("q", "").strip()
     context = {"enterprises": enterprise_picker_results(user=request.user, text=text), "q": text}
     return render(request, "inspections/_inspection_enterprise_options.html", context)
@@ -141,7 +142,9 @@ def enterprise_picker(request: HttpRequest) -> HttpResponse:
 
 def _record_context(request: HttpRequest, inspection: Inspection) -> dict[str, Any]:
     signatures = inspection_signatures(inspection=inspection)
-    is_inspector = has_right(request.user, Right.INSPECT) and any(s.inspector_id == request.user.pk for s in signatures)
+    is_inspector = has_right(request.user, InspectionRight.INSPECT) and any(
+        s.inspector_id == request.user.pk for s in signatures
+    )
     mine = next((s for s in signatures if s.inspector_id == request.user.pk), None)
     return {
         "inspection": inspection,

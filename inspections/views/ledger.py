@@ -21,8 +21,9 @@ from inspections.ledger import (
     ledger_page,
     write_ledger_xlsx,
 )
+from inspections.rights import InspectionRight
 from safetyops.core.pagination import DeferredJoinPaginator
-from safetyops.orgs.scope import Right, has_right, require_right, scope_for
+from safetyops.orgs.scope import has_right, require_right, scope_for
 
 PAGE_SIZE = 50
 
@@ -58,7 +59,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "today": today,
         "query": query.urlencode(),
         "is_enterprise": scope.enterprise_id is not None,
-        "can_export": has_right(request.user, Right.HAZARD_EXPORT) and valid,
+        "can_export": has_right(request.user, InspectionRight.HAZARD_EXPORT) and valid,
     }
     # On a history-cache miss htmx sends HX-Request too, but wants the whole page back.
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -70,7 +71,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hazard_export(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, Right.HAZARD_EXPORT)
+    require_right(request.user, InspectionRight.HAZARD_EXPORT)
     form = LedgerFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return HttpResponseBadRequest(_("筛选条件有误，请返回台账修改后再导出。"))

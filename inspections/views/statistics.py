@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from inspections import statistics
 from inspections.forms.duties import StatisticsSignForm, UnfiledFilterForm
 from inspections.models import HazardStatisticsReport
+from inspections.rights import InspectionRight
 from inspections.statistics import Period, StatisticsError
 from safetyops.orgs.models import Enterprise
-from safetyops.orgs.scope import Right, get_enterprise_for_user, require_right, scope_for
+from safetyops.orgs.scope import get_enterprise_for_user, require_right, scope_for
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def _period(slug: str) -> Period:
 
 def _own_enterprise(user: Any) -> Enterprise:
     """The enterprise user's own enterprise (403 for every other role)."""
-    require_right(user, Right.HAZARD_RESPOND)
+    require_right(user, InspectionRight.HAZARD_RESPOND)
     enterprise_id = scope_for(user).enterprise_id
     if enterprise_id is None:
         raise PermissionDenied
@@ -103,7 +104,7 @@ def statistics_detail(request: HttpRequest, enterprise_pk: int, period: str) -> 
 
 @login_required
 def statistics_sign(request: HttpRequest, enterprise_pk: int, period: str) -> HttpResponse:
-    enterprise = get_enterprise_for_user(request.user, enterprise_pk, right=Right.HAZARD_RESPOND)
+    enterprise = get_enterprise_for_user(request.user, enterprise_pk, right=InspectionRight.HAZARD_RESPOND)
     if scope_for(request.user).enterprise_id != enterprise.pk:
         raise PermissionDenied
     when = _period(period)

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from inspections.rights import InspectionRight
 from safetyops.briefings import charts, writing
 from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
 from safetyops.briefings.models import Briefing, _briefing_path
@@ -87,7 +88,7 @@ def may_read(user: Any) -> bool:
 
 
 def may_write(user: Any) -> bool:
-    return Right.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+    return InspectionRight.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_see_technical(user: Any) -> bool:

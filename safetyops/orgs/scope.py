@@ -7,7 +7,6 @@ confirm that an object exists); inside the scope without the right is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,49 +14,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
+from safetyops.orgs.rights import Right, all_rights, rights_of
 
-
-class Right(StrEnum):
-    ENTERPRISE_ADD = "enterprise.add"
-    ENTERPRISE_CHANGE = "enterprise.change"
-    ENTERPRISE_IMPORT = "enterprise.import"
-    NODE_VIEW = "node.view"
-    ADMIN = "admin"
-    # Inspections and hazards (the names live here so that orgs imports no domain app).
-    INSPECT = "inspection.write"
-    HAZARD_SELF_REPORT = "hazard.self_report"
-    HAZARD_RESPOND = "hazard.respond"
-    HAZARD_REVIEW = "hazard.review"
-    HAZARD_LIST_SUPERVISION = "hazard.list_supervision"
-    HAZARD_EXPORT = "hazard.export"
-
-
-_OFFICIAL_HAZARD_RIGHTS = {Right.INSPECT, Right.HAZARD_REVIEW, Right.HAZARD_EXPORT}
-ROLE_RIGHTS: dict[str, frozenset[Right]] = {
-    Role.COUNTY_ADMIN: frozenset(
-        {
-            Right.ENTERPRISE_ADD,
-            Right.ENTERPRISE_CHANGE,
-            Right.ENTERPRISE_IMPORT,
-            Right.NODE_VIEW,
-            Right.ADMIN,
-            Right.HAZARD_LIST_SUPERVISION,
-            *_OFFICIAL_HAZARD_RIGHTS,
-        }
-    ),
-    Role.TOWNSHIP_OFFICIAL: frozenset(
-        {
-            Right.ENTERPRISE_ADD,
-            Right.ENTERPRISE_CHANGE,
-            Right.ENTERPRISE_IMPORT,
-            Right.NODE_VIEW,
-            *_OFFICIAL_HAZARD_RIGHTS,
-        }
-    ),
-    Role.DEPARTMENT_SUPERVISOR: frozenset({Right.NODE_VIEW, *_OFFICIAL_HAZARD_RIGHTS}),
-    Role.LEADER: frozenset({Right.NODE_VIEW, Right.HAZARD_EXPORT}),
-    Role.ENTERPRISE_USER: frozenset({Right.HAZARD_SELF_REPORT, Right.HAZARD_RESPOND}),
-}
+__all__ = ["Right", "Scope", "has_right", "require_right", "scope_for"]
 
 
 @dataclass(frozen=True)
@@ -77,10 +36,11 @@ class Scope:
         return not self.everything and self.node_path is None and self.enterprise_id is None
 
     @property
-    def rights(self) -> frozenset[Right]:
+    def rights(self) -> frozenset[str]:
+        """The rights the role holds, as the apps declared them (everything for a superuser)."""
         if self.everything:
-            return frozenset(Right)
-        return ROLE_RIGHTS.get(self.role or "", frozenset())
+            return all_rights()
+        return rights_of(self.role)
 
     def enterprise_q(self, field: str = "") -> Q:
         """A Q over a model whose enterprise is reached by `field` ("" for Enterprise itself)."""
@@ -152,11 +112,11 @@ def _build_scope(user: Any) -> Scope:
     )
 
 
-def has_right(user: Any, right: Right) -> bool:
+def has_right(user: Any, right: str) -> bool:
     return right in scope_for(user).rights
 
 
-def require_right(user: Any, right: Right) -> None:
+def require_right(user: Any, right: str) -> None:
     if not has_right(user, right):
         raise PermissionDenied
 
@@ -168,7 +128,7 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(scope_for(user).enterprise_q())
 
 
-def get_enterprise_for_user(user: Any, pk: Any, *, right: Right | None = None) -> Enterprise:
+def get_enterprise_for_user(user: Any, pk: Any, *, right: str | None = None) -> Enterprise:
     """The enterprise if it is in the user's scope (else 404) and the user has `right` (else 403)."""
     try:
         enterprise = enterprises_visible_to(user).select_related("node").get(pk=int(pk))
@@ -186,7 +146,7 @@ def nodes_visible_to(user: Any) -> QuerySet[Node]:
     return Node.objects.filter(scope_for(user).node_q())
 
 
-def get_node_for_user(user: Any, pk: Any, *, right: Right | None = None) -> Node:
+def get_node_for_user(user: Any, pk: Any, *, right: str | None = None) -> Node:
     try:
         node = nodes_visible_to(user).get(pk=int(pk))
     except (Node.DoesNotExist, ValueError, TypeError):
