@@ -40,6 +40,7 @@ from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent
 from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user, hazards_visible_to
 from inspections.services import HazardStepError, NotPermitted
+from inspections.timeline import hazard_timeline
 from safetyops.orgs.scope import get_enterprise_for_user, require_right, scope_for
 from safetyops.orgs.selectors import enterprise_search
 
@@ -147,7 +148,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hazard": hazard,
             "area": hazard.node.full_name(),
-            "events": hazard.events.all(),
+            "events": hazard_timeline(hazard),
             "plans": hazard.plans.all(),
             "extensions": extensions,
             "reports": hazard.completion_reports.all(),

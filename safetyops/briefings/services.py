@@ -42,7 +42,7 @@ from safetyops.briefings import charts, writing
 from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
 from safetyops.briefings.models import Briefing, _briefing_path
 from safetyops.core import jobs
-from safetyops.core.audit import audit_log
+from safetyops.core.audit import log_action
 from safetyops.core.models import AuditEvent
 from safetyops.orgs.models import Membership, Node, Role
 from safetyops.orgs.scope import Right, get_node_for_user, scope_for
@@ -182,10 +182,10 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
                 requested_by=actor if getattr(actor, "pk", None) else None,
                 queued_at=timezone.now(),
             )
-            audit_log(actor=actor, action="briefings.briefing.requested", target=briefing)
+            log_action(briefing, "briefings.briefing.requested", actor=actor)
         else:  # failed, or its worker is gone
             _queue_again(briefing)
-            audit_log(actor=actor, action="briefings.briefing.retried", target=briefing)
+            log_action(briefing, "briefings.briefing.retried", actor=actor)
         _enqueue(briefing.pk)
     return briefing
 
@@ -269,7 +269,7 @@ def briefings_requeue_stale(*, now: Any = None) -> int:
             % {"n": briefing.takeovers + 1},
         )
         if changed:
-            audit_log(actor=None, action="briefings.briefing.given_up", target=briefing)
+            log_action(briefing, "briefings.briefing.given_up")
     ids = list(
         Briefing.objects.filter(lost | Q(status=Status.QUEUED, queued_at__lt=now - ENQUEUE_GRACE))
         .order_by("pk")
@@ -332,7 +332,7 @@ def _store(briefing: Briefing, path: Path, claimed_at: Any, *, figures: dict[str
                     "error",
                 ]
             )
-            audit_log(actor=None, action="briefings.briefing.generated", target=locked, data={"sha256": digest})
+            log_action(locked, "briefings.briefing.generated", data={"sha256": digest})
             if old and old != name:
                 transaction.on_commit(lambda: default_storage.delete(old), robust=True)
             _notify_ready(locked)
@@ -515,7 +515,7 @@ def briefing_update_section7(*, actor: Any, briefing_id: int, text: str) -> Brie
         _editable(briefing)
         briefing.section7 = text.strip()
         briefing.save(update_fields=["section7"])
-        audit_log(actor=actor, action="briefings.briefing.section7_updated", target=briefing)
+        log_action(briefing, "briefings.briefing.section7_updated", actor=actor)
     return briefing
 
 
@@ -529,7 +529,7 @@ def briefing_regenerate(*, actor: Any, briefing_id: int) -> Briefing:
             raise BriefingError(_("简报正在生成，请稍候，生成完成后再重新生成。"))
         _check_rate(actor)
         _queue_again(briefing)
-        audit_log(actor=actor, action="briefings.briefing.regenerated", target=briefing)
+        log_action(briefing, "briefings.briefing.regenerated", actor=actor)
         _enqueue(briefing.pk)
     return briefing
 
@@ -582,10 +582,10 @@ def briefing_publish(*, actor: Any, briefing_id: int) -> Briefing:
                         "published_at",
                     ]
                 )
-                audit_log(
+                log_action(
+                    locked,
+                    "briefings.briefing.published",
                     actor=actor,
-                    action="briefings.briefing.published",
-                    target=locked,
                     data={"issue_number": number, "year": locked.year, "sha256": digest},
                 )
                 if old and old != name:

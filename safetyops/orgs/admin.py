@@ -9,7 +9,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from safetyops.core.audit import audit_log
+from safetyops.core.audit import log_action
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Sector, User
 from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, nodes_visible_to, scope_for
 
@@ -35,7 +35,7 @@ class RoleGatedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         action = f"{obj._meta.app_label}.{obj._meta.model_name}.{'updated' if change else 'created'}"
-        audit_log(actor=request.user, action=action, target=obj, data={"fields": form.changed_data, "via": "admin"})
+        log_action(obj, action, actor=request.user, data={"fields": form.changed_data, "via": "admin"})
 
 
 @admin.register(Node)

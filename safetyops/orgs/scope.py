@@ -7,16 +7,18 @@ confirm that an object exists); inside the scope without the right is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
 from safetyops.orgs.rights import Right, all_rights, rights_of
 
-__all__ = ["Right", "Scope", "has_right", "require_right", "scope_for"]
+__all__ = ["Right", "Scope", "get_for_user", "has_right", "require_right", "scope_for"]
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,18 @@ def _build_scope(user: Any) -> Scope:
     )
 
 
+def get_for_user(queryset: QuerySet[M], pk: Any, *, user: Any, right: str | None = None) -> M:
+    """The object `pk` of an already scoped `queryset` (else 404: missing, invalid or outside the
+    scope, never told apart), then `right` checked (else 403). Every get_<kind>_for_user is this."""
+    try:
+        obj = queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if right is not None:
+        require_right(user, right)
+    return obj
+
+
 def has_right(user: Any, right: str) -> bool:
     return right in scope_for(user).rights
 
@@ -129,14 +143,7 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
 
 
 def get_enterprise_for_user(user: Any, pk: Any, *, right: str | None = None) -> Enterprise:
-    """The enterprise if it is in the user's scope (else 404) and the user has `right` (else 403)."""
-    try:
-        enterprise = enterprises_visible_to(user).select_related("node").get(pk=int(pk))
-    except (Enterprise.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return enterprise
+    return get_for_user(enterprises_visible_to(user).select_related("node"), pk, user=user, right=right)
 
 
 # Nodes ---------------------------------------------------------------------------------------
@@ -147,13 +154,7 @@ def nodes_visible_to(user: Any) -> QuerySet[Node]:
 
 
 def get_node_for_user(user: Any, pk: Any, *, right: str | None = None) -> Node:
-    try:
-        node = nodes_visible_to(user).get(pk=int(pk))
-    except (Node.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return node
+    return get_for_user(nodes_visible_to(user), pk, user=user, right=right)
 
 
 def scoped(user: Any, queryset: QuerySet[Any], *, enterprise_field: str) -> QuerySet[Any]:
@@ -173,7 +174,4 @@ def imports_visible_to(user: Any) -> QuerySet[EnterpriseImport]:
 
 
 def get_import_for_user(user: Any, pk: Any) -> EnterpriseImport:
-    try:
-        return imports_visible_to(user).get(pk=int(pk))
-    except (EnterpriseImport.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for_user(imports_visible_to(user), pk, user=user)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safetyops.core.audit import audit_log
+from safetyops.core.audit import log_action
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, Sector, User
 from safetyops.orgs.scope import Right, nodes_visible_to, require_right
 
@@ -42,9 +42,7 @@ def enterprise_create(*, actor: Any, sectors: Iterable[Sector], **fields: Any) -
     enterprise.full_clean(exclude=["sectors"])
     enterprise.save()
     enterprise.sectors.set(sectors)
-    audit_log(
-        actor=actor, action="orgs.enterprise.created", target=enterprise, data={"credit_code": enterprise.credit_code}
-    )
+    log_action(enterprise, "orgs.enterprise.created", actor=actor, data={"credit_code": enterprise.credit_code})
     return enterprise
 
 
@@ -76,7 +74,7 @@ def enterprise_update(
             locked.sectors.set(new_ids)
             changes["sectors"] = [sorted(old_ids), sorted(new_ids)]  # type: ignore[list-item]
     if changes:
-        audit_log(actor=actor, action="orgs.enterprise.updated", target=locked, data={"changes": changes})
+        log_action(locked, "orgs.enterprise.updated", actor=actor, data={"changes": changes})
     return locked
 
 
@@ -106,5 +104,5 @@ def user_create_with_membership(
     membership.full_clean()
     membership.save()
     membership.sectors.set(sectors)
-    audit_log(actor=actor, action="orgs.user.created", target=user, data={"role": str(role)})
+    log_action(user, "orgs.user.created", actor=actor, data={"role": str(role)})
     return user
