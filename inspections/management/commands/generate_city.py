@@ -395,7 +395,7 @@ class Generator:
             users,
         )
         insert_rows(
-            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "department", "title"], memberships
+            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "unit", "title"], memberships
         )
         self.counts["users"] = len(users)
 
