@@ -20,8 +20,10 @@ class BriefingsConfig(AppConfig):
     verbose_name = "工作简报"
 
     def ready(self) -> None:
+        from safetyops.briefings import rights
         from safetyops.core.audit import register_action_labels
 
+        rights.declare()
         register_action_labels(ACTION_LABELS)
         # The "briefing ready" notice is sent with notify_users(); name its reason for the inbox.
         if importlib.util.find_spec("safetyops.notify.rules") is not None:

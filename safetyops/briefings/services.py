@@ -37,10 +37,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from inspections.rights import InspectionRight
 from safetyops.briefings import charts, writing
 from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
 from safetyops.briefings.models import Briefing, _briefing_path
+from safetyops.briefings.rights import BriefingRight
 from safetyops.core import jobs
 from safetyops.core.audit import log_action
 from safetyops.core.models import AuditEvent
@@ -84,11 +84,11 @@ def _whole_node_scope(user: Any) -> bool:
 
 
 def may_read(user: Any) -> bool:
-    return Right.NODE_VIEW in scope_for(user).rights and _whole_node_scope(user)
+    return BriefingRight.READ in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_write(user: Any) -> bool:
-    return InspectionRight.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+    return BriefingRight.WRITE in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_see_technical(user: Any) -> bool:

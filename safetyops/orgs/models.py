@@ -218,7 +218,11 @@ class Department(models.Model):
         verbose_name_plural = _("行业监管部门")
         ordering = ["sort_order", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["node", "name"], name="department_unique_name_per_node"),
+            models.UniqueConstraint(
+                fields=["node", "name"],
+                name="department_unique_name_per_node",
+                violation_error_message=_("该区域已有同名部门。"),
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="department_name_not_empty"),
         ]
 
@@ -271,6 +275,7 @@ class Membership(models.Model):
                 condition=Q(role=Role.DEPARTMENT_SUPERVISOR, department__isnull=False)
                 | (~Q(role=Role.DEPARTMENT_SUPERVISOR) & Q(department__isnull=True)),
                 name="membership_department_iff_supervisor",
+                violation_error_message=_("行业监管部门的用户须选择所属部门，其他角色不选部门。"),
             ),
         ]
 

@@ -74,7 +74,11 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "行业监管部门",
                 "ordering": ["sort_order", "name", "pk"],
                 "constraints": [
-                    models.UniqueConstraint(fields=("node", "name"), name="department_unique_name_per_node"),
+                    models.UniqueConstraint(
+                        fields=("node", "name"),
+                        name="department_unique_name_per_node",
+                        violation_error_message="该区域已有同名部门。",
+                    ),
                     models.CheckConstraint(condition=models.Q(("name", ""), _negated=True), name="department_name_not_empty"),
                 ],
             },
@@ -108,6 +112,7 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="membership_department_iff_supervisor",
+                violation_error_message="行业监管部门的用户须选择所属部门，其他角色不选部门。",
             ),
         ),
     ]
