@@ -173,3 +173,14 @@ def test_the_department_page_lists_what_the_user_sees(
     assert "西山市场监督管理所" not in page and "临江县" not in page
     client.force_login(world.enterprise_a)
     assert client.get(reverse("department_list")).status_code == 403
+
+
+def test_the_admin_keeps_the_departments_of_the_county(
+    client: Any, world: World, departments: dict[str, Department]
+) -> None:
+    client.force_login(world.county_admin)
+    page = client.get(reverse("admin:orgs_department_changelist")).content.decode()
+    assert "安平县住房和城乡建设局" in page and "东城市场监督管理所" in page
+    assert "临江县住房和城乡建设局" not in page
+    user_page = client.get(reverse("admin:orgs_user_change", args=[world.supervisor_a.pk]))
+    assert user_page.status_code == 200 and "行业监管部门" in user_page.content.decode()
