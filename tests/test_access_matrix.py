@@ -67,27 +67,27 @@ def _import_for(world: World) -> EnterpriseImport:
 
 
 CASES: dict[str, list[Case]] = {
-    "enterprise_list": [Case()],
-    "enterprise_create": [Case(allowed=WRITERS)],
-    "enterprise_detail": [
+    "orgs:enterprise_list": [Case()],
+    "orgs:enterprise_create": [Case(allowed=WRITERS)],
+    "orgs:enterprise_detail": [
         Case(kwargs=lambda w: {"pk": w.ent_a.pk}, obj="ent_a"),
         Case(kwargs=lambda w: {"pk": w.ent_a2.pk}, obj="ent_a2"),
         Case(kwargs=lambda w: {"pk": w.ent_b.pk}, obj="ent_b"),
     ],
-    "enterprise_edit": [
+    "orgs:enterprise_edit": [
         Case(kwargs=lambda w: {"pk": w.ent_a.pk}, obj="ent_a", allowed=WRITERS),
         Case(kwargs=lambda w: {"pk": w.ent_b.pk}, obj="ent_b", allowed=WRITERS),
     ],
-    "enterprise_import": [Case(allowed=WRITERS)],
-    "enterprise_import_template": [
+    "orgs:enterprise_import": [Case(allowed=WRITERS)],
+    "orgs:enterprise_import_template": [
         Case(kwargs=lambda w: {"fmt": "xlsx"}, allowed=WRITERS),
         Case(kwargs=lambda w: {"fmt": "csv"}, allowed=WRITERS),
     ],
-    "enterprise_import_detail": [
+    "orgs:enterprise_import_detail": [
         Case(kwargs=lambda w: {"pk": _import_for(w).pk}, obj="import_a", allowed=WRITERS),
     ],
-    "node_list": [Case(allowed=OFFICE_ROLES)],
-    "node_detail": [
+    "orgs:node_list": [Case(allowed=OFFICE_ROLES)],
+    "orgs:node_detail": [
         Case(kwargs=lambda w: {"pk": w.town_a.pk}, obj="town_a", allowed=OFFICE_ROLES),
         Case(kwargs=lambda w: {"pk": w.town_b.pk}, obj="town_b", allowed=OFFICE_ROLES),
     ],
@@ -148,42 +148,44 @@ def _inspection_step_case() -> list[Case]:
 
 CASES.update(
     {
-        "hazard_ledger": [Case(allowed=EVERYONE - {"nobody"})],
-        "hazard_export": [Case(allowed=OFFICE_ROLES)],
-        "my_hazards": [Case(allowed=ENTERPRISES)],
-        "hazard_create": [Case(allowed=INSPECTORS | ENTERPRISES)],
-        "hazard_detail": _hazard_case(EVERYONE),
-        "hazard_plan": _hazard_case(ENTERPRISES),
-        "hazard_plan_decide": _hazard_case(INSPECTORS),
-        "hazard_completion": _hazard_case(ENTERPRISES),
-        "hazard_verify": _hazard_case(INSPECTORS),
-        "hazard_extension_request": _hazard_case(ENTERPRISES),
-        "hazard_extension_decide": _hazard_case(INSPECTORS),
-        "hazard_fix_on_spot": _hazard_case(INSPECTORS),
-        "hazard_list_supervision": _hazard_case({"county_admin"}),
-        "attachment_download": _file_case(),
-        "attachment_thumbnail": _file_case(),
-        "inspection_list": [Case()],
-        "inspection_create": [Case(allowed=INSPECTORS)],
-        "enterprise_picker": [Case(allowed=INSPECTORS)],
-        "inspection_detail": [Case(kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]}, obj="inspection_a")],
-        "inspection_answer": _inspection_step_case(),
-        "inspection_item_hazard": _inspection_step_case(),
-        "inspection_submit": [
+        "inspections:hazard_ledger": [Case(allowed=EVERYONE - {"nobody"})],
+        "inspections:hazard_export": [Case(allowed=OFFICE_ROLES)],
+        "inspections:my_hazards": [Case(allowed=ENTERPRISES)],
+        "inspections:hazard_create": [Case(allowed=INSPECTORS | ENTERPRISES)],
+        "inspections:hazard_detail": _hazard_case(EVERYONE),
+        "inspections:hazard_plan": _hazard_case(ENTERPRISES),
+        "inspections:hazard_plan_decide": _hazard_case(INSPECTORS),
+        "inspections:hazard_completion": _hazard_case(ENTERPRISES),
+        "inspections:hazard_verify": _hazard_case(INSPECTORS),
+        "inspections:hazard_extension_request": _hazard_case(ENTERPRISES),
+        "inspections:hazard_extension_decide": _hazard_case(INSPECTORS),
+        "inspections:hazard_fix_on_spot": _hazard_case(INSPECTORS),
+        "inspections:hazard_list_supervision": _hazard_case({"county_admin"}),
+        "inspections:attachment_download": _file_case(),
+        "inspections:attachment_thumbnail": _file_case(),
+        "inspections:inspection_list": [Case()],
+        "inspections:inspection_create": [Case(allowed=INSPECTORS)],
+        "inspections:enterprise_picker": [Case(allowed=INSPECTORS)],
+        "inspections:inspection_detail": [
+            Case(kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]}, obj="inspection_a")
+        ],
+        "inspections:inspection_answer": _inspection_step_case(),
+        "inspections:inspection_item_hazard": _inspection_step_case(),
+        "inspections:inspection_submit": [
             Case(
                 kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]},
                 obj="inspection_a",
                 allowed={"official_a"},
             )
         ],
-        "inspection_sign": [
+        "inspections:inspection_sign": [
             Case(
                 kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]},
                 obj="inspection_a",
                 allowed={"official_a"},
             )
         ],
-        "inspection_addendum": [
+        "inspections:inspection_addendum": [
             Case(
                 kwargs=lambda w: {"pk": _inspection_with_failed_item(w)["pk"]},
                 obj="inspection_a",
@@ -207,11 +209,11 @@ def _statistics_case(allowed: set[str], period: str = "2025-Q4") -> list[Case]:
 
 CASES.update(
     {
-        "hazard_congress_report": _hazard_case(ENTERPRISES),
-        "statistics_list": [Case(allowed=ENTERPRISES)],
-        "statistics_unfiled": [Case(allowed=EVERYONE - {"nobody"})],
-        "statistics_detail": _statistics_case(EVERYONE) + _statistics_case(EVERYONE, "2025"),
-        "statistics_sign": _statistics_case(ENTERPRISES) + _statistics_case(ENTERPRISES, "2025"),
+        "inspections:hazard_congress_report": _hazard_case(ENTERPRISES),
+        "inspections:statistics_list": [Case(allowed=ENTERPRISES)],
+        "inspections:statistics_unfiled": [Case(allowed=EVERYONE - {"nobody"})],
+        "inspections:statistics_detail": _statistics_case(EVERYONE) + _statistics_case(EVERYONE, "2025"),
+        "inspections:statistics_sign": _statistics_case(ENTERPRISES) + _statistics_case(ENTERPRISES, "2025"),
     }
 )
 
@@ -229,9 +231,9 @@ def _notification_for(user: Any) -> dict[str, int]:
 
 CASES.update(
     {
-        "inbox": [Case()],
-        "notify_preferences": [Case()],
-        "inbox_item": [
+        "notify:inbox": [Case()],
+        "notify:notify_preferences": [Case()],
+        "notify:inbox_item": [
             Case(kwargs=lambda w: _notification_for(w.enterprise_a), obj="notification_enterprise_a"),
             Case(kwargs=lambda w: _notification_for(w.nobody), obj="notification_nobody"),
         ],
@@ -267,13 +269,13 @@ def _briefing_case(allowed: set[str]) -> list[Case]:
 
 CASES.update(
     {
-        "briefing_list": [Case(allowed=BRIEFING_READERS)],
-        "briefing_create": [Case(allowed=BRIEFING_READERS)],
-        "briefing_detail": _briefing_case(BRIEFING_READERS),
-        "briefing_download": _briefing_case(BRIEFING_READERS),
-        "briefing_section7": _briefing_case(WRITERS),
-        "briefing_regenerate": _briefing_case(WRITERS),
-        "briefing_publish": _briefing_case(WRITERS),
+        "briefings:briefing_list": [Case(allowed=BRIEFING_READERS)],
+        "briefings:briefing_create": [Case(allowed=BRIEFING_READERS)],
+        "briefings:briefing_detail": _briefing_case(BRIEFING_READERS),
+        "briefings:briefing_download": _briefing_case(BRIEFING_READERS),
+        "briefings:briefing_section7": _briefing_case(WRITERS),
+        "briefings:briefing_regenerate": _briefing_case(WRITERS),
+        "briefings:briefing_publish": _briefing_case(WRITERS),
     }
 )
 
@@ -333,7 +335,7 @@ def test_login_only_pages_answer_every_role(client: Any, world: World) -> None:
 def test_outsider_post_changes_nothing(client: Any, world: World) -> None:
     """IDOR by form: official B posts an edit of an enterprise in town A."""
     client.force_login(world.official_b)
-    response = client.post(reverse("enterprise_edit", kwargs={"pk": world.ent_a.pk}), {"name": "被篡改"})
+    response = client.post(reverse("orgs:enterprise_edit", kwargs={"pk": world.ent_a.pk}), {"name": "被篡改"})
     assert response.status_code == 404
     world.ent_a.refresh_from_db()
     assert world.ent_a.name == "东城化工有限公司"
@@ -341,7 +343,7 @@ def test_outsider_post_changes_nothing(client: Any, world: World) -> None:
 
 def test_reader_post_is_forbidden(client: Any, world: World) -> None:
     client.force_login(world.leader_a)
-    response = client.post(reverse("enterprise_edit", kwargs={"pk": world.ent_a.pk}), {"name": "被篡改"})
+    response = client.post(reverse("orgs:enterprise_edit", kwargs={"pk": world.ent_a.pk}), {"name": "被篡改"})
     assert response.status_code == 403
     world.ent_a.refresh_from_db()
     assert world.ent_a.name == "东城化工有限公司"
