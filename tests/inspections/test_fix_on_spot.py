@@ -18,8 +18,8 @@ from inspections.models import Hazard, Inspection
 from inspections.services import HazardStepError, NotPermitted
 from safetyops.orgs.models import Role
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, open_inspection
+from tests.orgs.factories import make_user
 
 
 def _lock(inspection: Inspection, official: Any) -> None:

@@ -217,7 +217,7 @@ def test_picker_finds_by_name_or_code_in_scope_only(client: Any, world: World) -
 
 
 def test_picker_returns_at_most_twenty(client: Any, world: World) -> None:
-    from tests.factories import EnterpriseFactory
+    from tests.orgs.factories import EnterpriseFactory
 
     for n in range(25):
         EnterpriseFactory(name=f"东城五金厂{n:02d}", node=world.town_a)

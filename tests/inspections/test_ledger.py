@@ -26,7 +26,7 @@ from inspections.ledger import COLUMNS, write_ledger_xlsx
 from inspections.models import Hazard
 from safetyops.orgs.models import Role
 from tests.conftest import World
-from tests.factories import make_user
+from tests.orgs.factories import make_user
 
 HEADER = [name for name, _width in COLUMNS]
 

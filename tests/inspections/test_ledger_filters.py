@@ -14,7 +14,7 @@ from inspections.models import Hazard
 from inspections.tally import rebuild_tallies
 from safetyops.orgs.models import Role, Sector
 from tests.conftest import World
-from tests.factories import make_user
+from tests.orgs.factories import make_user
 
 BADGE = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-extensions-pending>[^<]*<span class="badge[^"]*">(\d+)</span>')
 

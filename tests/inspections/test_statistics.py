@@ -30,9 +30,9 @@ from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
 from safetyops.orgs.models import Role, User
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, plan_input
 from tests.notify.conftest import fired, on
+from tests.orgs.factories import make_user
 
 Q1 = Period(2026, 1)
 
@@ -282,7 +282,7 @@ def test_unfiled_list_queries_do_not_grow_with_rows(client: Any, world: World) -
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.factories import EnterpriseFactory
+    from tests.orgs.factories import EnterpriseFactory
 
     client.force_login(world.county_admin)
     url = reverse("inspections:statistics_unfiled")

@@ -20,9 +20,9 @@ from safetyops.notify.models import Notification, Reminder, WebhookEndpoint
 from safetyops.notify.rules import known_reasons
 from safetyops.orgs.models import Role, User
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, plan_input
 from tests.notify.conftest import Robot
+from tests.orgs.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from safetyops.core.models import AuditEvent
 from safetyops.orgs.models import Enterprise
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, make_credit_code
+from tests.orgs.factories import EnterpriseFactory, make_credit_code
 
 
 def form_data(world: World, **overrides: Any) -> dict[str, Any]:

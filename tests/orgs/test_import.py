@@ -33,7 +33,7 @@ from safetyops.orgs.importing import (
 )
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
 from tests.conftest import World
-from tests.factories import NodeFactory, make_credit_code
+from tests.orgs.factories import NodeFactory, make_credit_code
 
 HEADERS = [column.header for column in COLUMNS]
 PNG_BYTES = (
