@@ -58,7 +58,7 @@ def test_the_hazard_page_shows_urged_and_supervised_once(client: Any, hazard: Ha
     with on(date(2026, 3, 18), hour=10):
         services.hazard_list_supervision(actor=world.county_admin, hazard_id=hazard.pk)
         client.force_login(world.official_a)
-        page = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+        page = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     assert page.count("<strong>催办</strong>") == 1
     assert page.count("<strong>督办</strong>") == 1
     assert page.count("<strong>挂牌督办</strong>") == 1  # a lifecycle step: not also from the audit trail
@@ -70,7 +70,7 @@ def test_an_enterprise_sees_its_reminder_on_the_timeline(client: Any, hazard: Ha
     scan(date(2026, 3, 7))
     client.force_login(world.enterprise_a)
     with on(date(2026, 3, 7), hour=10):
-        page = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+        page = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     assert page.count("<strong>提醒</strong>") == 1
     assert "整改期限 2026-03-10，提前 3 天提醒企业" in page
 

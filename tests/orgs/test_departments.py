@@ -14,7 +14,7 @@ from safetyops.orgs.models import Department, Membership, Node, Role, Sector
 from safetyops.orgs.scope import departments_visible_to, enterprises_visible_to, scope_for
 from safetyops.orgs.services import department_create, user_create_with_membership
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, NodeFactory, department_for, make_user
+from tests.orgs.factories import EnterpriseFactory, NodeFactory, department_for, make_user
 
 BEFORE = [("orgs", "0006_enterprise_import_claimant_heartbeat")]
 AFTER = [("orgs", "0007_departments_orgs")]
@@ -168,11 +168,11 @@ def test_the_department_page_lists_what_the_user_sees(
     client: Any, world: World, departments: dict[str, Department]
 ) -> None:
     client.force_login(world.official_a)
-    page = client.get(reverse("department_list")).content.decode()
+    page = client.get(reverse("orgs:department_list")).content.decode()
     assert "安平县住房和城乡建设局" in page and "东城市场监督管理所" in page and "建筑施工" in page
     assert "西山市场监督管理所" not in page and "临江县" not in page
     client.force_login(world.enterprise_a)
-    assert client.get(reverse("department_list")).status_code == 403
+    assert client.get(reverse("orgs:department_list")).status_code == 403
 
 
 def test_the_admin_keeps_the_departments_of_the_county(

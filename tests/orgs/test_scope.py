@@ -15,7 +15,7 @@ from safetyops.orgs.scope import (
     scoped,
 )
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, UserFactory, make_user
+from tests.orgs.factories import EnterpriseFactory, UserFactory, make_user
 
 
 def names(user: Any) -> set[str]:
@@ -104,7 +104,7 @@ def test_scope_is_cached_per_request_user(world: World, django_assert_num_querie
 def two_counties(world: World) -> dict[str, Any]:
     from safetyops.orgs.models import Node
     from safetyops.orgs.services import department_create
-    from tests.factories import NodeFactory
+    from tests.orgs.factories import NodeFactory
 
     other = NodeFactory(code="330002", name="临江县", level=Node.Level.COUNTY, kind=Node.Kind.COUNTY)
     other_town = NodeFactory(code="330002001", name="临江镇", parent=other)
