@@ -22,8 +22,8 @@ from inspections.scope import hazards_visible_to
 from safetyops.core.errors import ServiceError
 from safetyops.orgs.models import Role
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, open_inspection, plan_input
+from tests.orgs.factories import make_user
 
 # The page's button of each step (the URL it links to).
 BUTTONS = {
