@@ -74,23 +74,27 @@ def _fix_on_spot(hazard: Hazard, actor: Any) -> HazardStepError | None:
     return fix_on_spot_problem(actor, level=hazard.level, source=hazard.source, inspection=hazard.inspection)
 
 
-OWN_ENTERPRISE = Condition(_own_enterprise, gettext_lazy("只有本企业账号可以办理此事项。"), forbidden=True)
-NO_PENDING_EXTENSION = Condition(
+OWN_ENTERPRISE: Condition[Hazard] = Condition(
+    _own_enterprise, gettext_lazy("只有本企业账号可以办理此事项。"), forbidden=True
+)
+NO_PENDING_EXTENSION: Condition[Hazard] = Condition(
     lambda h, a: not has_pending_extension(h), gettext_lazy("已有一份延期申请在审批中，请等待审批结果。")
 )
-NOT_OVERDUE = Condition(
+NOT_OVERDUE: Condition[Hazard] = Condition(
     lambda h, a: not h.is_overdue(), gettext_lazy("已超过整改期限，不能再申请延期，请尽快整改或联系属地安监办。")
 )
-PENDING_EXTENSION = Condition(
+PENDING_EXTENSION: Condition[Hazard] = Condition(
     lambda h, a: has_pending_extension(h), gettext_lazy("没有待审批的延期申请，可能已被他人处理。")
 )
-MAJOR_VERIFIER = Condition(
+MAJOR_VERIFIER: Condition[Hazard] = Condition(
     lambda h, a: h.level != Hazard.Level.MAJOR or may_verify_major(a),
     gettext_lazy("重大隐患须由乡镇（街道）及以上人员验收销号。"),
     forbidden=True,
 )
-MAJOR = Condition(lambda h, a: h.level == Hazard.Level.MAJOR, gettext_lazy("只有重大隐患可以挂牌督办。"))
-NOT_LISTED = Condition(lambda h, a: not h.listed_supervision, gettext_lazy("该隐患已挂牌督办。"))
+MAJOR: Condition[Hazard] = Condition(
+    lambda h, a: h.level == Hazard.Level.MAJOR, gettext_lazy("只有重大隐患可以挂牌督办。")
+)
+NOT_LISTED: Condition[Hazard] = Condition(lambda h, a: not h.listed_supervision, gettext_lazy("该隐患已挂牌督办。"))
 
 HAZARD_STEPS: Lifecycle[Hazard] = Lifecycle(
     steps=[
@@ -187,8 +191,10 @@ def is_inspector_of(inspection: Inspection, actor: Any) -> bool:
     return inspection.signatures.filter(inspector=actor).exists()
 
 
-INSPECTOR = Condition(is_inspector_of, gettext_lazy("只有本次检查的检查人员可以填写和签字。"), forbidden=True)
-NOT_SIGNED = Condition(
+INSPECTOR: Condition[Inspection] = Condition(
+    is_inspector_of, gettext_lazy("只有本次检查的检查人员可以填写和签字。"), forbidden=True
+)
+NOT_SIGNED: Condition[Inspection] = Condition(
     lambda i, a: i.signatures.filter(inspector=a, signed_at__isnull=True).exists(), gettext_lazy("您已签字。")
 )
 
