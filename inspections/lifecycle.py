@@ -183,6 +183,10 @@ INSPECTION_ACTION_LABELS = {
     "inspections.inspection.signed": gettext_lazy("检查人员签字"),
     "inspections.inspection.addendum_added": gettext_lazy("添加补充说明"),
     "inspections.hazard.congress_reported": gettext_lazy("向职工大会报告重大隐患"),
+    "inspections.hazard.urged": gettext_lazy("催办"),
+    "inspections.hazard.supervised": gettext_lazy("督办"),
+    "inspections.hazard.escalation_lowered": gettext_lazy("督办改为催办"),
+    "inspections.hazard.escalation_cleared": gettext_lazy("解除催办"),
     "inspections.statistics.signed": gettext_lazy("签署报送隐患统计报告"),
 }
 
