@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.errors import HazardStepError, NotPermitted
 from inspections.models import Hazard, HazardCongressReport
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to
-from inspections.services import HazardStepError, NotPermitted
 from inspections.uploads import UploadRejected, attachment_create, check_uploads
 from safetyops.core.audit import log_action
 from safetyops.orgs.scope import has_right, scope_for

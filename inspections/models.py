@@ -320,8 +320,6 @@ class HazardEvent(models.Model):
     to_status = models.CharField(max_length=32, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(default=dict, blank=True)
-    # A retried form post carries the same key and is answered with the first result.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("隐患处理记录")

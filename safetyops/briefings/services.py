@@ -41,7 +41,7 @@ from safetyops.briefings import charts, writing
 from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
 from safetyops.briefings.models import Briefing, _briefing_path
 from safetyops.briefings.rights import BriefingRight
-from safetyops.core import jobs
+from safetyops.core import errors, jobs
 from safetyops.core.audit import log_action
 from safetyops.core.models import AuditEvent
 from safetyops.orgs.models import Membership, Node, Role
@@ -58,15 +58,11 @@ FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "noto-sans-
 Status = Briefing.Status
 
 
-class BriefingError(Exception):
+class BriefingError(errors.ServiceError):
     """A request or step that is not allowed now; `message` is shown to the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class NotPermitted(BriefingError):
+class NotPermitted(BriefingError, errors.NotPermitted):
     """The actor's role may not do this (the view answers 403)."""
 
 

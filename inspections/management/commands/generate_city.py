@@ -587,11 +587,10 @@ class Generator:
                 "to_status",
                 "comment",
                 "data",
-                "idempotency_key",
                 "actor_id",
                 "hazard_id",
             ],
-            ((event_id + i, a, c, f, t, "", "{}", None, actor, h) for i, (a, c, f, t, actor, h) in enumerate(events)),
+            ((event_id + i, a, c, f, t, "", "{}", actor, h) for i, (a, c, f, t, actor, h) in enumerate(events)),
         )
         self.log("hazard events", len(events), t1)
         extension_id = _next_id("inspections_hazardextension")
