@@ -1,4 +1,4 @@
-"""Scoping helpers for inspections, hazards and attachments: everything goes through the
+"""Scoping helpers for inspections and hazards (their files: safetyops.evidence.scope): everything goes through the
 enterprise scope of safetyops.orgs.scope (404 outside, 403 without the right)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from inspections.models import Attachment, Hazard, Inspection
+from inspections.models import Hazard, Inspection
 from safetyops.orgs.scope import require_right, scoped
 
 
@@ -38,14 +38,3 @@ def get_inspection_for_user(user: Any, pk: Any, *, right: str | None = None) -> 
     if right is not None:
         require_right(user, right)
     return inspection
-
-
-def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
-    return scoped(user, Attachment.objects.all(), enterprise_field="enterprise")
-
-
-def get_attachment_for_user(user: Any, pk: Any) -> Attachment:
-    try:
-        return attachments_visible_to(user).get(pk=int(pk))
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None

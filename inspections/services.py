@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from inspections import notices
 from inspections.dates import inspection_date_problem, needs_backdate_reason
 from inspections.models import (
-    Attachment,
     ChecklistItem,
     ChecklistResult,
     CompletionReport,
@@ -38,7 +37,9 @@ from inspections.models import (
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to, inspections_visible_to
 from inspections.selectors import checklist_item_for
-from inspections.uploads import UploadRejected, attachment_create, check_uploads
+from safetyops.evidence.models import Attachment
+from safetyops.evidence.services import attachment_create, attachments_share
+from safetyops.evidence.uploads import UploadRejected, check_uploads, inspect_upload
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
 
@@ -149,9 +150,7 @@ def _event(
         idempotency_key=key or None,
     )
     for upload in uploads:
-        attachment_create(
-            actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, hazard=hazard, event=event
-        )
+        attachment_create(actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, owner=hazard, step=event)
     notices.after_commit(event)  # the other side hears of the step once it is committed
     return event
 
@@ -159,25 +158,7 @@ def _event(
 def _carry_photos(hazard: Hazard, event: HazardEvent, photos: Sequence[Attachment]) -> None:
     """The checklist item's photos become the hazard's 整改前 photos: new rows of the registration
     event that point at the same stored files (nothing copied; the item keeps its own rows)."""
-    Attachment.objects.bulk_create(
-        Attachment(
-            enterprise=hazard.enterprise,
-            hazard=hazard,
-            event=event,
-            inspection=hazard.inspection,
-            kind=photo.kind,
-            role=Attachment.Role.BEFORE,
-            file=photo.file.name,
-            thumbnail=photo.thumbnail.name,
-            original_name=photo.original_name,
-            content_type=photo.content_type,
-            size=photo.size,
-            sha256=photo.sha256,
-            uploaded_by_id=photo.uploaded_by_id,
-        )
-        for photo in photos
-        if photo.enterprise_id == hazard.enterprise_id
-    )
+    attachments_share(photos, owner=hazard, step=event, role=Attachment.Role.BEFORE, enterprise=hazard.enterprise)
 
 
 def _withdraw_pending_extension(hazard: Hazard, *, actor: Any, why: str) -> None:
@@ -202,8 +183,6 @@ def _withdraw_pending_extension(hazard: Hazard, *, actor: Any, why: str) -> None
 
 
 def _is_image(upload: Any) -> bool:
-    from inspections.uploads import inspect_upload
-
     return inspect_upload(upload).kind == "image"
 
 
@@ -573,7 +552,7 @@ def hazard_report_completion(
         )
         for document in documents:
             attachment_create(
-                actor=actor, enterprise=hazard.enterprise, upload=document, role="document", hazard=hazard, event=event
+                actor=actor, enterprise=hazard.enterprise, upload=document, role="document", owner=hazard, step=event
             )
     return hazard
 
@@ -841,8 +820,7 @@ def inspection_record_result(
                 enterprise=inspection.enterprise,
                 upload=photo,
                 role="before",
-                inspection=inspection,
-                checklist_result=answer,
+                owner=answer,
             )
     return answer
 

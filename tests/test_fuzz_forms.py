@@ -20,7 +20,6 @@ from campaigns.models import Campaign
 from inspections import services
 from inspections.ledger import SORTS
 from inspections.models import (
-    Attachment,
     ChecklistItem,
     ChecklistResult,
     CompletionReport,
@@ -34,6 +33,7 @@ from inspections.models import (
 )
 from inspections.rights import InspectionRight
 from inspections.selectors import checklist_items_for
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import has_right
 from tests.conftest import World

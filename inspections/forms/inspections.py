@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.dates import inspection_date_problem, needs_backdate_reason
-from inspections.forms.widgets import EvidenceInput
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.selectors import campaigns_for_inspection, co_inspector_candidates, sectors_with_ancestors
 from safetyops.core import fields
+from safetyops.evidence.forms import EvidenceInput
 from safetyops.orgs.models import Enterprise, Sector
 from safetyops.orgs.scope import enterprises_visible_to
 

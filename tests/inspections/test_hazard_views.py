@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections import services
-from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from inspections.models import CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from safetyops.evidence.models import Attachment
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, open_inspection, pdf, plan_input
 

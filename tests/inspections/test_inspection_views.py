@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from inspections import services
-from inspections.models import Attachment, ChecklistResult, Hazard, Inspection, InspectionAddendum
+from inspections.models import ChecklistResult, Hazard, Inspection, InspectionAddendum
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.models import User
 from tests.conftest import World
 from tests.inspections import test_inspection_services as service_tests

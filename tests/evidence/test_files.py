@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from inspections import services
-from inspections.models import Attachment, Hazard
+from inspections.models import Hazard
+from safetyops.evidence.models import Attachment
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, pdf
 
