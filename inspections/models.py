@@ -7,7 +7,8 @@ signatures, kept by safetyops.evidence (reached here through GenericRelations).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -124,16 +125,28 @@ class Inspection(models.Model):
 
 
 class InspectionSignature(models.Model):
-    """谁检查谁签字: one row per inspector; signed_at is set when they sign."""
+    """谁检查谁签字: one row per inspector; `signature` (safetyops.evidence) is set when they sign."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="signatures")
     inspector = models.ForeignKey(User, on_delete=models.PROTECT, related_name="inspection_signatures")
-    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
-    signed_name = models.CharField(_("签名"), max_length=32, blank=True)
-    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    signature = models.OneToOneField(
+        "evidence.Signature", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["inspection", "inspector"], name="one_signature_per_inspector")]
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return self.signature.signed_at if self.signature else None
+
+    @property
+    def signed_name(self) -> str:
+        return self.signature.signed_name if self.signature else ""
+
+    @property
+    def signed_ip(self) -> str | None:
+        return self.signature.ip if self.signature else None
 
 
 class ChecklistResult(models.Model):
@@ -528,12 +541,8 @@ class HazardStatisticsReport(models.Model):
     due_on = models.DateField(_("报送期限"))
     figures = models.JSONField(_("统计数据"), default=dict)
     note = models.TextField(_("分析说明"), blank=True)
-    signed_text = models.TextField(_("签署内容"))
-    sha256 = models.CharField(max_length=64)
-    signed_by = models.ForeignKey(User, verbose_name=_("签署人"), on_delete=models.PROTECT, related_name="+")
-    signed_name = models.CharField(_("签名"), max_length=32)
-    signed_at = models.DateTimeField(_("签署时间"))
-    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The exact text signed, its SHA-256, the signer, time and IP: safetyops.evidence.signing.
+    signature = models.OneToOneField("evidence.Signature", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("隐患统计报告")
@@ -547,3 +556,28 @@ class HazardStatisticsReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}" + (f" Q{self.quarter}" if self.quarter else "")
+
+    # What the pages and the figures read, from the one signature record.
+    @property
+    def signed_text(self) -> str:
+        return self.signature.text
+
+    @property
+    def sha256(self) -> str:
+        return self.signature.sha256
+
+    @property
+    def signed_by(self) -> Any:
+        return self.signature.signer
+
+    @property
+    def signed_name(self) -> str:
+        return self.signature.signed_name
+
+    @property
+    def signed_at(self) -> datetime:
+        return self.signature.signed_at
+
+    @property
+    def signed_ip(self) -> str | None:
+        return self.signature.ip

@@ -185,7 +185,7 @@ def inspection_list_for(*, user: Any, filters: dict[str, Any]) -> QuerySet[Inspe
 
 
 def inspection_signatures(*, inspection: Inspection) -> list[InspectionSignature]:
-    return list(inspection.signatures.select_related("inspector", "inspector__membership").order_by("pk"))
+    return list(inspection.signatures.select_related("inspector", "inspector__membership", "signature").order_by("pk"))
 
 
 # Choices for the create form -------------------------------------------------------------------

@@ -34,9 +34,11 @@ from inspections.models import (
     InspectionAddendum,
     InspectionSignature,
 )
+from inspections.records import inspection_record_text
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to, inspections_visible_to
 from inspections.selectors import checklist_item_for
+from safetyops.evidence import signing
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create, attachments_share
 from safetyops.evidence.uploads import UploadRejected, check_uploads, inspect_upload
@@ -839,22 +841,40 @@ def inspection_submit_for_signing(*, actor: Any, inspection_id: int, findings: s
     return inspection
 
 
-def inspection_sign(*, actor: Any, inspection_id: int, typed_name: str, ip: str | None = None) -> Inspection:
-    """谁检查谁签字: each inspector signs with their name; the last signature locks the record."""
+def inspection_sign(
+    *,
+    actor: Any,
+    inspection_id: int,
+    typed_name: str,
+    confirmed: bool,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Inspection:
+    """谁检查谁签字: each inspector signs the record's text (inspections/records.py) with their name
+    and an explicit confirmation (safetyops.evidence.signing); the last signature locks the record."""
     _require(actor, InspectionRight.INSPECT)
     with transaction.atomic():
         inspection = _lock_inspection(actor, inspection_id)
         if inspection.status != Inspection.Status.SIGNING:
             raise HazardStepError(_("检查记录尚未提交签字，或已归档。"))
-        expected = (actor.full_name or actor.username).strip()
-        if typed_name.strip() != expected:
-            raise HazardStepError(_("签名须与您的姓名“%(name)s”一致。") % {"name": expected})
-        signature = inspection.signatures.select_for_update().get(inspector=actor)
-        if signature.signed_at is not None:
+        row = inspection.signatures.select_for_update().get(inspector=actor)
+        if row.signature_id is not None:
             raise HazardStepError(_("您已签字。"))
-        signature.signed_at, signature.signed_name, signature.signed_ip = timezone.now(), expected, ip
-        signature.save(update_fields=["signed_at", "signed_name", "signed_ip"])
-        if not inspection.signatures.filter(signed_at__isnull=True).exists():
+        try:
+            row.signature = signing.sign(
+                owner=inspection,
+                signer=actor,
+                typed_name=typed_name,
+                confirmed=confirmed,
+                text=inspection_record_text(inspection),
+                ip=ip,
+                user_agent=user_agent,
+                unconfirmed=_("请勾选确认已核对检查记录后再签字。"),
+            )
+        except signing.SigningError as exc:
+            raise HazardStepError(exc.message) from exc
+        row.save(update_fields=["signature"])
+        if not inspection.signatures.filter(signature__isnull=True).exists():
             inspection.status, inspection.locked_at = Inspection.Status.LOCKED, timezone.now()
             inspection.save(update_fields=["status", "locked_at"])
     return inspection

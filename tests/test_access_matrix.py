@@ -45,6 +45,8 @@ SEES = {
 }
 SEES["hazard_a"] = SEES["file_a"] = SEES["inspection_a"] = SEES["ent_a"]
 SEES["hazard_b"] = SEES["ent_b"]
+# A node-owned file (a letter's scan): the node's own officials and everyone above it, never enterprises.
+SEES["node_file_a"], SEES["node_file_b"] = SEES["town_a"], SEES["town_b"]
 
 # URL names that need no login or are not domain pages.
 PUBLIC = {"login", "logout", "healthz"}
@@ -138,8 +140,20 @@ def _hazard_case(allowed: set[str]) -> list[Case]:
     ]
 
 
+def _node_file(world: World, node: Any) -> int:
+    from safetyops.evidence.services import attachment_create
+    from tests.inspections.conftest import jpeg
+
+    return attachment_create(actor=world.county_admin, upload=jpeg(), owner=node, node=node, role="scan").pk
+
+
 def _file_case() -> list[Case]:
-    return [Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_a).attachments.get().pk}, obj="file_a")]
+    return [
+        Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_a).attachments.get().pk}, obj="file_a"),
+        Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_b).attachments.get().pk}, obj="hazard_b"),
+        Case(kwargs=lambda w: {"pk": _node_file(w, w.town_a)}, obj="node_file_a"),
+        Case(kwargs=lambda w: {"pk": _node_file(w, w.town_b)}, obj="node_file_b"),
+    ]
 
 
 def _inspection_step_case() -> list[Case]:
@@ -365,13 +379,13 @@ def test_post_sweep_outsiders_and_wrong_roles_change_nothing(client: Any, world:
             before = (
                 HazardEvent.objects.count(),
                 Hazard.objects.count(),
-                InspectionSignature.objects.filter(signed_at__isnull=False).count(),
+                InspectionSignature.objects.filter(signature__isnull=False).count(),
             )
             response = client.post(url, {"decision": "verify", "opinion": "同意", "result": "fail"})
             assert response.status_code in {expected, 405}, f"{role} POST {url}: {response.status_code}"
             after = (
                 HazardEvent.objects.count(),
                 Hazard.objects.count(),
-                InspectionSignature.objects.filter(signed_at__isnull=False).count(),
+                InspectionSignature.objects.filter(signature__isnull=False).count(),
             )
             assert before == after, f"{role} POST {url} changed data"

@@ -298,6 +298,12 @@ class SignForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-lg", "autocomplete": "off"}),
         error_messages={"required": _("请输入您的姓名以签字。")},
     )
+    # Checked by the service (safetyops.evidence.signing), which also says why when it is missing.
+    confirmed = forms.BooleanField(
+        label=_("本人已核对上述检查记录，确认内容真实、准确。"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class AddendumForm(forms.Form):

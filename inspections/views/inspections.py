@@ -39,6 +39,7 @@ from inspections.selectors import (
     inspection_list_for,
     inspection_signatures,
 )
+from safetyops.evidence import signing
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import enterprises_visible_to, has_right, require_right
 
@@ -312,7 +313,8 @@ def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 inspection_id=inspection.pk,
                 typed_name=form.cleaned_data["typed_name"],
-                ip=request.META.get("REMOTE_ADDR") or None,
+                confirmed=form.cleaned_data["confirmed"],
+                **signing.client_of(request),
             )
         except services.NotPermitted as exc:
             raise PermissionDenied from exc

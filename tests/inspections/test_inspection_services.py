@@ -97,7 +97,9 @@ def submit(inspection: Inspection, actor: Any = None) -> Inspection:
 
 
 def sign(inspection: Inspection, user: User) -> Inspection:
-    return services.inspection_sign(actor=user, inspection_id=inspection.pk, typed_name=user.full_name, ip="10.0.0.8")
+    return services.inspection_sign(
+        actor=user, inspection_id=inspection.pk, typed_name=user.full_name, confirmed=True, ip="10.0.0.8"
+    )
 
 
 # Checklist selection --------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def test_create_lists_the_actor_and_co_inspectors(world: World, colleague: User)
     assert inspection.status == Inspection.Status.DRAFT
     assert inspection.get_kind_display() == "四不两直"
     assert set(inspection.inspectors.all()) == {world.official_a, colleague}
-    assert inspection.signatures.filter(signed_at__isnull=True).count() == 2
+    assert inspection.signatures.filter(signature__isnull=True).count() == 2
 
 
 def test_create_rejects_a_co_inspector_without_the_right(world: World) -> None:
@@ -224,8 +226,10 @@ def test_sign_requires_the_exact_name(world: World) -> None:
     submit(inspection)
     for typed in ["王", world.official_a.username, world.official_a.full_name + "x"]:
         with pytest.raises(services.HazardStepError, match="签名须与您的姓名"):
-            services.inspection_sign(actor=world.official_a, inspection_id=inspection.pk, typed_name=typed)
-    assert not inspection.signatures.filter(signed_at__isnull=False).exists()
+            services.inspection_sign(
+                actor=world.official_a, inspection_id=inspection.pk, typed_name=typed, confirmed=True
+            )
+    assert not inspection.signatures.filter(signature__isnull=False).exists()
 
 
 def test_cannot_sign_a_draft(world: World) -> None:

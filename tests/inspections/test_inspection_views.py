@@ -505,14 +505,14 @@ def test_submit_then_everyone_signs_then_locked(
     page = body(client.get(url("inspection_detail", inspection)))
     assert 'name="typed_name"' in page and "已签 0/2" in page and 'value="fail"' not in page
 
-    wrong = client.post(url("inspection_sign", inspection), {"typed_name": "王五"})
+    wrong = client.post(url("inspection_sign", inspection), {"typed_name": "王五", "confirmed": "on"})
     assert wrong.status_code == 200 and "签名须与您的姓名" in body(wrong)
-    client.post(url("inspection_sign", inspection), {"typed_name": world.official_a.full_name})
+    client.post(url("inspection_sign", inspection), {"typed_name": world.official_a.full_name, "confirmed": "on"})
     signature = inspection.signatures.get(inspector=world.official_a)
     assert signature.signed_at is not None and signature.signed_ip == "127.0.0.1"
 
     client.force_login(colleague)
-    response = client.post(url("inspection_sign", inspection), {"typed_name": "李明"}, follow=True)
+    response = client.post(url("inspection_sign", inspection), {"typed_name": "李明", "confirmed": "on"}, follow=True)
     assert "检查记录已归档" in body(response)
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.LOCKED
