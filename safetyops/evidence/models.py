@@ -28,13 +28,13 @@ User = settings.AUTH_USER_MODEL
 class AppendOnlyError(ProtectedError):
     """Evidence is never changed or deleted once stored."""
 
-    def __init__(self, obj: models.Model) -> None:
-        super().__init__(f"{obj._meta.label} is append-only", {obj})
+    def __init__(self, model: type[models.Model] | models.Model, objs: Any = ()) -> None:
+        super().__init__(f"{model._meta.label} is append-only", list(objs))
 
 
 class AppendOnlyQuerySet(models.QuerySet):
     def delete(self) -> Any:
-        raise AppendOnlyError(self.model())
+        raise AppendOnlyError(self.model, self)
 
 
 class AppendOnly(models.Model):
@@ -47,16 +47,16 @@ class AppendOnly(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise AppendOnlyError(self)
+            raise AppendOnlyError(self, [self])
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError(self)
+        raise AppendOnlyError(self, [self])
 
 
 def refuse_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     """pre_delete receiver: a cascade from a deleted owner (GenericRelation) must not take evidence along."""
-    raise AppendOnlyError(instance)
+    raise AppendOnlyError(instance, [instance])
 
 
 def anchor_constraint(name: str) -> models.CheckConstraint:
