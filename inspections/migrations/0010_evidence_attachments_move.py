@@ -22,6 +22,12 @@ def _without_auto_now(model):
     field.auto_now_add = False  # keep the upload times (this historical class lives in this migration only)
 
 
+
+def _check_now(schema_editor):
+    """PostgreSQL refuses the ALTER TABLEs that follow while deferred foreign-key checks are pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 def forward(apps, schema_editor):
     Old = apps.get_model("inspections", "Attachment")
     New = apps.get_model("evidence", "Attachment")
@@ -57,6 +63,7 @@ def forward(apps, schema_editor):
             rows = []
     New.objects.bulk_create(rows)
     _reset_sequence(schema_editor, New)
+    _check_now(schema_editor)
 
 
 def backward(apps, schema_editor):
@@ -92,6 +99,7 @@ def backward(apps, schema_editor):
     Old.objects.bulk_create(moved, batch_size=BATCH)
     New.objects.filter(pk__in=[m.pk for m in moved])._raw_delete(schema_editor.connection.alias)
     _reset_sequence(schema_editor, Old)
+    _check_now(schema_editor)
 
 
 def _reset_sequence(schema_editor, model):

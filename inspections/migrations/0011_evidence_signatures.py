@@ -64,6 +64,12 @@ def _signature(Signature, owner_type, owner_id, *, signer_id, name, at, ip, text
     )
 
 
+
+def _check_now(schema_editor):
+    """PostgreSQL refuses the ALTER TABLEs that follow while deferred foreign-key checks are pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 def forward(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Signature = apps.get_model("evidence", "Signature")
@@ -103,6 +109,7 @@ def forward(apps, schema_editor):
             text=report.signed_text,
         )
         report.save(update_fields=["signature"])
+    _check_now(schema_editor)
 
 
 def backward(apps, schema_editor):
@@ -116,6 +123,7 @@ def backward(apps, schema_editor):
         report.signed_text, report.sha256, report.signed_by_id = s.text, s.sha256, s.signer_id
         report.signed_name, report.signed_at, report.signed_ip = s.signed_name, s.signed_at, s.ip
         report.save(update_fields=["signed_text", "sha256", "signed_by", "signed_name", "signed_at", "signed_ip"])
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):
