@@ -194,7 +194,7 @@ INSPECTOR: Condition[Inspection] = Condition(
     is_inspector_of, gettext_lazy("只有本次检查的检查人员可以填写和签字。"), forbidden=True
 )
 NOT_SIGNED: Condition[Inspection] = Condition(
-    lambda i, a: i.signatures.filter(inspector=a, signed_at__isnull=True).exists(), gettext_lazy("您已签字。")
+    lambda i, a: i.signatures.filter(inspector=a, signature__isnull=True).exists(), gettext_lazy("您已签字。")
 )
 
 INSPECTION_STEPS: Lifecycle[Inspection] = Lifecycle(

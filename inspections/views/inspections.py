@@ -42,6 +42,7 @@ from inspections.selectors import (
 )
 from safetyops.core.errors import NotPermitted, ServiceError
 from safetyops.core.steps import Offered
+from safetyops.evidence import signing
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import enterprises_visible_to, has_right, require_right
 
@@ -314,7 +315,8 @@ def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 inspection_id=inspection.pk,
                 typed_name=form.cleaned_data["typed_name"],
-                ip=request.META.get("REMOTE_ADDR") or None,
+                confirmed=form.cleaned_data["confirmed"],
+                **signing.client_of(request),
             )
         except NotPermitted as exc:
             raise PermissionDenied from exc
