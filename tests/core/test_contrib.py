@@ -13,8 +13,12 @@ from django.urls import reverse
 from safetyops.briefings.services import briefing_html
 from safetyops.core import contrib
 from safetyops.core.contrib import chinese_numeral, register_briefing_section, register_dashboard_card
-from tests.briefings.conftest import MARCH, March, request_briefing
-from tests.briefings.conftest import march  # noqa: F401 - a fixture
+from tests.briefings.conftest import (
+    MARCH,
+    March,
+    march,  # noqa: F401 - a fixture
+    request_briefing,
+)
 from tests.conftest import World
 from tests.inspections.conftest import hazard_factory  # noqa: F401 - a fixture, used by `march`
 
