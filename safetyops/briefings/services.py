@@ -38,12 +38,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from inspections.rights import InspectionRight
-from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
+from safetyops.briefings.figures import briefing_figures
 from safetyops.briefings.models import Briefing, _briefing_path
 from safetyops.core import jobs
 from safetyops.core.audit import audit_log
 from safetyops.core.contrib import BriefingRender, briefing_sections, chinese_numeral, register_briefing_section
 from safetyops.core.models import AuditEvent
+from safetyops.core.periods import is_calendar_month, previous_month
 from safetyops.orgs.models import Membership, Node, Role
 from safetyops.orgs.scope import Right, get_node_for_user, scope_for
 
@@ -436,7 +437,7 @@ def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: 
     start, end = date.fromisoformat(fig["period"]["start"]), date.fromisoformat(fig["period"]["end"])
     base = {"fig": fig, "node_name": node_name, "issuer": issuer, "draft": issue_number is None}
     render = BriefingRender(figures=fig, draft=issue_number is None, extra={"section7": briefing.section7})
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in briefing_sections():
         if section.shown is not None and not section.shown(render):
             continue
