@@ -2,4 +2,5 @@ from django.urls import path
 
 from bench.views import ceiling
 
+app_name = "bench"
 urlpatterns = [path("bench/ceiling/", ceiling, name="bench_ceiling")]

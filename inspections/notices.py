@@ -167,6 +167,6 @@ def send_notice(*, event_id: int) -> list[int]:
         users=users,
         title=title,
         body=body,
-        url=reverse("hazard_detail", args=[hazard.pk]),
+        url=reverse("inspections:hazard_detail", args=[hazard.pk]),
         node=hazard.node,
     )

@@ -132,7 +132,7 @@ class _Hazards:
 
     def __init__(self) -> None:
         self.content_type = ContentType.objects.get_for_model(Hazard)
-        self._url = reverse("hazard_detail", args=[987654321]).replace("987654321", "{}")
+        self._url = reverse("inspections:hazard_detail", args=[987654321]).replace("987654321", "{}")
 
     def url(self, pk: int) -> str:
         return self._url.format(pk)

@@ -383,7 +383,7 @@ class StatisticsDueRule(Rule):
         enterprise_type = ContentType.objects.get_for_model(Enterprise)
         directory = Directory()
         townships: dict[str, list[Any]] = {}  # township path → [officials, unfiled count, first node id]
-        url = reverse("statistics_sign", args=[987654321, period.slug]).replace("987654321", "{}")
+        url = reverse("inspections:statistics_sign", args=[987654321, period.slug]).replace("987654321", "{}")
         facts: dict[str, Any] = {"period": period.label, "due": period.due.isoformat()}
         for rows in keyset_batches(queryset, fields=("pk", "name", "node_id"), key="pk"):
             users = _enterprises(r["pk"] for r in rows)[0]
@@ -428,7 +428,7 @@ class StatisticsDueRule(Rule):
     def _township_digests(directory: Any, townships: dict[str, list[Any]], period: Period) -> Iterator[Due]:
         node_type = ContentType.objects.get_for_model(Node)
         node_of_path = {path: pk for pk, (path, _level) in directory.nodes.items()}
-        link = reverse("statistics_unfiled") + f"?period={period.slug}"
+        link = reverse("inspections:statistics_unfiled") + f"?period={period.slug}"
         for path, (officials, count) in sorted(townships.items()):
             if not officials or path not in node_of_path:
                 continue

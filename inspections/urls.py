@@ -2,6 +2,8 @@ from django.urls import path
 
 from inspections.views import congress, files, hazards, inspections, ledger, statistics
 
+app_name = "inspections"
+
 urlpatterns = [
     # The ledger (隐患台账) and its Excel export
     path("hazards/", ledger.hazard_ledger, name="hazard_ledger"),

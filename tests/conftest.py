@@ -19,7 +19,7 @@ from inspections.checklists import load_checklists
 from inspections.models import ChecklistItem, ChecklistTemplate
 from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
 from safetyops.orgs.sectors import load_sectors
-from tests.factories import EnterpriseFactory, NodeFactory, make_user
+from tests.orgs.factories import EnterpriseFactory, NodeFactory, make_user
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
@@ -132,7 +132,7 @@ def world(db: Any) -> World:
 
 
 def make_user_without_membership() -> User:
-    from tests.factories import UserFactory
+    from tests.orgs.factories import UserFactory
 
     return UserFactory(username="nobody")
 

@@ -64,7 +64,7 @@ OK = {200, 302, 400}
 def test_enterprise_form(client: Any, world: World, data: dict[str, str]) -> None:
     client.force_login(world.official_a)
     before = Enterprise.objects.count()
-    response = client.post(reverse("enterprise_create"), data)
+    response = client.post(reverse("orgs:enterprise_create"), data)
     assert response.status_code in OK
     if response.status_code != 302:
         assert Enterprise.objects.count() == before
@@ -87,7 +87,7 @@ def test_enterprise_form(client: Any, world: World, data: dict[str, str]) -> Non
 def test_self_report_form(client: Any, world: World, data: dict[str, str]) -> None:
     client.force_login(world.enterprise_a)
     before = Hazard.objects.count()
-    response = client.post(reverse("hazard_create"), data)
+    response = client.post(reverse("inspections:hazard_create"), data)
     assert response.status_code in OK
     if response.status_code != 302:
         assert Hazard.objects.count() == before
@@ -113,7 +113,7 @@ def test_self_report_form(client: Any, world: World, data: dict[str, str]) -> No
 def test_plan_form(client: Any, world: World, hazard_factory: Any, data: dict[str, str]) -> None:
     hazard = Hazard.objects.filter(enterprise=world.ent_a).first() or hazard_factory()
     client.force_login(world.enterprise_a)
-    response = client.post(reverse("hazard_plan", args=[hazard.pk]), data)
+    response = client.post(reverse("inspections:hazard_plan", args=[hazard.pk]), data)
     assert response.status_code in OK
     if response.status_code != 302:
         assert not HazardPlan.objects.filter(hazard=hazard).exists()
@@ -333,7 +333,7 @@ def test_inspection_create_form(client: Any, world: World, data: st.DataObject) 
             "inspected_at": datetimes_past(),
         },
     )
-    post_checked(client, reverse("inspection_create"), form)
+    post_checked(client, reverse("inspections:inspection_create"), form)
 
 
 @FUZZ
@@ -355,7 +355,7 @@ def test_inspection_answer_form(client: Any, world: World, data: st.DataObject) 
         },
         files=("photos",),
     )
-    post_checked(client, reverse("inspection_answer", args=[inspection.pk, item.pk]), form)
+    post_checked(client, reverse("inspections:inspection_answer", args=[inspection.pk, item.pk]), form)
 
 
 def hazard_fields(world: World) -> dict[str, st.SearchStrategy[Any]]:
@@ -397,7 +397,7 @@ def test_inspection_item_hazard_form(client: Any, world: World, data: st.DataObj
     client.force_login(world.official_a)
     inspection, item = failed_item(world)
     form = draw_form(data, valid_hazard(world), hazard_fields(world), files=("photos", "after_photos"))
-    post_checked(client, reverse("inspection_item_hazard", args=[inspection.pk, item.pk]), form)
+    post_checked(client, reverse("inspections:inspection_item_hazard", args=[inspection.pk, item.pk]), form)
 
 
 @FUZZ
@@ -408,7 +408,7 @@ def test_inspection_submit_form(client: Any, world: World, data: st.DataObject) 
     inspection = inspection_in(world, Inspection.Status.DRAFT)
     valid = {"findings": "检查了储罐区", "conclusion": "发现一般隐患1处"}
     form = draw_form(data, valid, {"findings": TEXT, "conclusion": TEXT})
-    post_checked(client, reverse("inspection_submit", args=[inspection.pk]), form)
+    post_checked(client, reverse("inspections:inspection_submit", args=[inspection.pk]), form)
 
 
 @FUZZ
@@ -420,7 +420,7 @@ def test_inspection_sign_form(client: Any, world: World, data: st.DataObject) ->
     inspection = inspection_in(world, Inspection.Status.SIGNING)
     name = world.official_a.full_name
     typed = data.draw(st.one_of(TEXT, st.sampled_from([name, f" {name} ", name + "\x00", name.upper()])))
-    post_checked(client, reverse("inspection_sign", args=[inspection.pk]), {"typed_name": typed})
+    post_checked(client, reverse("inspections:inspection_sign", args=[inspection.pk]), {"typed_name": typed})
 
 
 @FUZZ
@@ -430,7 +430,7 @@ def test_inspection_addendum_form(client: Any, world: World, data: st.DataObject
     client.force_login(world.official_a)
     inspection = inspection_in(world, Inspection.Status.LOCKED)
     form = draw_form(data, {"text": "补充：复核了台账"}, {"text": TEXT})
-    post_checked(client, reverse("inspection_addendum", args=[inspection.pk]), form)
+    post_checked(client, reverse("inspections:inspection_addendum", args=[inspection.pk]), form)
 
 
 # Hazards: registration by an official and the steps after the plan ---------------------------------
@@ -442,7 +442,7 @@ def test_inspection_addendum_form(client: Any, world: World, data: st.DataObject
 def test_official_registration_form(client: Any, world: World, data: st.DataObject) -> None:
     client.force_login(world.official_a)
     form = draw_form(data, valid_hazard(world), hazard_fields(world), files=("photos", "after_photos"))
-    post_checked(client, f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}", form)
+    post_checked(client, f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}", form)
 
 
 @FUZZ
@@ -454,7 +454,7 @@ def test_plan_decision_form(client: Any, world: World, hazard_factory: Any, data
     client.force_login(world.official_a)
     valid = {"key": new_key(), "decision": data.draw(st.sampled_from(["approve", "return"])), "comment": "同意"}
     form = draw_form(data, valid, {"key": KEYS, "decision": one_of("approve", "return"), "comment": TEXT})
-    post_checked(client, reverse("hazard_plan_decide", args=[hazard.pk]), form)
+    post_checked(client, reverse("inspections:hazard_plan_decide", args=[hazard.pk]), form)
 
 
 @FUZZ
@@ -473,7 +473,7 @@ def test_completion_form(client: Any, world: World, hazard_factory: Any, data: s
     }
     fuzzed = {"key": KEYS, "description": TEXT, "money_spent": numbers(), "after_photos": FILES, "documents": FILES}
     form = draw_form(data, valid, fuzzed, files=("after_photos", "documents"))
-    post_checked(client, reverse("hazard_completion", args=[hazard.pk]), form)
+    post_checked(client, reverse("inspections:hazard_completion", args=[hazard.pk]), form)
 
 
 @FUZZ
@@ -499,7 +499,7 @@ def test_verify_form(client: Any, world: World, hazard_factory: Any, data: st.Da
         "expert_opinion": TEXT,
         "new_deadline": dates_near(timezone.localdate()),
     }
-    post_checked(client, reverse("hazard_verify", args=[hazard.pk]), draw_form(data, valid, fuzzed))
+    post_checked(client, reverse("inspections:hazard_verify", args=[hazard.pk]), draw_form(data, valid, fuzzed))
 
 
 @FUZZ
@@ -512,7 +512,9 @@ def test_extension_request_form(client: Any, world: World, hazard_factory: Any, 
     wanted = (hazard.deadline + timedelta(days=20)).isoformat()
     valid = {"key": new_key(), "requested_deadline": wanted, "reason": "设备到货延迟"}
     fuzzed = {"key": KEYS, "requested_deadline": dates_near(hazard.deadline), "reason": TEXT}
-    post_checked(client, reverse("hazard_extension_request", args=[hazard.pk]), draw_form(data, valid, fuzzed))
+    post_checked(
+        client, reverse("inspections:hazard_extension_request", args=[hazard.pk]), draw_form(data, valid, fuzzed)
+    )
 
 
 @FUZZ
@@ -534,7 +536,9 @@ def test_extension_decision_form(client: Any, world: World, hazard_factory: Any,
         "approved_deadline": dates_near(hazard.deadline),
         "comment": TEXT,
     }
-    post_checked(client, reverse("hazard_extension_decide", args=[hazard.pk]), draw_form(data, valid, fuzzed))
+    post_checked(
+        client, reverse("inspections:hazard_extension_decide", args=[hazard.pk]), draw_form(data, valid, fuzzed)
+    )
 
 
 @FUZZ
@@ -548,7 +552,7 @@ def test_fix_on_spot_form(client: Any, world: World, hazard_factory: Any, data: 
     valid = {"key": new_key(), "comment": "已当场更换", "after_photos": [("jpeg", b"")]}
     fuzzed = {"key": KEYS, "comment": TEXT, "after_photos": FILES}
     form = draw_form(data, valid, fuzzed, files=("after_photos",))
-    post_checked(client, reverse("hazard_fix_on_spot", args=[hazard.pk]), form)
+    post_checked(client, reverse("inspections:hazard_fix_on_spot", args=[hazard.pk]), form)
 
 
 @FUZZ
@@ -559,7 +563,7 @@ def test_supervision_form(client: Any, world: World, hazard_factory: Any, data: 
     hazard = hazard_in(world, hazard_factory, "rectifying", level="major", listed_supervision=False)
     client.force_login(world.county_admin)
     form = draw_form(data, {"key": new_key(), "comment": "限期30日内完成"}, {"key": KEYS, "comment": TEXT})
-    post_checked(client, reverse("hazard_list_supervision", args=[hazard.pk]), form)
+    post_checked(client, reverse("inspections:hazard_list_supervision", args=[hazard.pk]), form)
 
 
 # The ledger's filter ----------------------------------------------------------------------------------
@@ -597,20 +601,20 @@ def test_ledger_filter_and_export(client: Any, world: World, hazard_factory: Any
     )
     extra = data.draw(st.dictionaries(TEXT, TEXT, max_size=2))
     if data.draw(st.booleans(), label="export"):
-        response = client.get(reverse("hazard_export"), {**extra, **query})
+        response = client.get(reverse("inspections:hazard_export"), {**extra, **query})
         if response.streaming:
             b"".join(response.streaming_content)  # read to its end, which closes the file
         assert response.status_code in ({200, 400} if has_right(user, InspectionRight.HAZARD_EXPORT) else {403})
     else:
         headers = data.draw(st.sampled_from([{}, {"HTTP_HX_REQUEST": "true"}]))
-        response = client.get(reverse("hazard_ledger"), {**extra, **query}, **headers)
+        response = client.get(reverse("inspections:hazard_ledger"), {**extra, **query}, **headers)
         assert response.status_code == 200
 
 
 # Server errors this fuzzing found, fixed; each input is pinned here so that it stays fixed.
 
 
-@pytest.mark.parametrize("view", ["hazard_ledger", "hazard_export"])
+@pytest.mark.parametrize("view", ["inspections:hazard_ledger", "inspections:hazard_export"])
 @pytest.mark.django_db
 def test_fixed_500_ledger_filter_to_9999_12_31(client: Any, world: World, hazard_factory: Any, view: str) -> None:
     """A valid date for the form; the filter then adds a day to it."""
@@ -619,7 +623,7 @@ def test_fixed_500_ledger_filter_to_9999_12_31(client: Any, world: World, hazard
     assert client.get(reverse(view), {"registered_to": "9999-12-31"}).status_code in OK
 
 
-@pytest.mark.parametrize("view", ["hazard_ledger", "hazard_export"])
+@pytest.mark.parametrize("view", ["inspections:hazard_ledger", "inspections:hazard_export"])
 @pytest.mark.django_db
 def test_fixed_500_ledger_filter_from_0001_01_01(client: Any, world: World, hazard_factory: Any, view: str) -> None:
     """Midnight of 0001-01-01 in Asia/Shanghai is before datetime.min in UTC."""
@@ -633,7 +637,7 @@ def test_fixed_500_inspection_at_year_one(client: Any, world: World) -> None:
     """0001-01-01 00:00 in Asia/Shanghai is in the past, so valid; saving it in UTC overflows."""
     client.force_login(world.official_a)
     data = {"enterprise": world.ent_a.pk, "kind": "routine", "inspected_at": "0001-01-01T00:00"}
-    response = client.post(reverse("inspection_create"), data)
+    response = client.post(reverse("inspections:inspection_create"), data)
     assert response.status_code in OK
     if response.status_code != 302:
         assert not Inspection.objects.exists()
@@ -642,8 +646,8 @@ def test_fixed_500_inspection_at_year_one(client: Any, world: World) -> None:
 @pytest.mark.parametrize(
     ("view", "field", "valid"),
     [
-        ("inspection_create", "co_inspectors", {"kind": "routine", "inspected_at": "2026-01-05T09:30"}),
-        ("enterprise_create", "sectors", {"name": "东城五金厂", "principal_name": "张三"}),
+        ("inspections:inspection_create", "co_inspectors", {"kind": "routine", "inspected_at": "2026-01-05T09:30"}),
+        ("orgs:enterprise_create", "sectors", {"name": "东城五金厂", "principal_name": "张三"}),
     ],
 )
 @pytest.mark.django_db
@@ -665,15 +669,15 @@ def test_fixed_500_extension_page_of_a_hazard_due_9999_12_31(client: Any, world:
     client.force_login(world.official_a)
     form = {"key": "far", "level": "general", "category": "thing", "description": "x", "deadline": "9999-12-31"}
     form["sector"] = world.sector_chem.pk
-    response = client.post(f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}", form)
+    response = client.post(f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}", form)
     assert response.status_code in {200, 400} and "五年内" in response.content.decode()
     assert not Hazard.objects.exists()
     form["deadline"] = (timezone.localdate() + timedelta(days=30)).isoformat()
-    assert client.post(f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}", form).status_code == 302
+    assert client.post(f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}", form).status_code == 302
     hazard = Hazard.objects.get()
     Hazard.objects.filter(pk=hazard.pk).tally_update(deadline=date.max)
     client.force_login(world.enterprise_a)
-    assert client.get(reverse("hazard_extension_request", args=[hazard.pk])).status_code == 200
+    assert client.get(reverse("inspections:hazard_extension_request", args=[hazard.pk])).status_code == 200
 
 
 @pytest.mark.django_db
@@ -687,7 +691,7 @@ def test_fixed_500_jpeg_truncated_in_its_image_data(client: Any, world: World, h
     whole = jpeg().read()
     photo = SimpleUploadedFile("after.jpg", whole[:-10], content_type="image/jpeg")
     data = {"key": "cut", "description": "已更换", "money_spent": "100", "after_photos": [photo]}
-    assert not post_checked(client, reverse("hazard_completion", args=[hazard.pk]), data)
+    assert not post_checked(client, reverse("inspections:hazard_completion", args=[hazard.pk]), data)
 
 
 @pytest.mark.django_db
@@ -698,4 +702,4 @@ def test_fixed_500_item_hazard_fixed_on_spot_with_a_file_that_is_no_photo(client
     inspection, item = failed_item(world)
     after = SimpleUploadedFile("after.jpg", b"not a photo", content_type="image/jpeg")
     form = valid_hazard(world) | {"fixed_on_spot": "on", "photos": [], "after_photos": [after]}
-    assert not post_checked(client, reverse("inspection_item_hazard", args=[inspection.pk, item.pk]), form)
+    assert not post_checked(client, reverse("inspections:inspection_item_hazard", args=[inspection.pk, item.pk]), form)

@@ -41,7 +41,7 @@ def hazard_congress_report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已记录向职工大会（职工代表大会）报告的情况。"))
-            return redirect("hazard_detail", pk=hazard.pk)
+            return redirect("inspections:hazard_detail", pk=hazard.pk)
     reason = congress.congress_refusal(request.user, hazard)
     context = {
         "hazard": hazard,

@@ -260,7 +260,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("已登记隐患 %(n)s，整改期限 %(d)s。") % {"n": hazard.number, "d": hazard.deadline.isoformat()},
             )
-            return redirect("hazard_detail", pk=hazard.pk)
+            return redirect("inspections:hazard_detail", pk=hazard.pk)
     return render(
         request,
         "inspections/hazard_create.html",
@@ -335,7 +335,7 @@ def _step(
         done = _apply(request, lambda: run(form.cleaned_data, form.idempotency_key))
         if done is not None:
             messages.success(request, success)
-            return redirect("hazard_detail", pk=hazard.pk)
+            return redirect("inspections:hazard_detail", pk=hazard.pk)
     available = getattr(hazard_steps(request.user, hazard, pending_extension=pending is not None), step)
     context = {
         "hazard": hazard,

@@ -62,7 +62,7 @@ def _inspection_for_inspector(user: Any, pk: int) -> Inspection:
 
 
 def _item_anchor(pk: int, item_id: int) -> str:
-    return f"{reverse('inspection_detail', args=[pk])}#item-{item_id}"
+    return f"{reverse('inspections:inspection_detail', args=[pk])}#item-{item_id}"
 
 
 # List and start --------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("已开始检查“%(name)s”，请逐项填写检查表。") % {"name": inspection.enterprise.name}
             )
-            return redirect("inspection_detail", pk=inspection.pk)
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
     text = request.GET.get("q", "").strip()
     chosen = form["enterprise"].value() if form.is_bound else request.GET.get("enterprise")
     shown = enterprise_picker_results(user=request.user, text=text)
@@ -295,7 +295,7 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("检查记录已提交，请每位检查人员核对后签字。"))
-            return redirect("inspection_detail", pk=inspection.pk)
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
     return _render_record(request, inspection, submit_form=form)
 
 
@@ -320,7 +320,7 @@ def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("您已签字。全部检查人员均已签字，检查记录已归档，不能再修改。"))
             else:
                 messages.success(request, _("您已签字，等待其他检查人员签字。"))
-            return redirect("inspection_detail", pk=inspection.pk)
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
     return _render_record(request, inspection, sign_form=form)
 
 
@@ -339,5 +339,5 @@ def inspection_addendum(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("text", exc.message)
         else:
             messages.success(request, _("已添加补充说明。"))
-            return redirect(f"{reverse('inspection_detail', args=[inspection.pk])}#addenda")
+            return redirect(f"{reverse('inspections:inspection_detail', args=[inspection.pk])}#addenda")
     return _render_record(request, inspection, addendum_form=form)

@@ -127,7 +127,7 @@ def statistics_sign(request: HttpRequest, enterprise_pk: int, period: str) -> Ht
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(p)s隐患统计报告已签署报送。") % {"p": when.label})
-            return redirect("statistics_detail", enterprise_pk=enterprise.pk, period=when.slug)
+            return redirect("inspections:statistics_detail", enterprise_pk=enterprise.pk, period=when.slug)
     figures = statistics.statistics_figures(enterprise=enterprise, period=when)
     note = form["note"].value() or ""
     text = statistics.signed_text(figures, note)

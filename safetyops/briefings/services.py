@@ -374,7 +374,7 @@ def _send_ready_notice(briefing_id: int) -> None:
             title=_("%(node)s%(period)s安全生产工作简报已生成")
             % {"node": briefing.node.name, "period": briefing.period_label},
             body=_("简报草稿已生成，可下载查看；补充“存在问题及下步工作”后即可发布。"),
-            url=reverse("briefing_detail", kwargs={"pk": briefing.pk}),
+            url=reverse("briefings:briefing_detail", kwargs={"pk": briefing.pk}),
         )
 
 

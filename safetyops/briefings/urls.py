@@ -2,6 +2,8 @@ from django.urls import path
 
 from safetyops.briefings import views
 
+app_name = "briefings"
+
 urlpatterns = [
     path("briefings/", views.briefing_list, name="briefing_list"),
     path("briefings/new/", views.briefing_create, name="briefing_create"),

@@ -78,7 +78,7 @@ def briefing_create(request: HttpRequest) -> HttpResponse:
         else:
             # No "please wait" flash: it would show later beside a finished briefing. The page
             # itself says where the render is.
-            return redirect("briefing_detail", pk=briefing.pk)
+            return redirect("briefings:briefing_detail", pk=briefing.pk)
     else:
         status = 400 if request.method == "POST" else 200
     return render(request, "briefings/request.html", {"form": form}, status=status)
@@ -135,7 +135,7 @@ def briefing_section7(request: HttpRequest, pk: int) -> HttpResponse:
                 _("正在按最新数据重新生成简报草稿。"),
             )
         if saved:
-            return redirect("briefing_detail", pk=briefing.pk)
+            return redirect("briefings:briefing_detail", pk=briefing.pk)
     return render(
         request,
         "briefings/section7.html",
@@ -153,7 +153,7 @@ def briefing_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.briefing_regenerate(actor=request.user, briefing_id=briefing.pk),
             _("正在按最新数据重新生成简报草稿。"),
         )
-        return redirect("briefing_detail", pk=briefing.pk)
+        return redirect("briefings:briefing_detail", pk=briefing.pk)
     return render(request, "briefings/confirm.html", {"briefing": briefing, "action": "regenerate"})
 
 
@@ -166,7 +166,7 @@ def briefing_publish(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.briefing_publish(actor=request.user, briefing_id=briefing.pk),
             _("简报已发布。"),
         )
-        return redirect("briefing_detail", pk=briefing.pk)
+        return redirect("briefings:briefing_detail", pk=briefing.pk)
     return render(
         request,
         "briefings/confirm.html",

@@ -23,7 +23,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":  # 全部标为已读
         count = services.notifications_mark_all_read(user=request.user)
         messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": count})
-        return redirect("inbox")
+        return redirect("notify:inbox")
     unread_only = request.GET.get("show") == "unread"
     notifications = notifications_for(request.user)
     unread = notifications.filter(read_at__isnull=True).count()
@@ -43,7 +43,7 @@ def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
         services.notification_mark_read(user=request.user, notification=notification)
         if "open" in request.POST and link:
             return redirect(link)
-        return redirect("inbox_item", pk=notification.pk)
+        return redirect("notify:inbox_item", pk=notification.pk)
     return render(request, "notify/inbox_item.html", {"notification": notification, "link": link})
 
 
@@ -61,7 +61,7 @@ def notify_preferences(request: HttpRequest) -> HttpResponse:
             sms=form.cleaned_data["sms"],
         )
         messages.success(request, _("提醒方式已保存。"))
-        return redirect("notify_preferences")
+        return redirect("notify:notify_preferences")
     return render(
         request,
         "notify/preferences.html",

@@ -2,6 +2,8 @@ from django.urls import path
 
 from safetyops.orgs.views import enterprises, imports, nodes
 
+app_name = "orgs"
+
 urlpatterns = [
     path("enterprises/", enterprises.enterprise_list, name="enterprise_list"),
     path("enterprises/new/", enterprises.enterprise_create_view, name="enterprise_create"),

@@ -29,8 +29,8 @@ from safetyops.briefings import services
 from safetyops.briefings.models import Briefing
 from safetyops.orgs.models import Node, Role
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import hazard_factory  # noqa: F401 - a fixture, used by `march`
+from tests.orgs.factories import make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))

@@ -18,8 +18,8 @@ from safetyops.briefings.figures import briefing_figures
 from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.services import enterprise_update
 from tests.briefings.conftest import MARCH, SHANGHAI, March, at, pdf_text, request_briefing, squeezed
-from tests.factories import EnterpriseFactory
 from tests.inspections.conftest import jpeg, plan_input
+from tests.orgs.factories import EnterpriseFactory
 
 
 def local_day(value: Any) -> date | None:

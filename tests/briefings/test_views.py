@@ -25,7 +25,7 @@ def town_a_draft(world: World) -> Briefing:
 def download(client: Client, user: Any, briefing: Briefing) -> Any:
     if user is not None:
         client.force_login(user)
-    return client.get(reverse("briefing_download", kwargs={"pk": briefing.pk}))
+    return client.get(reverse("briefings:briefing_download", kwargs={"pk": briefing.pk}))
 
 
 @pytest.mark.parametrize(
@@ -70,19 +70,19 @@ def test_published_file_is_named_with_its_issue(client: Client, world: World, to
 def test_the_archive_lists_only_the_scope(client: Client, world: World, town_a_draft: Briefing) -> None:
     county = request_briefing(world.county_admin, world.county, *MARCH)
     client.force_login(world.official_b)
-    page = client.get(reverse("briefing_list")).content.decode()
-    assert reverse("briefing_detail", kwargs={"pk": town_a_draft.pk}) not in page
-    assert reverse("briefing_detail", kwargs={"pk": county.pk}) not in page
+    page = client.get(reverse("briefings:briefing_list")).content.decode()
+    assert reverse("briefings:briefing_detail", kwargs={"pk": town_a_draft.pk}) not in page
+    assert reverse("briefings:briefing_detail", kwargs={"pk": county.pk}) not in page
     client.force_login(world.leader_county)
-    page = client.get(reverse("briefing_list"), {"node": world.town_a.pk, "year": 2026}).content.decode()
-    assert reverse("briefing_detail", kwargs={"pk": town_a_draft.pk}) in page
-    assert reverse("briefing_detail", kwargs={"pk": county.pk}) not in page
+    page = client.get(reverse("briefings:briefing_list"), {"node": world.town_a.pk, "year": 2026}).content.decode()
+    assert reverse("briefings:briefing_detail", kwargs={"pk": town_a_draft.pk}) in page
+    assert reverse("briefings:briefing_detail", kwargs={"pk": county.pk}) not in page
 
 
 def test_enterprise_users_may_not_open_the_archive(client: Client, world: World) -> None:
     client.force_login(world.enterprise_a)
-    assert client.get(reverse("briefing_list")).status_code == 403
-    assert client.post(reverse("briefing_create"), {"node": world.town_a.pk}).status_code == 403
+    assert client.get(reverse("briefings:briefing_list")).status_code == 403
+    assert client.post(reverse("briefings:briefing_create"), {"node": world.town_a.pk}).status_code == 403
 
 
 def test_archive_queries_do_not_grow_with_rows(
@@ -91,7 +91,7 @@ def test_archive_queries_do_not_grow_with_rows(
     client.force_login(world.county_admin)
     Briefing.objects.create(node=world.town_a, period_start=MARCH[0], period_end=MARCH[1], year=2026, kind="monthly")
     with django_assert_max_num_queries(20) as one:
-        client.get(reverse("briefing_list"))
+        client.get(reverse("briefings:briefing_list"))
     for month in range(1, 10):
         Briefing.objects.create(
             node=world.town_b,
@@ -101,7 +101,7 @@ def test_archive_queries_do_not_grow_with_rows(
             kind="custom",
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
-        client.get(reverse("briefing_list"))
+        client.get(reverse("briefings:briefing_list"))
 
 
 # Requesting ------------------------------------------------------------------------------------
@@ -110,14 +110,14 @@ def test_archive_queries_do_not_grow_with_rows(
 def post_request(client: Client, user: Any, **data: Any) -> Any:
     client.force_login(user)
     with at(date(2026, 4, 10)), on_commit_runs():
-        return client.post(reverse("briefing_create"), data)
+        return client.post(reverse("briefings:briefing_create"), data)
 
 
 def test_a_leader_requests_a_month_and_is_sent_to_its_progress_page(client: Client, world: World) -> None:
     response = post_request(client, world.leader_a, node=world.town_a.pk, mode="month", month="2026-03")
     briefing = Briefing.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "briefing_detail", kwargs={"pk": briefing.pk}
+        "briefings:briefing_detail", kwargs={"pk": briefing.pk}
     )
     assert (briefing.node, briefing.period_start, briefing.period_end) == (world.town_a, *MARCH)
     assert briefing.status == "draft"
@@ -160,7 +160,7 @@ def test_a_node_outside_the_scope_is_refused(client: Client, world: World) -> No
 
 def test_the_node_list_is_the_scope_without_villages(client: Client, world: World) -> None:
     client.force_login(world.official_a)
-    page = client.get(reverse("briefing_create")).content.decode()
+    page = client.get(reverse("briefings:briefing_create")).content.decode()
     assert "东城镇" in page and "西山镇" not in page and "东村" not in page
 
 
@@ -171,7 +171,7 @@ def test_the_page_polls_while_the_worker_runs(client: Client, world: World) -> N
     with at(date(2026, 4, 10)):  # queued, and no commit yet runs the task
         briefing = services.briefing_request(actor=world.official_a, node=world.town_a, start=MARCH[0], end=MARCH[1])
     client.force_login(world.official_a)
-    url = reverse("briefing_detail", kwargs={"pk": briefing.pk})
+    url = reverse("briefings:briefing_detail", kwargs={"pk": briefing.pk})
     with at(date(2026, 4, 10)):
         page = client.get(url).content.decode()
         fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -181,7 +181,9 @@ def test_the_page_polls_while_the_worker_runs(client: Client, world: World) -> N
 
     render_briefing(briefing.pk)
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in fragment and reverse("briefing_download", kwargs={"pk": briefing.pk}) in fragment
+    assert (
+        "hx-trigger" not in fragment and reverse("briefings:briefing_download", kwargs={"pk": briefing.pk}) in fragment
+    )
 
 
 def test_a_lost_message_stops_the_polling_and_offers_a_retry(client: Client, world: World) -> None:
@@ -189,14 +191,16 @@ def test_a_lost_message_stops_the_polling_and_offers_a_retry(client: Client, wor
         briefing = services.briefing_request(actor=world.leader_a, node=world.town_a, start=MARCH[0], end=MARCH[1])
     client.force_login(world.leader_a)
     with at(date(2026, 4, 10)):
-        page = client.get(reverse("briefing_detail", kwargs={"pk": briefing.pk})).content.decode()
+        page = client.get(reverse("briefings:briefing_detail", kwargs={"pk": briefing.pk})).content.decode()
     assert "hx-trigger" in page and "生成时间过长" not in page
     later = time_machine.travel(datetime(2026, 4, 10, 10, 20, tzinfo=SHANGHAI), tick=False)  # 20 minutes on
     with later:
-        page = client.get(reverse("briefing_detail", kwargs={"pk": briefing.pk})).content.decode()
+        page = client.get(reverse("briefings:briefing_detail", kwargs={"pk": briefing.pk})).content.decode()
     assert "hx-trigger" not in page and "生成时间过长" in page and 'name="end" value="2026-03-31"' in page
     with later, on_commit_runs():
-        client.post(reverse("briefing_create"), {"node": world.town_a.pk, "mode": "month", "month": "2026-03"})
+        client.post(
+            reverse("briefings:briefing_create"), {"node": world.town_a.pk, "mode": "month", "month": "2026-03"}
+        )
     assert Briefing.objects.get().status == "draft"
 
 
@@ -206,7 +210,7 @@ def test_a_failed_briefing_offers_a_retry(client: Client, world: World) -> None:
         error="生成简报时发生系统错误（OSError），未生成文件。",
     )  # fmt: skip
     client.force_login(world.leader_a)
-    page = client.get(reverse("briefing_detail", kwargs={"pk": Briefing.objects.get().pk})).content.decode()
+    page = client.get(reverse("briefings:briefing_detail", kwargs={"pk": Briefing.objects.get().pk})).content.decode()
     assert "生成简报时发生系统错误" in page and "重新生成" in page and 'name="start" value="2026-03-01"' in page
     post_request(client, world.leader_a, node=world.town_a.pk, mode="custom", start="2026-03-01", end="2026-03-31")
     assert Briefing.objects.get().status == "draft"
@@ -214,7 +218,7 @@ def test_a_failed_briefing_offers_a_retry(client: Client, world: World) -> None:
 
 def test_section7_is_prefilled_saved_and_regenerated(client: Client, world: World, town_a_draft: Briefing) -> None:
     client.force_login(world.official_a)
-    url = reverse("briefing_section7", kwargs={"pk": town_a_draft.pk})
+    url = reverse("briefings:briefing_section7", kwargs={"pk": town_a_draft.pk})
     assert "（一）存在问题" in client.get(url).content.decode()  # suggested from the figures
     with at(date(2026, 4, 11)), on_commit_runs():
         response = client.post(url, {"text": "（一）存在问题\n整改滞后。", "regenerate": "1"})
@@ -225,13 +229,15 @@ def test_section7_is_prefilled_saved_and_regenerated(client: Client, world: Worl
 
 def test_publish_confirms_the_number_then_freezes(client: Client, world: World, town_a_draft: Briefing) -> None:
     client.force_login(world.official_a)
-    url = reverse("briefing_publish", kwargs={"pk": town_a_draft.pk})
+    url = reverse("briefings:briefing_publish", kwargs={"pk": town_a_draft.pk})
     assert "发布为2026年第1期" in client.get(url).content.decode()
     with at(date(2026, 4, 12)), on_commit_runs():
         assert client.post(url).status_code == 302
     town_a_draft.refresh_from_db()
     assert town_a_draft.status == "published" and town_a_draft.issue_number == 1
-    response = client.post(reverse("briefing_section7", kwargs={"pk": town_a_draft.pk}), {"text": "改"}, follow=True)
+    response = client.post(
+        reverse("briefings:briefing_section7", kwargs={"pk": town_a_draft.pk}), {"text": "改"}, follow=True
+    )
     assert "发布后不能修改" in response.content.decode()
     town_a_draft.refresh_from_db()
     assert town_a_draft.section7 == ""
@@ -240,20 +246,20 @@ def test_publish_confirms_the_number_then_freezes(client: Client, world: World, 
 def test_it_checks_ownership(client: Client, world: World, town_a_draft: Briefing) -> None:
     client.force_login(world.official_b)
     for name in (
-        "briefing_detail",
-        "briefing_section7",
-        "briefing_regenerate",
-        "briefing_publish",
-        "briefing_download",
+        "briefings:briefing_detail",
+        "briefings:briefing_section7",
+        "briefings:briefing_regenerate",
+        "briefings:briefing_publish",
+        "briefings:briefing_download",
     ):
         assert client.get(reverse(name, kwargs={"pk": town_a_draft.pk})).status_code == 404, name
-    assert client.post(reverse("briefing_publish", kwargs={"pk": town_a_draft.pk})).status_code == 404
+    assert client.post(reverse("briefings:briefing_publish", kwargs={"pk": town_a_draft.pk})).status_code == 404
 
 
 def test_it_requires_rw_access(client: Client, world: World, town_a_draft: Briefing) -> None:
     client.force_login(world.leader_a)
-    assert client.get(reverse("briefing_detail", kwargs={"pk": town_a_draft.pk})).status_code == 200
-    for name in ("briefing_section7", "briefing_regenerate", "briefing_publish"):
+    assert client.get(reverse("briefings:briefing_detail", kwargs={"pk": town_a_draft.pk})).status_code == 200
+    for name in ("briefings:briefing_section7", "briefings:briefing_regenerate", "briefings:briefing_publish"):
         assert client.post(reverse(name, kwargs={"pk": town_a_draft.pk}), {"text": "x"}).status_code == 403, name
     town_a_draft.refresh_from_db()
     assert town_a_draft.status == "draft" and town_a_draft.section7 == ""
@@ -262,7 +268,7 @@ def test_it_requires_rw_access(client: Client, world: World, town_a_draft: Brief
 def test_nav_link_for_readers_only(client: Client, world: World) -> None:
     for role, shown in (("leader_a", True), ("official_a", True), ("supervisor_a", False), ("enterprise_a", False)):
         client.force_login(world.users()[role])
-        assert (reverse("briefing_list") in client.get(reverse("home")).content.decode()) is shown, role
+        assert (reverse("briefings:briefing_list") in client.get(reverse("home")).content.decode()) is shown, role
 
 
 # Limits and what each role is shown ------------------------------------------------------------
@@ -273,7 +279,7 @@ def test_requests_are_limited_per_person_and_a_repeat_returns_the_pending_one(
 ) -> None:
     settings.BRIEFING_REQUESTS_PER_MINUTE = 5
     client.force_login(world.leader_a)
-    url = reverse("briefing_create")
+    url = reverse("briefings:briefing_create")
     with at(date(2026, 4, 10)):  # queued: no commit runs the render
         answers = [
             client.post(url, {"node": world.town_a.pk, "mode": "custom", "start": "2026-03-01", "end": f"2026-03-0{d}"})
@@ -287,7 +293,9 @@ def test_requests_are_limited_per_person_and_a_repeat_returns_the_pending_one(
             url, {"node": world.town_a.pk, "mode": "custom", "start": "2026-03-01", "end": "2026-03-01"}
         )
         first = Briefing.objects.get(period_end=date(2026, 3, 1))
-        assert again.status_code == 302 and again["Location"] == reverse("briefing_detail", kwargs={"pk": first.pk})
+        assert again.status_code == 302 and again["Location"] == reverse(
+            "briefings:briefing_detail", kwargs={"pk": first.pk}
+        )
         assert Briefing.objects.count() == 5
         # Another person is not held up by the leader's requests.
         client.force_login(world.official_a)
@@ -312,7 +320,7 @@ def test_checksum_and_timings_are_shown_to_county_admins_only(
     client: Client, world: World, town_a_draft: Briefing, role: str, technical: bool
 ) -> None:
     client.force_login(world.users()[role])
-    page = client.get(reverse("briefing_detail", kwargs={"pk": town_a_draft.pk})).content.decode()
+    page = client.get(reverse("briefings:briefing_detail", kwargs={"pk": town_a_draft.pk})).content.decode()
     assert "下载PDF" in page and "生成时间" in page
     assert ("SHA-256" in page) is technical and (town_a_draft.checksum in page) is technical
     assert ("用时" in page) is technical

@@ -17,8 +17,8 @@ from safetyops.orgs.models import Role
 from tests.browser.conftest import DESKTOP, PHONE, no_horizontal_overflow
 from tests.browser.test_hazard_journey import login
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, make_user
 from tests.inspections.conftest import jpeg, plan_input
+from tests.orgs.factories import EnterpriseFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -35,7 +35,7 @@ def test_repeated_failures_lock_the_login(client: Client, world: World, settings
 def test_csrf_is_enforced(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.official_a)
-    response = client.post(reverse("enterprise_edit", args=[world.ent_a.pk]), {"name": "x"})
+    response = client.post(reverse("orgs:enterprise_edit", args=[world.ent_a.pk]), {"name": "x"})
     assert response.status_code == 403
     world.ent_a.refresh_from_db()
     assert world.ent_a.name == "东城化工有限公司"

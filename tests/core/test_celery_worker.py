@@ -21,7 +21,7 @@ from safetyops.celery import app
 from safetyops.orgs.models import Enterprise, EnterpriseImport
 from safetyops.orgs.tasks import enterprise_import_task
 from tests.conftest import IN_CI, World
-from tests.factories import make_credit_code
+from tests.orgs.factories import make_credit_code
 from tests.workers import celery_worker
 
 BASE_DIR = Path(settings.BASE_DIR)

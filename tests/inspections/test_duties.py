@@ -37,17 +37,17 @@ def test_major_plan_form_asks_for_the_report_and_the_hazard_page_shows_it(
 ) -> None:
     hazard = hazard_factory(level="major")
     client.force_login(world.enterprise_a)
-    url = reverse("hazard_plan", args=[hazard.pk])
+    url = reverse("inspections:hazard_plan", args=[hazard.pk])
     page = client.get(url).content.decode()
     assert "重大事故隐患报告（第十四条）" in page and "隐患的危害程度和整改难易程度分析" in page
     response = client.post(url, plan_data(hazard, situation=""))
     assert response.status_code == 400 and "请填写“隐患的现状及其产生原因”" in response.content.decode()
     assert not hazard.plans.exists()
     client.post(url, plan_data(hazard, situation="泄爆<b>装置</b>缺失，设计缺陷"))
-    shown = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    shown = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     assert "现状及原因" in shown and "泄爆&lt;b&gt;装置&lt;/b&gt;缺失" in shown and "危害程度和整改难易程度" in shown
     general = hazard_factory()
-    assert "现状及其产生原因" not in client.get(reverse("hazard_plan", args=[general.pk])).content.decode()
+    assert "现状及其产生原因" not in client.get(reverse("inspections:hazard_plan", args=[general.pk])).content.decode()
 
 
 def test_report_to_the_workers_congress(world: World, hazard_factory: Callable[..., Hazard]) -> None:
@@ -87,9 +87,12 @@ def test_congress_page_records_and_the_hazard_shows_it(
 ) -> None:
     hazard = hazard_factory(level="major")
     client.force_login(world.enterprise_a)
-    detail = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
-    assert "向职工大会报告（双报告）" in detail and reverse("hazard_congress_report", args=[hazard.pk]) in detail
-    url = reverse("hazard_congress_report", args=[hazard.pk])
+    detail = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
+    assert (
+        "向职工大会报告（双报告）" in detail
+        and reverse("inspections:hazard_congress_report", args=[hazard.pk]) in detail
+    )
+    url = reverse("inspections:hazard_congress_report", args=[hazard.pk])
     today = timezone.localdate().isoformat()
     bad = client.post(url, {"body": "assembly", "reported_on": today, "note": "", "key": "k1"})
     assert bad.status_code == 400 and not HazardCongressReport.objects.exists()
@@ -102,9 +105,9 @@ def test_congress_page_records_and_the_hazard_shows_it(
         url, {"body": "assembly", "reported_on": today, "note": "职工大会<i>通报</i>", "evidence": jpeg()}
     )
     assert done.status_code == 302
-    shown = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    shown = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     assert "职工大会&lt;i&gt;通报&lt;/i&gt;" in shown and "证明材料" in shown
     client.force_login(world.official_a)
-    official_view = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    official_view = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     assert "职工大会&lt;i&gt;通报&lt;/i&gt;" in official_view and url not in official_view
     assert client.get(url).status_code == 403

@@ -79,7 +79,7 @@ def test_a_completion_report_withdraws_the_pending_request_first(
     # The history keeps the request; nothing is pending that nobody could decide.
     assert list(hazard.extensions.values_list("decision", flat=True)) == [D.WITHDRAWN]
     client.force_login(world.enterprise_a)
-    page = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    page = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     assert "已撤回" in page and "企业已报告整改完成，延期申请自动撤回" in page and "延期申请撤回" in page
 
 
@@ -116,7 +116,7 @@ def test_an_approval_never_moves_the_deadline_earlier(client: Any, world: World,
     assert hazard.deadline == longer and extension.decision == D.PENDING
 
     client.force_login(world.official_a)
-    path = reverse("hazard_extension_decide", args=[hazard.pk])
+    path = reverse("inspections:hazard_extension_decide", args=[hazard.pk])
     response = client.post(
         path, {"key": "k" * 32, "decision": "approve", "approved_deadline": (longer - timedelta(days=3)).isoformat()}
     )
@@ -137,8 +137,8 @@ def test_a_request_left_on_a_hazard_awaiting_verification_can_still_be_decided(
     hazard = hazard_factory(status="awaiting_verification")
     extension = leftover(world, hazard)
     client.force_login(world.official_a)
-    decide = reverse("hazard_extension_decide", args=[hazard.pk])
-    assert decide in client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
+    decide = reverse("inspections:hazard_extension_decide", args=[hazard.pk])
+    assert decide in client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     response = client.post(decide, {"key": "r" * 32, "decision": "refuse", "comment": "已报告完成，无需延期"})
     assert response.status_code == 302
     extension.refresh_from_db()

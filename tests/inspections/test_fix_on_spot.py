@@ -18,8 +18,8 @@ from inspections.models import Hazard, Inspection
 from inspections.services import HazardStepError, NotPermitted
 from safetyops.orgs.models import Role
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, open_inspection
+from tests.orgs.factories import make_user
 
 
 def _lock(inspection: Inspection, official: Any) -> None:
@@ -132,8 +132,8 @@ def test_the_pages_offer_it_only_to_the_inspector_and_say_why_not(
     colleague = make_user(Role.TOWNSHIP_OFFICIAL, node=world.town_a, username="colleague")
     inspection = open_inspection(world)
     hazard = hazard_factory(inspection=inspection)
-    step = reverse("hazard_fix_on_spot", args=[hazard.pk])
-    detail = reverse("hazard_detail", args=[hazard.pk])
+    step = reverse("inspections:hazard_fix_on_spot", args=[hazard.pk])
+    detail = reverse("inspections:hazard_detail", args=[hazard.pk])
 
     client.force_login(world.official_a)
     assert step in client.get(detail).content.decode()
@@ -147,11 +147,11 @@ def test_the_pages_offer_it_only_to_the_inspector_and_say_why_not(
 
     self_reported = _self_reported(world)
     client.force_login(world.official_a)
-    page = client.get(reverse("hazard_fix_on_spot", args=[self_reported.pk])).content.decode()
+    page = client.get(reverse("inspections:hazard_fix_on_spot", args=[self_reported.pk])).content.decode()
     assert "企业自查发现的隐患须由企业提交整改方案" in page
-    page = client.get(reverse("hazard_detail", args=[self_reported.pk])).content.decode()
+    page = client.get(reverse("inspections:hazard_detail", args=[self_reported.pk])).content.decode()
     assert "企业自查发现的隐患须由企业提交整改方案" in page
-    assert reverse("hazard_fix_on_spot", args=[self_reported.pk]) not in page
+    assert reverse("inspections:hazard_fix_on_spot", args=[self_reported.pk]) not in page
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.REGISTERED
 
@@ -165,7 +165,7 @@ def test_the_item_page_hides_the_checkbox_for_an_archived_inspection_of_another_
     services.inspection_record_result(
         actor=world.official_a, inspection_id=inspection.pk, item_id=item.pk, result="fail"
     )
-    path = reverse("inspection_item_hazard", args=[inspection.pk, item.pk])
+    path = reverse("inspections:inspection_item_hazard", args=[inspection.pk, item.pk])
     client.force_login(world.official_a)
     assert 'name="fixed_on_spot"' in client.get(path).content.decode()
     _lock(inspection, world.official_a)

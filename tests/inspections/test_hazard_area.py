@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def ledger_total(client: Any, user: Any, **params: Any) -> str:
     client.force_login(user)
-    html = client.get(reverse("hazard_ledger"), params).content.decode()
+    html = client.get(reverse("inspections:hazard_ledger"), params).content.decode()
     return html.split("共 ", 1)[1].split(" 条隐患", 1)[0]
 
 

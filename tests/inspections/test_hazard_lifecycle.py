@@ -296,7 +296,7 @@ def test_rejection_loop_with_new_deadline_then_close(world: World, hazard_factor
 
 def test_major_verification_needs_township_level(world: World, hazard_factory: Any) -> None:
     from safetyops.orgs.models import Role
-    from tests.factories import make_user
+    from tests.orgs.factories import make_user
 
     hazard = hazard_factory(level="major", status="awaiting_verification")
     village_official = make_user(Role.TOWNSHIP_OFFICIAL, node=world.village_a)
@@ -308,7 +308,7 @@ def test_major_verification_needs_township_level(world: World, hazard_factory: A
 
 def test_sector_supervisor_reviews_only_their_sectors(world: World, hazard_factory: Any) -> None:
     from safetyops.orgs.models import Role
-    from tests.factories import make_user
+    from tests.orgs.factories import make_user
 
     chem = hazard_factory(status="awaiting_verification", enterprise=world.ent_a)
     ent_a2_user = make_user(Role.ENTERPRISE_USER, enterprise=world.ent_a2)

@@ -74,17 +74,20 @@ def test_detail_shows_the_hazard_and_only_the_enterprise_steps(
 ) -> None:
     hazard = hazard_factory()
     client.force_login(world.enterprise_a)
-    response = client.get(url("hazard_detail", hazard))
+    response = client.get(url("inspections:hazard_detail", hazard))
     page = text_of(response)
     assert response.status_code == 200
     assert hazard.number in page and "配电箱门未关闭" in page and "二号车间" in page
     assert "待报整改方案" in page and "东城化工有限公司" in page
-    assert url("hazard_plan", hazard) in page
-    assert url("hazard_extension_request", hazard) in page
-    assert url("hazard_plan_decide", hazard) not in page and url("hazard_fix_on_spot", hazard) not in page
+    assert url("inspections:hazard_plan", hazard) in page
+    assert url("inspections:hazard_extension_request", hazard) in page
+    assert (
+        url("inspections:hazard_plan_decide", hazard) not in page
+        and url("inspections:hazard_fix_on_spot", hazard) not in page
+    )
     photo = Attachment.objects.get(hazard=hazard)
-    assert reverse("attachment_thumbnail", args=[photo.pk]) in page
-    assert reverse("attachment_download", args=[photo.pk]) in page
+    assert reverse("inspections:attachment_thumbnail", args=[photo.pk]) in page
+    assert reverse("inspections:attachment_download", args=[photo.pk]) in page
 
 
 def test_detail_shows_the_official_steps(client: Any, world: World, hazard_factory: MakeHazard) -> None:
@@ -92,23 +95,26 @@ def test_detail_shows_the_official_steps(client: Any, world: World, hazard_facto
     pending = hazard_factory(level="major", status="plan_pending")
     awaiting = hazard_factory(status="awaiting_verification")
     client.force_login(world.official_a)
-    page = text_of(client.get(url("hazard_detail", registered)))
-    assert url("hazard_fix_on_spot", registered) in page and url("hazard_plan", registered) not in page
-    page = text_of(client.get(url("hazard_detail", pending)))
-    assert url("hazard_plan_decide", pending) in page
-    assert url("hazard_list_supervision", pending) not in page  # only the county lists
-    page = text_of(client.get(url("hazard_detail", awaiting)))
-    assert url("hazard_verify", awaiting) in page and "2800.00" in page
+    page = text_of(client.get(url("inspections:hazard_detail", registered)))
+    assert (
+        url("inspections:hazard_fix_on_spot", registered) in page
+        and url("inspections:hazard_plan", registered) not in page
+    )
+    page = text_of(client.get(url("inspections:hazard_detail", pending)))
+    assert url("inspections:hazard_plan_decide", pending) in page
+    assert url("inspections:hazard_list_supervision", pending) not in page  # only the county lists
+    page = text_of(client.get(url("inspections:hazard_detail", awaiting)))
+    assert url("inspections:hazard_verify", awaiting) in page and "2800.00" in page
 
     client.force_login(world.county_admin)
-    page = text_of(client.get(url("hazard_detail", pending)))
-    assert url("hazard_list_supervision", pending) in page
+    page = text_of(client.get(url("inspections:hazard_detail", pending)))
+    assert url("inspections:hazard_list_supervision", pending) in page
 
 
 def test_detail_of_a_major_plan_shows_all_six_parts(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory(level="major", status="rectifying")
     client.force_login(world.leader_a)
-    response = client.get(url("hazard_detail", hazard))
+    response = client.get(url("inspections:hazard_detail", hazard))
     page = text_of(response)
     assert response.status_code == 200
     for part in [
@@ -128,7 +134,7 @@ def test_detail_shows_overdue_days(client: Any, world: World, hazard_factory: Ma
     hazard = hazard_factory(deadline=today() + timedelta(days=1))
     with time_machine.travel(timezone.now() + timedelta(days=4), tick=False):
         client.force_login(world.official_a)  # inside: sessions expire
-        page = text_of(client.get(url("hazard_detail", hazard)))
+        page = text_of(client.get(url("inspections:hazard_detail", hazard)))
     assert "逾期 3 天" in page
 
 
@@ -136,7 +142,7 @@ def test_detail_checks_ownership(client: Any, world: World, hazard_factory: Make
     hazard = hazard_factory()
     for outsider in [world.official_b, world.enterprise_b, world.supervisor_a, world.nobody]:
         client.force_login(outsider)
-        assert client.get(url("hazard_detail", hazard)).status_code == 404
+        assert client.get(url("inspections:hazard_detail", hazard)).status_code == 404
 
 
 def _grow_history(hazard: Hazard, world: World, events_wanted: int) -> None:
@@ -172,8 +178,10 @@ def test_detail_query_count_does_not_grow_with_history(client: Any, world: World
     _grow_history(small, world, 2)
     _grow_history(large, world, 10)
     client.force_login(world.official_a)
-    _count_queries(client, url("hazard_detail", small))  # warm the session and the scope
-    assert _count_queries(client, url("hazard_detail", large)) == _count_queries(client, url("hazard_detail", small))
+    _count_queries(client, url("inspections:hazard_detail", small))  # warm the session and the scope
+    assert _count_queries(client, url("inspections:hazard_detail", large)) == _count_queries(
+        client, url("inspections:hazard_detail", small)
+    )
 
 
 # 我的隐患 ---------------------------------------------------------------------------------------
@@ -191,7 +199,7 @@ def test_my_hazards_lists_what_is_needed_next_overdue_first(
     other = hazard_factory(enterprise=world.ent_b)
     with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
         client.force_login(world.enterprise_a)
-        response = client.get(reverse("my_hazards"))
+        response = client.get(reverse("inspections:my_hazards"))
     page = text_of(response)
     assert response.status_code == 200
     assert other.number not in page
@@ -210,25 +218,25 @@ def test_my_hazards_says_a_returned_plan_must_be_corrected(
     hazard = hazard_factory(level="major", status="plan_pending")
     services.hazard_return_plan(actor=world.official_a, hazard_id=hazard.pk, reason="资金未落实")
     client.force_login(world.enterprise_a)
-    assert "方案已退回" in text_of(client.get(reverse("my_hazards")))
+    assert "方案已退回" in text_of(client.get(reverse("inspections:my_hazards")))
 
 
 @pytest.mark.parametrize("role", ["official_a", "county_admin", "leader_a", "supervisor_a", "nobody"])
 def test_my_hazards_is_for_enterprise_users_only(client: Any, world: World, role: str) -> None:
     client.force_login(world.users()[role])
-    assert client.get(reverse("my_hazards")).status_code == 403
+    assert client.get(reverse("inspections:my_hazards")).status_code == 403
 
 
 def test_my_hazards_query_count_does_not_grow(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     client.force_login(world.enterprise_a)
     hazard_factory(status="rectifying")
     hazard_factory(status="closed")
-    client.get(reverse("my_hazards"))
-    few = _count_queries(client, reverse("my_hazards"))
+    client.get(reverse("inspections:my_hazards"))
+    few = _count_queries(client, reverse("inspections:my_hazards"))
     for status in ["registered", "plan_pending", "rectifying", "awaiting_verification"] * 2:
         hazard_factory(status=status, level="major" if status == "plan_pending" else "general")
     assert Hazard.objects.filter(enterprise=world.ent_a).count() == 10
-    assert _count_queries(client, reverse("my_hazards")) == few
+    assert _count_queries(client, reverse("inspections:my_hazards")) == few
 
 
 # Registration -----------------------------------------------------------------------------------
@@ -250,9 +258,9 @@ def create_data(world: World, **overrides: Any) -> dict[str, Any]:
 
 def test_enterprise_registers_a_self_found_hazard(client: Any, world: World) -> None:
     client.force_login(world.enterprise_a)
-    response = client.post(reverse("hazard_create"), create_data(world))
+    response = client.post(reverse("inspections:hazard_create"), create_data(world))
     hazard = Hazard.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("hazard_detail", hazard)
+    assert response.status_code == 302 and response["Location"] == url("inspections:hazard_detail", hazard)
     assert hazard.enterprise == world.ent_a and hazard.source == Hazard.Source.SELF
     assert hazard.deadline == today() + timedelta(days=15)  # the default for 一般
     assert events(hazard) == ["registered"]
@@ -261,14 +269,14 @@ def test_enterprise_registers_a_self_found_hazard(client: Any, world: World) -> 
 
 def test_enterprise_cannot_register_for_another_enterprise(client: Any, world: World) -> None:
     client.force_login(world.enterprise_a)
-    response = client.post(f"{reverse('hazard_create')}?enterprise={world.ent_b.pk}", create_data(world))
+    response = client.post(f"{reverse('inspections:hazard_create')}?enterprise={world.ent_b.pk}", create_data(world))
     assert response.status_code == 404
     assert not Hazard.objects.exists()
 
 
 def test_official_registers_a_major_hazard_with_default_deadline(client: Any, world: World) -> None:
     client.force_login(world.official_a)
-    path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
+    path = f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}"
     assert 'name="fixed_on_spot"' not in client.get(path).content.decode()  # 当场整改 lives in the inspection
     response = client.post(path, create_data(world, level="major", photos=[jpeg(), jpeg("2.jpg")]))
     hazard = Hazard.objects.get()
@@ -280,7 +288,7 @@ def test_official_registers_a_major_hazard_with_default_deadline(client: Any, wo
 
 def test_registration_outside_an_inspection_cannot_close_on_the_spot(client: Any, world: World) -> None:
     client.force_login(world.official_a)
-    path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
+    path = f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}"
     page = client.get(path).content.decode()
     assert 'name="fixed_on_spot"' not in page and "当场整改须在检查中确认" in page
     client.post(path, create_data(world, fixed_on_spot="on", after_photos=[jpeg("after.jpg", colour="green")]))
@@ -291,7 +299,7 @@ def test_registration_outside_an_inspection_cannot_close_on_the_spot(client: Any
 
 def test_registration_rejects_a_sector_of_another_enterprise_and_a_past_deadline(client: Any, world: World) -> None:
     client.force_login(world.official_a)
-    path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
+    path = f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}"
     response = client.post(path, create_data(world, sector=world.sector_build.pk))
     assert response.status_code == 400
     response = client.post(path, create_data(world, deadline=(today() - timedelta(days=1)).isoformat()))
@@ -300,7 +308,7 @@ def test_registration_rejects_a_sector_of_another_enterprise_and_a_past_deadline
 
 
 def test_registration_checks_ownership_and_rights(client: Any, world: World) -> None:
-    path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
+    path = f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}"
     client.force_login(world.official_b)
     assert client.get(path).status_code == 404
     assert client.post(path, create_data(world)).status_code == 404
@@ -308,15 +316,15 @@ def test_registration_checks_ownership_and_rights(client: Any, world: World) -> 
     assert client.get(path).status_code == 403
     assert client.post(path, create_data(world)).status_code == 403
     client.force_login(world.nobody)
-    assert client.get(reverse("hazard_create")).status_code == 403
+    assert client.get(reverse("inspections:hazard_create")).status_code == 403
     assert not Hazard.objects.exists()
 
 
 def test_official_without_enterprise_gets_a_scoped_picker(client: Any, world: World) -> None:
     client.force_login(world.official_a)
-    page = text_of(client.get(reverse("hazard_create")))
+    page = text_of(client.get(reverse("inspections:hazard_create")))
     assert "东城化工有限公司" in page and "西山建设工程有限公司" not in page
-    page = text_of(client.get(reverse("hazard_create"), {"q": "建筑"}))
+    page = text_of(client.get(reverse("inspections:hazard_create"), {"q": "建筑"}))
     assert f"?enterprise={world.ent_a2.pk}" in page and "东城化工有限公司" not in page
 
 
@@ -328,10 +336,10 @@ def test_enterprise_submits_a_general_plan_that_takes_effect(
 ) -> None:
     hazard = hazard_factory()
     client.force_login(world.enterprise_a)
-    page = text_of(client.get(url("hazard_plan", hazard)))
+    page = text_of(client.get(url("inspections:hazard_plan", hazard)))
     assert 'name="key"' in page and "五、预案" in page
-    response = client.post(url("hazard_plan", hazard), plan_data(hazard))
-    assert response.status_code == 302 and response["Location"] == url("hazard_detail", hazard)
+    response = client.post(url("inspections:hazard_plan", hazard), plan_data(hazard))
+    assert response.status_code == 302 and response["Location"] == url("inspections:hazard_detail", hazard)
     hazard.refresh_from_db()
     assert hazard.status == "rectifying"
     assert events(hazard) == ["registered", "plan_submitted"]
@@ -344,10 +352,10 @@ def test_major_plan_needs_the_six_parts_and_waits_for_approval(
     hazard = hazard_factory(level="major")
     client.force_login(world.enterprise_a)
     before = snapshot(hazard)
-    response = client.post(url("hazard_plan", hazard), plan_data(hazard, goal=""))
+    response = client.post(url("inspections:hazard_plan", hazard), plan_data(hazard, goal=""))
     assert response.status_code == 400 and "治理的目标和任务" in text_of(response)
     assert snapshot(hazard) == before
-    client.post(url("hazard_plan", hazard), plan_data(hazard))
+    client.post(url("inspections:hazard_plan", hazard), plan_data(hazard))
     hazard.refresh_from_db()
     assert hazard.status == "plan_pending"
 
@@ -371,7 +379,7 @@ def test_bad_plan_is_explained_and_nothing_changes(
         overrides = {"deadline": (hazard.deadline + timedelta(days=1)).isoformat()}
     client.force_login(world.enterprise_a)
     before = snapshot(hazard)
-    response = client.post(url("hazard_plan", hazard), plan_data(hazard, **overrides))
+    response = client.post(url("inspections:hazard_plan", hazard), plan_data(hazard, **overrides))
     assert response.status_code == 400
     assert message in text_of(response)
     assert snapshot(hazard) == before
@@ -380,7 +388,7 @@ def test_bad_plan_is_explained_and_nothing_changes(
 def test_zero_funds_with_a_reason_is_accepted(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory()
     client.force_login(world.enterprise_a)
-    client.post(url("hazard_plan", hazard), plan_data(hazard, funds="0", funds_reason="本单位电工自行整改"))
+    client.post(url("inspections:hazard_plan", hazard), plan_data(hazard, funds="0", funds_reason="本单位电工自行整改"))
     hazard.refresh_from_db()
     assert hazard.status == "rectifying" and hazard.plans.get().funds == 0
 
@@ -390,9 +398,9 @@ def test_plan_in_the_wrong_state_is_refused_with_the_service_message(
 ) -> None:
     hazard = hazard_factory(status="rectifying")
     client.force_login(world.enterprise_a)
-    assert "现在不能办理此事项" in text_of(client.get(url("hazard_plan", hazard)))
+    assert "现在不能办理此事项" in text_of(client.get(url("inspections:hazard_plan", hazard)))
     before = snapshot(hazard)
-    response = client.post(url("hazard_plan", hazard), plan_data(hazard))
+    response = client.post(url("inspections:hazard_plan", hazard), plan_data(hazard))
     assert response.status_code == 400 and "当前状态为“整改中”" in text_of(response)
     assert snapshot(hazard) == before
 
@@ -403,11 +411,11 @@ def test_overdue_hazard_still_takes_a_plan_at_the_passed_deadline(
     hazard = hazard_factory(deadline=today() + timedelta(days=1))
     with time_machine.travel(timezone.now() + timedelta(days=5), tick=False):
         client.force_login(world.enterprise_a)
-        assert url("hazard_plan", hazard) in text_of(client.get(url("hazard_detail", hazard)))
+        assert url("inspections:hazard_plan", hazard) in text_of(client.get(url("inspections:hazard_detail", hazard)))
         earlier = (hazard.deadline - timedelta(days=1)).isoformat()
-        response = client.post(url("hazard_plan", hazard), plan_data(hazard, deadline=earlier))
+        response = client.post(url("inspections:hazard_plan", hazard), plan_data(hazard, deadline=earlier))
         assert response.status_code == 400 and "方案完成时限不能早于今天" in text_of(response)
-        client.post(url("hazard_plan", hazard), plan_data(hazard, deadline=hazard.deadline.isoformat()))
+        client.post(url("inspections:hazard_plan", hazard), plan_data(hazard, deadline=hazard.deadline.isoformat()))
         hazard.refresh_from_db()
         assert hazard.status == "rectifying" and hazard.is_overdue()
 
@@ -419,15 +427,15 @@ def test_plan_is_for_the_enterprise_only(
     hazard = hazard_factory()
     client.force_login(world.users()[role])
     before = snapshot(hazard)
-    assert client.get(url("hazard_plan", hazard)).status_code == code
-    assert client.post(url("hazard_plan", hazard), plan_data(hazard)).status_code == code
+    assert client.get(url("inspections:hazard_plan", hazard)).status_code == code
+    assert client.post(url("inspections:hazard_plan", hazard), plan_data(hazard)).status_code == code
     assert snapshot(hazard) == before
 
 
 def test_plan_of_another_enterprise_is_not_found(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory()
     client.force_login(world.enterprise_b)
-    assert client.post(url("hazard_plan", hazard), plan_data(hazard)).status_code == 404
+    assert client.post(url("inspections:hazard_plan", hazard), plan_data(hazard)).status_code == 404
     assert hazard.plans.count() == 0
 
 
@@ -435,7 +443,7 @@ def test_returned_plan_is_offered_again_with_the_reason(client: Any, world: Worl
     hazard = hazard_factory(level="major", status="plan_pending")
     services.hazard_return_plan(actor=world.official_a, hazard_id=hazard.pk, reason="应急预案过于简单")
     client.force_login(world.enterprise_a)
-    page = text_of(client.get(url("hazard_plan", hazard)))
+    page = text_of(client.get(url("inspections:hazard_plan", hazard)))
     assert "应急预案过于简单" in page and "更换破损防护罩" in page
 
 
@@ -445,8 +453,8 @@ def test_returned_plan_is_offered_again_with_the_reason(client: Any, world: Worl
 def test_official_approves_a_major_plan(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory(level="major", status="plan_pending")
     client.force_login(world.official_a)
-    assert "更换破损防护罩" in text_of(client.get(url("hazard_plan_decide", hazard)))
-    response = client.post(url("hazard_plan_decide", hazard), {"key": new_key(), "decision": "approve"})
+    assert "更换破损防护罩" in text_of(client.get(url("inspections:hazard_plan_decide", hazard)))
+    response = client.post(url("inspections:hazard_plan_decide", hazard), {"key": new_key(), "decision": "approve"})
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert hazard.status == "rectifying" and events(hazard)[-1] == "plan_approved"
@@ -456,10 +464,12 @@ def test_returning_a_plan_needs_a_reason(client: Any, world: World, hazard_facto
     hazard = hazard_factory(level="major", status="plan_pending")
     client.force_login(world.official_a)
     before = snapshot(hazard)
-    response = client.post(url("hazard_plan_decide", hazard), {"key": new_key(), "decision": "return"})
+    response = client.post(url("inspections:hazard_plan_decide", hazard), {"key": new_key(), "decision": "return"})
     assert response.status_code == 400 and "退回方案须说明理由" in text_of(response)
     assert snapshot(hazard) == before
-    client.post(url("hazard_plan_decide", hazard), {"key": new_key(), "decision": "return", "comment": "资金不足"})
+    client.post(
+        url("inspections:hazard_plan_decide", hazard), {"key": new_key(), "decision": "return", "comment": "资金不足"}
+    )
     hazard.refresh_from_db()
     assert hazard.status == "registered" and hazard.plans.get().decision_comment == "资金不足"
 
@@ -471,7 +481,7 @@ def test_plan_decision_is_for_officials_in_scope(
     hazard = hazard_factory(level="major", status="plan_pending")
     client.force_login(world.users()[role])
     before = snapshot(hazard)
-    response = client.post(url("hazard_plan_decide", hazard), {"key": new_key(), "decision": "approve"})
+    response = client.post(url("inspections:hazard_plan_decide", hazard), {"key": new_key(), "decision": "approve"})
     assert response.status_code == code
     assert snapshot(hazard) == before
 
@@ -484,7 +494,7 @@ def test_enterprise_reports_completion_with_photos_and_documents(
 ) -> None:
     hazard = hazard_factory(status="rectifying")
     client.force_login(world.enterprise_a)
-    page = text_of(client.get(url("hazard_completion", hazard)))
+    page = text_of(client.get(url("inspections:hazard_completion", hazard)))
     assert "data-upload-form" in page and "data-shrink" in page and "js/uploads.js" in page
     data = {
         "key": new_key(),
@@ -493,7 +503,7 @@ def test_enterprise_reports_completion_with_photos_and_documents(
         "after_photos": [jpeg("a1.jpg"), jpeg("a2.jpg")],
         "documents": [pdf("发票.pdf")],
     }
-    response = client.post(url("hazard_completion", hazard), data)
+    response = client.post(url("inspections:hazard_completion", hazard), data)
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert hazard.status == "awaiting_verification"
@@ -518,7 +528,7 @@ def test_bad_completion_is_explained_and_nothing_changes(
     client.force_login(world.enterprise_a)
     before = snapshot(hazard)
     data = {"key": new_key(), "description": "已更换", "money_spent": "100", **files}
-    response = client.post(url("hazard_completion", hazard), data)
+    response = client.post(url("inspections:hazard_completion", hazard), data)
     assert response.status_code == 400 and message in text_of(response)
     assert snapshot(hazard) == before
 
@@ -530,7 +540,7 @@ def test_oversized_file_is_refused(client: Any, world: World, hazard_factory: Ma
     before = snapshot(hazard)
     big = SimpleUploadedFile("检测报告.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1), "application/pdf")
     data = {"key": new_key(), "description": "已更换", "money_spent": "100", "after_photos": [jpeg()]}
-    response = client.post(url("hazard_completion", hazard), {**data, "documents": [big]})
+    response = client.post(url("inspections:hazard_completion", hazard), {**data, "documents": [big]})
     assert response.status_code == 400 and "超过上限 1 MB" in text_of(response)
     assert snapshot(hazard) == before
 
@@ -543,7 +553,7 @@ def test_completion_is_for_the_enterprise_only(
     client.force_login(world.users()[role])
     before = snapshot(hazard)
     data = {"key": new_key(), "description": "已更换", "money_spent": "100", "after_photos": [jpeg()]}
-    assert client.post(url("hazard_completion", hazard), data).status_code == code
+    assert client.post(url("inspections:hazard_completion", hazard), data).status_code == code
     assert snapshot(hazard) == before
 
 
@@ -553,10 +563,10 @@ def test_completion_is_for_the_enterprise_only(
 def test_official_verifies_and_closes(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory(level="major", status="awaiting_verification")
     client.force_login(world.official_a)
-    page = text_of(client.get(url("hazard_verify", hazard)))
+    page = text_of(client.get(url("inspections:hazard_verify", hazard)))
     assert "已更换" in page and "专家评估意见" in page
     data = {"key": new_key(), "decision": "verify", "opinion": "整改到位", "expert_opinion": "同意销号"}
-    assert client.post(url("hazard_verify", hazard), data).status_code == 302
+    assert client.post(url("inspections:hazard_verify", hazard), data).status_code == 302
     hazard.refresh_from_db()
     assert hazard.status == "closed" and hazard.closed_by == world.official_a
     assert hazard.events.get(action="verified").data["expert_opinion"] == "同意销号"
@@ -566,12 +576,12 @@ def test_official_rejects_with_a_new_deadline(client: Any, world: World, hazard_
     hazard = hazard_factory(status="awaiting_verification")
     client.force_login(world.official_a)
     before = snapshot(hazard)
-    response = client.post(url("hazard_verify", hazard), {"key": new_key(), "decision": "reject"})
+    response = client.post(url("inspections:hazard_verify", hazard), {"key": new_key(), "decision": "reject"})
     assert response.status_code == 400 and "验收不通过须说明理由" in text_of(response)
     assert snapshot(hazard) == before
     new_deadline = today() + timedelta(days=40)
     data = {"key": new_key(), "decision": "reject", "opinion": "接地不规范", "new_deadline": new_deadline.isoformat()}
-    client.post(url("hazard_verify", hazard), data)
+    client.post(url("inspections:hazard_verify", hazard), data)
     hazard.refresh_from_db()
     assert hazard.status == "rectifying" and hazard.deadline == new_deadline
     assert events(hazard)[-1] == "verification_rejected"
@@ -585,7 +595,7 @@ def test_verification_is_for_officials_in_scope(
     client.force_login(world.users()[role])
     before = snapshot(hazard)
     data = {"key": new_key(), "decision": "verify", "opinion": "整改到位"}
-    assert client.post(url("hazard_verify", hazard), data).status_code == code
+    assert client.post(url("inspections:hazard_verify", hazard), data).status_code == code
     assert snapshot(hazard) == before
 
 
@@ -597,14 +607,18 @@ def test_extension_is_requested_and_approved(client: Any, world: World, hazard_f
     wanted = hazard.deadline + timedelta(days=20)
     client.force_login(world.enterprise_a)
     data = {"key": new_key(), "requested_deadline": wanted.isoformat(), "reason": "设备到货延迟"}
-    assert client.post(url("hazard_extension_request", hazard), data).status_code == 302
+    assert client.post(url("inspections:hazard_extension_request", hazard), data).status_code == 302
     assert hazard.extensions.get().decision == HazardExtension.Decision.PENDING
-    assert "已有一份延期申请在审批中" in text_of(client.get(url("hazard_extension_request", hazard)))
+    assert "已有一份延期申请在审批中" in text_of(client.get(url("inspections:hazard_extension_request", hazard)))
 
     client.force_login(world.official_a)
-    assert url("hazard_extension_decide", hazard) in text_of(client.get(url("hazard_detail", hazard)))
+    assert url("inspections:hazard_extension_decide", hazard) in text_of(
+        client.get(url("inspections:hazard_detail", hazard))
+    )
     assert (
-        client.post(url("hazard_extension_decide", hazard), {"key": new_key(), "decision": "approve"}).status_code
+        client.post(
+            url("inspections:hazard_extension_decide", hazard), {"key": new_key(), "decision": "approve"}
+        ).status_code
         == 302
     )
     hazard.refresh_from_db()
@@ -622,11 +636,12 @@ def test_extension_refusal_needs_a_reason(client: Any, world: World, hazard_fact
     )
     client.force_login(world.official_a)
     before = snapshot(hazard)
-    response = client.post(url("hazard_extension_decide", hazard), {"key": new_key(), "decision": "refuse"})
+    response = client.post(url("inspections:hazard_extension_decide", hazard), {"key": new_key(), "decision": "refuse"})
     assert response.status_code == 400 and "不同意延期须说明理由" in text_of(response)
     assert snapshot(hazard) == before
     client.post(
-        url("hazard_extension_decide", hazard), {"key": new_key(), "decision": "refuse", "comment": "理由不充分"}
+        url("inspections:hazard_extension_decide", hazard),
+        {"key": new_key(), "decision": "refuse", "comment": "理由不充分"},
     )
     assert hazard.extensions.get().decision == HazardExtension.Decision.REFUSED
     assert snapshot(hazard)[1] == before[1]
@@ -637,7 +652,7 @@ def test_extension_must_move_the_deadline_later(client: Any, world: World, hazar
     client.force_login(world.enterprise_a)
     before = snapshot(hazard)
     data = {"key": new_key(), "requested_deadline": hazard.deadline.isoformat(), "reason": "忙"}
-    response = client.post(url("hazard_extension_request", hazard), data)
+    response = client.post(url("inspections:hazard_extension_request", hazard), data)
     assert response.status_code == 400 and "须晚于现期限" in text_of(response)
     assert snapshot(hazard) == before
 
@@ -646,11 +661,11 @@ def test_extension_roles(client: Any, world: World, hazard_factory: MakeHazard) 
     hazard = hazard_factory()
     data = {"key": new_key(), "requested_deadline": (hazard.deadline + timedelta(days=3)).isoformat(), "reason": "x"}
     client.force_login(world.official_a)
-    assert client.post(url("hazard_extension_request", hazard), data).status_code == 403
+    assert client.post(url("inspections:hazard_extension_request", hazard), data).status_code == 403
     client.force_login(world.enterprise_b)
-    assert client.post(url("hazard_extension_request", hazard), data).status_code == 404
+    assert client.post(url("inspections:hazard_extension_request", hazard), data).status_code == 404
     client.force_login(world.enterprise_a)
-    assert client.post(url("hazard_extension_decide", hazard), {"decision": "approve"}).status_code == 403
+    assert client.post(url("inspections:hazard_extension_decide", hazard), {"decision": "approve"}).status_code == 403
     assert hazard.extensions.count() == 0
 
 
@@ -660,7 +675,7 @@ def test_extension_roles(client: Any, world: World, hazard_factory: MakeHazard) 
 def test_official_fixes_a_general_hazard_on_the_spot(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory(inspection=open_inspection(world))
     client.force_login(world.official_a)
-    response = client.post(url("hazard_fix_on_spot", hazard), {"key": new_key(), "after_photos": [jpeg()]})
+    response = client.post(url("inspections:hazard_fix_on_spot", hazard), {"key": new_key(), "after_photos": [jpeg()]})
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert hazard.status == "closed" and hazard.fixed_on_spot
@@ -671,16 +686,16 @@ def test_fix_on_spot_is_refused_for_major_and_for_enterprises(
 ) -> None:
     major = hazard_factory(level="major", inspection=open_inspection(world))
     client.force_login(world.official_a)
-    assert "重大隐患不能当场整改销号" in text_of(client.get(url("hazard_fix_on_spot", major)))
+    assert "重大隐患不能当场整改销号" in text_of(client.get(url("inspections:hazard_fix_on_spot", major)))
     before = snapshot(major)
-    response = client.post(url("hazard_fix_on_spot", major), {"key": new_key(), "after_photos": [jpeg()]})
+    response = client.post(url("inspections:hazard_fix_on_spot", major), {"key": new_key(), "after_photos": [jpeg()]})
     assert response.status_code == 400 and "重大隐患不能当场整改销号" in text_of(response)
     assert snapshot(major) == before
 
     general = hazard_factory(inspection=open_inspection(world))
     client.force_login(world.enterprise_a)
     before = snapshot(general)
-    response = client.post(url("hazard_fix_on_spot", general), {"key": new_key(), "after_photos": [jpeg()]})
+    response = client.post(url("inspections:hazard_fix_on_spot", general), {"key": new_key(), "after_photos": [jpeg()]})
     assert response.status_code == 403
     assert snapshot(general) == before
 
@@ -688,14 +703,14 @@ def test_fix_on_spot_is_refused_for_major_and_for_enterprises(
 def test_county_lists_a_major_hazard_for_supervision(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory(level="major", status="rectifying")
     client.force_login(world.official_a)
-    assert client.post(url("hazard_list_supervision", hazard), {"key": new_key()}).status_code == 403
+    assert client.post(url("inspections:hazard_list_supervision", hazard), {"key": new_key()}).status_code == 403
     client.force_login(world.county_admin)
     data = {"key": new_key(), "comment": "限期30日内完成"}
-    assert client.post(url("hazard_list_supervision", hazard), data).status_code == 302
+    assert client.post(url("inspections:hazard_list_supervision", hazard), data).status_code == 302
     hazard.refresh_from_db()
     assert hazard.listed_supervision and events(hazard)[-1] == "listed_supervision"
-    assert "挂牌督办" in text_of(client.get(url("hazard_detail", hazard)))
-    assert "该隐患已挂牌督办" in text_of(client.get(url("hazard_list_supervision", hazard)))
+    assert "挂牌督办" in text_of(client.get(url("inspections:hazard_detail", hazard)))
+    assert "该隐患已挂牌督办" in text_of(client.get(url("inspections:hazard_list_supervision", hazard)))
 
 
 # Idempotency, anonymous -------------------------------------------------------------------------
@@ -707,8 +722,8 @@ def test_a_retried_post_with_the_same_key_is_applied_once(
     hazard = hazard_factory(status="rectifying")
     client.force_login(world.enterprise_a)
     data = {"key": new_key(), "description": "已更换", "money_spent": "100"}
-    first = client.post(url("hazard_completion", hazard), {**data, "after_photos": [jpeg()]})
-    again = client.post(url("hazard_completion", hazard), {**data, "after_photos": [jpeg()]})
+    first = client.post(url("inspections:hazard_completion", hazard), {**data, "after_photos": [jpeg()]})
+    again = client.post(url("inspections:hazard_completion", hazard), {**data, "after_photos": [jpeg()]})
     assert first.status_code == again.status_code == 302
     assert hazard.events.filter(action="completion_reported").count() == 1
     assert CompletionReport.objects.filter(hazard=hazard).count() == 1
@@ -717,7 +732,7 @@ def test_a_retried_post_with_the_same_key_is_applied_once(
 
 def test_a_retried_registration_creates_one_hazard(client: Any, world: World) -> None:
     client.force_login(world.official_a)
-    path = f"{reverse('hazard_create')}?enterprise={world.ent_a.pk}"
+    path = f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}"
     data = create_data(world)
     client.post(path, data)
     client.post(path, {**data, "photos": [jpeg()]})
@@ -727,8 +742,8 @@ def test_a_retried_registration_creates_one_hazard(client: Any, world: World) ->
 def test_every_form_carries_a_fresh_key(client: Any, world: World, hazard_factory: MakeHazard) -> None:
     hazard = hazard_factory()
     client.force_login(world.enterprise_a)
-    first = text_of(client.get(url("hazard_plan", hazard)))
-    second = text_of(client.get(url("hazard_plan", hazard)))
+    first = text_of(client.get(url("inspections:hazard_plan", hazard)))
+    second = text_of(client.get(url("inspections:hazard_plan", hazard)))
     key = first.split('name="key" value="')[1].split('"')[0]
     assert len(key) == 32 and key not in second
 
@@ -736,15 +751,15 @@ def test_every_form_carries_a_fresh_key(client: Any, world: World, hazard_factor
 @pytest.mark.parametrize(
     "name",
     [
-        "hazard_detail",
-        "hazard_plan",
-        "hazard_plan_decide",
-        "hazard_completion",
-        "hazard_verify",
-        "hazard_extension_request",
-        "hazard_extension_decide",
-        "hazard_fix_on_spot",
-        "hazard_list_supervision",
+        "inspections:hazard_detail",
+        "inspections:hazard_plan",
+        "inspections:hazard_plan_decide",
+        "inspections:hazard_completion",
+        "inspections:hazard_verify",
+        "inspections:hazard_extension_request",
+        "inspections:hazard_extension_decide",
+        "inspections:hazard_fix_on_spot",
+        "inspections:hazard_list_supervision",
     ],
 )
 def test_anonymous_is_sent_to_login(client: Any, hazard_factory: MakeHazard, name: str) -> None:

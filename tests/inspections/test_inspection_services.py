@@ -22,8 +22,8 @@ from inspections.models import (
 from inspections.selectors import checklist_items_for
 from safetyops.orgs.models import Role, Sector, User
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, make_user
 from tests.inspections.conftest import jpeg
+from tests.orgs.factories import EnterpriseFactory, make_user
 
 
 @dataclass

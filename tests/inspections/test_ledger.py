@@ -26,7 +26,7 @@ from inspections.ledger import COLUMNS, write_ledger_xlsx
 from inspections.models import Hazard
 from safetyops.orgs.models import Role
 from tests.conftest import World
-from tests.factories import make_user
+from tests.orgs.factories import make_user
 
 HEADER = [name for name, _width in COLUMNS]
 
@@ -103,7 +103,7 @@ def ledger(world: World, hazard_factory: Callable[..., Hazard]) -> Ledger:
 
 
 def listed(client: Any, **params: Any) -> set[str]:
-    response = client.get(reverse("hazard_ledger"), params)
+    response = client.get(reverse("inspections:hazard_ledger"), params)
     assert response.status_code == 200
     return {hazard.number for hazard in response.context["page"].object_list}
 
@@ -163,7 +163,8 @@ def test_registered_date_range(client: Any, world: World, ledger: Ledger) -> Non
 def test_reversed_date_range_is_explained_and_lists_nothing(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.county_admin)
     response = client.get(
-        reverse("hazard_ledger"), {"registered_from": ledger.today.isoformat(), "registered_to": "2020-01-01"}
+        reverse("inspections:hazard_ledger"),
+        {"registered_from": ledger.today.isoformat(), "registered_to": "2020-01-01"},
     )
     assert list(response.context["page"].object_list) == []
     assert "结束日期不能早于开始日期" in response.content.decode()
@@ -171,18 +172,18 @@ def test_reversed_date_range_is_explained_and_lists_nothing(client: Any, world: 
 
 def test_summary_counts_total_major_and_overdue(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.county_admin)
-    summary = client.get(reverse("hazard_ledger")).context["summary"]
+    summary = client.get(reverse("inspections:hazard_ledger")).context["summary"]
     assert (summary.total, summary.major, summary.overdue) == (6, 2, 2)
-    summary = client.get(reverse("hazard_ledger"), {"node": world.town_a.pk}).context["summary"]
+    summary = client.get(reverse("inspections:hazard_ledger"), {"node": world.town_a.pk}).context["summary"]
     assert (summary.total, summary.major, summary.overdue) == (4, 1, 1)
 
 
 def test_rows_show_overdue_badge_and_listed_badge(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.county_admin)
-    body = client.get(reverse("hazard_ledger")).content.decode()
+    body = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert "逾期5天" in body and "逾期2天" in body and "逾期9天" not in body  # closed is never overdue
     assert body.count("挂牌</span>") == 1
-    assert reverse("hazard_detail", args=[ledger.a_major.pk]) in body
+    assert reverse("inspections:hazard_detail", args=[ledger.a_major.pk]) in body
 
 
 def test_a_hazard_becomes_overdue_as_time_passes(
@@ -194,7 +195,7 @@ def test_a_hazard_becomes_overdue_as_time_passes(
     with time_machine.travel(timezone.now() + timedelta(days=5), tick=False):
         client.force_login(world.official_a)  # the session would have expired
         assert listed(client, overdue="on") == {hazard.number}
-        assert "逾期3天" in client.get(reverse("hazard_ledger")).content.decode()
+        assert "逾期3天" in client.get(reverse("inspections:hazard_ledger")).content.decode()
 
 
 # Scope -----------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def test_official_never_sees_the_other_township(client: Any, world: World, ledge
     client.force_login(world.official_a)
     town_b = ledger.numbers(ledger.b_general, ledger.b_major)
     assert listed(client) == ledger.numbers(ledger.a_general, ledger.a_major, ledger.a_self, ledger.a2_closed)
-    response = client.get(reverse("hazard_ledger"), {"node": world.town_b.pk})
+    response = client.get(reverse("inspections:hazard_ledger"), {"node": world.town_b.pk})
     assert response.status_code == 200
     assert "node" in response.context["form"].errors
     assert list(response.context["page"].object_list) == []
@@ -227,26 +228,26 @@ def test_enterprise_user_sees_only_their_own(client: Any, world: World, ledger: 
     client.force_login(world.enterprise_a)
     own = ledger.numbers(ledger.a_general, ledger.a_major, ledger.a_self)
     assert listed(client) == own
-    response = client.get(reverse("hazard_ledger"), {"node": world.town_b.pk})
+    response = client.get(reverse("inspections:hazard_ledger"), {"node": world.town_b.pk})
     assert list(response.context["page"].object_list) == []
-    body = client.get(reverse("hazard_ledger")).content.decode()
-    assert reverse("hazard_export") not in body and 'name="node"' not in body
+    body = client.get(reverse("inspections:hazard_ledger")).content.decode()
+    assert reverse("inspections:hazard_export") not in body and 'name="node"' not in body
 
 
 def test_user_without_a_role_is_refused(client: Any, world: World) -> None:
     client.force_login(world.nobody)
-    assert client.get(reverse("hazard_ledger")).status_code == 403
+    assert client.get(reverse("inspections:hazard_ledger")).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client: Any, world: World) -> None:
-    for name in ("hazard_ledger", "hazard_export"):
+    for name in ("inspections:hazard_ledger", "inspections:hazard_export"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_campaign_choices_are_limited_to_the_scope(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.official_b)
-    assert list(client.get(reverse("hazard_ledger")).context["form"].fields["campaign"].queryset) == []
+    assert list(client.get(reverse("inspections:hazard_ledger")).context["form"].fields["campaign"].queryset) == []
     assert listed(client, campaign=ledger.campaign.pk) == set()
 
 
@@ -267,14 +268,14 @@ def test_query_count_does_not_grow_with_rows(client: Any, world: World, hazard_f
     hazard_factory(enterprise=world.ent_a2, level="major")
     hazard_factory(enterprise=world.ent_b)
     client.force_login(world.county_admin)
-    client.get(reverse("hazard_ledger"))  # warm per-process caches (content types, sessions)
+    client.get(reverse("inspections:hazard_ledger"))  # warm per-process caches (content types, sessions)
     with CaptureQueriesContext(connection) as few:
-        assert client.get(reverse("hazard_ledger")).context["summary"].total == 3
+        assert client.get(reverse("inspections:hazard_ledger")).context["summary"].total == 3
     _clone(first, 9, prefix="A", enterprise_id=world.ent_b.pk, node_id=world.town_b.pk)
     _clone(first, 9, prefix="B", enterprise_id=world.ent_a2.pk, node_id=world.town_a.pk, listed_supervision=False)
     _clone(first, 9, prefix="C", sector_id=world.sector_chem.pk, deadline=timezone.localdate() - timedelta(days=3))
     with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse("hazard_ledger"))
+        response = client.get(reverse("inspections:hazard_ledger"))
     assert len(response.context["page"].object_list) == 30
     assert len(many.captured_queries) == len(few.captured_queries), re.sub(
         r"\s+", " ", "\n".join(q["sql"] for q in many.captured_queries)
@@ -283,22 +284,24 @@ def test_query_count_does_not_grow_with_rows(client: Any, world: World, hazard_f
 
 def test_htmx_gets_only_the_results(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.county_admin)
-    response = client.get(reverse("hazard_ledger"), {"level": "major"}, HTTP_HX_REQUEST="true")
+    response = client.get(reverse("inspections:hazard_ledger"), {"level": "major"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<html" not in body and ledger.b_major.number in body and ledger.b_general.number not in body
     assert "HX-Request" in response["Vary"]
-    restore = client.get(reverse("hazard_ledger"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    restore = client.get(
+        reverse("inspections:hazard_ledger"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert "<html" in restore.content.decode()
 
 
 def test_page_has_the_htmx_filter_form(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.official_a)
-    body = client.get(reverse("hazard_ledger")).content.decode()
+    body = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert 'hx-target="#results"' in body and 'hx-push-url="true"' in body and 'id="results"' in body
 
 
 def _order(client: Any, **params: Any) -> list[str]:
-    return [h.number for h in client.get(reverse("hazard_ledger"), params).context["page"].object_list]
+    return [h.number for h in client.get(reverse("inspections:hazard_ledger"), params).context["page"].object_list]
 
 
 def test_sorting_is_whitelisted(client: Any, world: World, ledger: Ledger) -> None:
@@ -312,7 +315,7 @@ def test_sorting_is_whitelisted(client: Any, world: World, ledger: Ledger) -> No
     assert _order(client, sort="deadline")[0] == ledger.a2_closed.number
     assert _order(client, sort="-deadline")[-1] == ledger.a2_closed.number
     for bad in ("enterprise__credit_code", "-pk", "registered_by__password", "'; DROP TABLE"):
-        response = client.get(reverse("hazard_ledger"), {"sort": bad})
+        response = client.get(reverse("inspections:hazard_ledger"), {"sort": bad})
         assert response.status_code == 200
         assert [h.number for h in response.context["page"].object_list] == default
 
@@ -320,9 +323,9 @@ def test_sorting_is_whitelisted(client: Any, world: World, ledger: Ledger) -> No
 def test_pages_of_fifty(client: Any, world: World, hazard_factory: Callable[..., Hazard]) -> None:
     _clone(hazard_factory(enterprise=world.ent_a), 54, prefix="P")
     client.force_login(world.official_a)
-    first = client.get(reverse("hazard_ledger"), {"sort": "number"})
+    first = client.get(reverse("inspections:hazard_ledger"), {"sort": "number"})
     assert len(first.context["page"].object_list) == 50 and first.context["page"].paginator.num_pages == 2
-    second = client.get(reverse("hazard_ledger"), {"sort": "number", "page": 2})
+    second = client.get(reverse("inspections:hazard_ledger"), {"sort": "number", "page": 2})
     assert len(second.context["page"].object_list) == 5
     assert "?sort=number&page=2" in first.content.decode()
 
@@ -340,7 +343,7 @@ def _data_rows(sheet: Any) -> list[tuple[Any, ...]]:
 
 def test_export_is_the_current_filter(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.leader_county)
-    response = client.get(reverse("hazard_export"), {"level": "major", "sort": "number"})
+    response = client.get(reverse("inspections:hazard_export"), {"level": "major", "sort": "number"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"隐患台账-{ledger.today:%Y%m%d}.xlsx"
@@ -372,7 +375,7 @@ def test_export_is_the_current_filter(client: Any, world: World, ledger: Ledger)
 
 def test_export_of_closed_hazard_has_its_closing_time(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.official_a)
-    sheet = _workbook(client.get(reverse("hazard_export"), {"status": "closed"})).active
+    sheet = _workbook(client.get(reverse("inspections:hazard_export"), {"status": "closed"})).active
     (row,) = _data_rows(sheet)
     assert row[HEADER.index("隐患编号")] == ledger.a2_closed.number
     assert row[HEADER.index("销号时间")] is not None and row[HEADER.index("是否逾期")] == "否"
@@ -381,9 +384,9 @@ def test_export_of_closed_hazard_has_its_closing_time(client: Any, world: World,
 
 def test_export_stays_in_scope(client: Any, world: World, ledger: Ledger) -> None:
     client.force_login(world.official_a)
-    numbers = {row[1] for row in _data_rows(_workbook(client.get(reverse("hazard_export"))).active)}
+    numbers = {row[1] for row in _data_rows(_workbook(client.get(reverse("inspections:hazard_export"))).active)}
     assert numbers == ledger.numbers(ledger.a_general, ledger.a_major, ledger.a_self, ledger.a2_closed)
-    assert client.get(reverse("hazard_export"), {"node": world.town_b.pk}).status_code == 400
+    assert client.get(reverse("inspections:hazard_export"), {"node": world.town_b.pk}).status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -392,14 +395,14 @@ def test_export_stays_in_scope(client: Any, world: World, ledger: Ledger) -> Non
 )
 def test_export_needs_the_export_right(client: Any, world: World, ledger: Ledger, role: str, status: int) -> None:
     client.force_login(world.users()[role])
-    assert client.get(reverse("hazard_export")).status_code == status
+    assert client.get(reverse("inspections:hazard_export")).status_code == status
 
 
 def test_a_hazard_without_a_sector_shows_its_enterprises_sectors(client: Any, world: World, ledger: Ledger) -> None:
     world.ent_a.sectors.add(world.sector_build)
     assert ledger.a_general.sector is None and ledger.a_self.sector == world.sector_build
     client.force_login(world.official_a)
-    rows = _data_rows(_workbook(client.get(reverse("hazard_export"))).active)
+    rows = _data_rows(_workbook(client.get(reverse("inspections:hazard_export"))).active)
     sectors = {row[HEADER.index("隐患编号")]: row[HEADER.index("行业领域")] for row in rows}
     names = "、".join(s.name for s in sorted([world.sector_chem, world.sector_build], key=lambda s: s.sort_order))
     assert sectors[ledger.a_general.number] == names  # was empty
@@ -426,7 +429,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(
     world.ent_a.name = text
     world.ent_a.save()
     client.force_login(world.official_a)
-    response = client.get(reverse("hazard_export"), {"q": ledger.a_general.number})
+    response = client.get(reverse("inspections:hazard_export"), {"q": ledger.a_general.number})
     content = b"".join(response.streaming_content)
 
     sheet = load_workbook(io.BytesIO(content)).active
@@ -445,7 +448,7 @@ def test_control_characters_excel_cannot_hold_are_dropped_not_a_failed_export(
 ) -> None:
     Hazard.objects.filter(pk=ledger.a_general.pk).update(description="报警\x07器失灵", location="=\x01A1")
     client.force_login(world.official_a)
-    sheet = _workbook(client.get(reverse("hazard_export"), {"q": ledger.a_general.number})).active
+    sheet = _workbook(client.get(reverse("inspections:hazard_export"), {"q": ledger.a_general.number})).active
     [row] = _data_rows(sheet)
     assert (row[HEADER.index("隐患描述")], row[HEADER.index("隐患部位")]) == ("报警器失灵", "=A1")
 
@@ -467,7 +470,7 @@ def test_export_of_3000_rows(client: Any, world: World, hazard_factory: Callable
     _clone(template, 1500, prefix="X")
     _clone(template, 1499, prefix="Y", enterprise_id=world.ent_b.pk, node_id=world.town_b.pk, level="major")
     client.force_login(world.county_admin)
-    response = client.get(reverse("hazard_export"), {"sort": "number"})
+    response = client.get(reverse("inspections:hazard_export"), {"sort": "number"})
     assert response.status_code == 200
     rows = _data_rows(_workbook(response).active)
     assert len(rows) == 3000 == Hazard.objects.count()
@@ -479,7 +482,7 @@ def test_open_status_filter_lists_every_status_but_closed(client: Any, world: Wo
     open_one = hazard_factory(status="rectifying")
     hazard_factory(status="closed")
     client.force_login(world.official_a)
-    response = client.get(reverse("hazard_ledger"), {"status": "open"})
+    response = client.get(reverse("inspections:hazard_ledger"), {"status": "open"})
     assert [h.pk for h in response.context["page"].object_list] == [open_one.pk]
 
 
@@ -499,11 +502,11 @@ def test_next_and_previous_links_walk_the_offset_pages_by_key(
     hazard_factory(enterprise=world.ent_a2)
     client.force_login(world.county_admin)
     by_offset = [
-        [h.number for h in client.get(reverse("hazard_ledger"), {"page": n}).context["page"].object_list]
+        [h.number for h in client.get(reverse("inspections:hazard_ledger"), {"page": n}).context["page"].object_list]
         for n in (1, 2, 3)
     ]
     assert [len(rows) for rows in by_offset] == [4, 4, 2]
-    walked, response = [], client.get(reverse("hazard_ledger"))
+    walked, response = [], client.get(reverse("inspections:hazard_ledger"))
     while True:
         walked.append([h.number for h in response.context["page"].object_list])
         url = _link(response, "下一页")
@@ -525,9 +528,9 @@ def test_cursors_only_in_the_default_order_and_bad_ones_fall_back(
     monkeypatch.setattr("inspections.views.ledger.PAGE_SIZE", 2)
     _clone(hazard_factory(enterprise=world.ent_a), 4, prefix="S")
     client.force_login(world.county_admin)
-    assert "after=" not in (_link(client.get(reverse("hazard_ledger"), {"sort": "number"}), "下一页") or "")
-    plain = client.get(reverse("hazard_ledger"), {"page": 2}).context["page"].object_list
+    assert "after=" not in (_link(client.get(reverse("inspections:hazard_ledger"), {"sort": "number"}), "下一页") or "")
+    plain = client.get(reverse("inspections:hazard_ledger"), {"page": 2}).context["page"].object_list
     for bad in ("x", "1_2_3", "99999999999999999999999999_1", "-5_abc"):
-        response = client.get(reverse("hazard_ledger"), {"page": 2, "after": bad})
+        response = client.get(reverse("inspections:hazard_ledger"), {"page": 2, "after": bad})
         assert response.status_code == 200
         assert list(response.context["page"].object_list) == list(plain)

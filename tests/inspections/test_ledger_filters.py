@@ -14,7 +14,7 @@ from inspections.models import Hazard
 from inspections.tally import rebuild_tallies
 from safetyops.orgs.models import Role, Sector
 from tests.conftest import World
-from tests.factories import make_user
+from tests.orgs.factories import make_user
 
 BADGE = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-extensions-pending>[^<]*<span class="badge[^"]*">(\d+)</span>')
 
@@ -54,7 +54,7 @@ def test_the_badge_counts_pending_extensions_and_opens_them_in_the_ledger(
             rebuild_tallies()  # the county's badge is read from the per-node tally
         client.force_login(user)
         [(href, count)] = BADGE.findall(client.get(reverse("home")).content.decode())
-        assert href == reverse("hazard_ledger") + "?extension_pending=on"
+        assert href == reverse("inspections:hazard_ledger") + "?extension_pending=on"
         assert int(count) == len(expected)
         assert listed(client, href) == expected
         page = client.get(href).content.decode()
@@ -65,11 +65,11 @@ def test_the_badge_counts_pending_extensions_and_opens_them_in_the_ledger(
 def test_an_enterprise_filters_by_its_own_sectors_only(client: Any, world: World, hazard_factory: Any) -> None:
     hazard_factory()
     client.force_login(world.enterprise_a)
-    page = client.get(reverse("hazard_ledger")).content.decode()
+    page = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert 'id="id_sector"' not in page  # one sector: nothing to choose
 
     world.ent_a.sectors.add(world.sector_build)
-    page = client.get(reverse("hazard_ledger")).content.decode()
+    page = client.get(reverse("inspections:hazard_ledger")).content.decode()
     select = re.search(r'<select name="sector".*?</select>', page, re.S)
     assert select is not None
     shown = set(re.findall(r'<option value="(\d+)"', select.group(0)))
@@ -78,8 +78,8 @@ def test_an_enterprise_filters_by_its_own_sectors_only(client: Any, world: World
 
     other = Sector.objects.exclude(pk__in=[world.sector_chem.pk, world.sector_build.pk]).first()
     assert other is not None
-    assert listed(client, f"{reverse('hazard_ledger')}?sector={other.pk}") == set()
+    assert listed(client, f"{reverse('inspections:hazard_ledger')}?sector={other.pk}") == set()
 
     client.force_login(world.county_admin)  # the office keeps every sector
-    page = client.get(reverse("hazard_ledger")).content.decode()
+    page = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert f'<option value="{other.pk}"' in page

@@ -30,9 +30,9 @@ from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
 from safetyops.orgs.models import Role, User
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, plan_input
 from tests.notify.conftest import fired, on
+from tests.orgs.factories import make_user
 
 Q1 = Period(2026, 1)
 
@@ -209,7 +209,7 @@ def test_reminders_from_n_days_before_until_filed_then_the_township(
 
 def test_sign_page_and_detail(client: Any, world: World, quarter: dict[str, Hazard], principal: User) -> None:
     client.force_login(principal)
-    url = reverse("statistics_sign", args=[world.ent_a.pk, "2026-Q1"])
+    url = reverse("inspections:statistics_sign", args=[world.ent_a.pk, "2026-Q1"])
     with on(date(2026, 4, 10)):
         page = client.get(url).content.decode()
         assert "排查发现事故隐患3项" in page and "确认签字并报送" in page
@@ -219,22 +219,22 @@ def test_sign_page_and_detail(client: Any, world: World, quarter: dict[str, Haza
         done = client.post(
             url, {"typed_name": "张三", "confirmed": "on", "note": "<script>x</script>"}, REMOTE_ADDR="10.0.0.9"
         )
-        detail = reverse("statistics_detail", args=[world.ent_a.pk, "2026-Q1"])
+        detail = reverse("inspections:statistics_detail", args=[world.ent_a.pk, "2026-Q1"])
         assert done.status_code == 302 and done["Location"] == detail
         report = HazardStatisticsReport.objects.get()
         assert report.signed_ip == "10.0.0.9"
         shown = client.get(detail).content.decode()
         assert "主要负责人 张三 于 2026-04-10" in shown and report.sha256 in shown
         assert "<script>x</script>" not in shown and "&lt;script&gt;x&lt;/script&gt;" in shown
-        listed = client.get(reverse("statistics_list")).content.decode()
+        listed = client.get(reverse("inspections:statistics_list")).content.decode()
         assert "2026-04-10 已报送" in listed
         client.force_login(world.enterprise_a)  # the safety officer reads, cannot sign
         assert (
             "须由本企业主要负责人（张三）本人签署"
-            in client.get(reverse("statistics_sign", args=[world.ent_a.pk, "2025-Q4"])).content.decode()
+            in client.get(reverse("inspections:statistics_sign", args=[world.ent_a.pk, "2025-Q4"])).content.decode()
         )
         assert (
-            client.get(reverse("statistics_detail", args=[world.ent_a.pk, "2026-Q2"])).status_code == 404
+            client.get(reverse("inspections:statistics_detail", args=[world.ent_a.pk, "2026-Q2"])).status_code == 404
         )  # not ended
 
 
@@ -248,7 +248,7 @@ def test_unfiled_list_is_scoped_and_filtered(client: Any, world: World, principa
         seen = {}
         for user in (world.county_admin, world.official_a, world.supervisor_a, world.leader_a, world.enterprise_b):
             client.force_login(user)
-            page = client.get(reverse("statistics_unfiled"), {"period": "2026-Q1"}).content.decode()
+            page = client.get(reverse("inspections:statistics_unfiled"), {"period": "2026-Q1"}).content.decode()
             seen[user.username] = {name for name in ("东城化工", "东城&lt;b&gt;建筑", "西山建设") if name in page}
             assert "东城<b>建筑" not in page
         assert seen == {
@@ -259,9 +259,11 @@ def test_unfiled_list_is_scoped_and_filtered(client: Any, world: World, principa
             "enterprise_b": {"西山建设"},
         }
         client.force_login(world.official_a)
-        q4 = client.get(reverse("statistics_unfiled"), {"period": "2025-Q4"}).content.decode()
+        q4 = client.get(reverse("inspections:statistics_unfiled"), {"period": "2025-Q4"}).content.decode()
         assert "东城化工" in q4  # ent_a filed Q1, not Q4
-        found = client.get(reverse("statistics_unfiled"), {"period": "2025-Q4", "q": "化工"}).content.decode()
+        found = client.get(
+            reverse("inspections:statistics_unfiled"), {"period": "2025-Q4", "q": "化工"}
+        ).content.decode()
         assert "东城化工" in found and "东城&lt;b&gt;建筑" not in found
 
 
@@ -282,10 +284,10 @@ def test_unfiled_list_queries_do_not_grow_with_rows(client: Any, world: World) -
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.factories import EnterpriseFactory
+    from tests.orgs.factories import EnterpriseFactory
 
     client.force_login(world.county_admin)
-    url = reverse("statistics_unfiled")
+    url = reverse("inspections:statistics_unfiled")
     with CaptureQueriesContext(connection) as few:
         assert client.get(url, {"period": "2025-Q4"}).status_code == 200
     for n in range(30):

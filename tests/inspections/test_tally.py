@@ -128,10 +128,10 @@ def test_dashboard_and_unfiltered_ledger_read_the_tally(client: Any, world: Worl
     client.force_login(world.county_admin)
     home = client.get(reverse("home")).content.decode()
     assert "1234" in home.replace(",", "") and "其中重大 77" in home
-    ledger = client.get(reverse("hazard_ledger")).content.decode()
+    ledger = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert "共 4321 条隐患" in ledger
     # A filtered ledger is counted live.
-    filtered = client.get(reverse("hazard_ledger"), {"level": "major"}).content.decode()
+    filtered = client.get(reverse("inspections:hazard_ledger"), {"level": "major"}).content.decode()
     assert "共 1 条隐患" in filtered
 
 

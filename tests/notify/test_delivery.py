@@ -267,7 +267,7 @@ def test_a_final_failure_is_recorded_and_visible_to_admins(
 
 
 def test_the_admin_shows_only_reminders_of_its_county(world: World, client: Any) -> None:
-    from tests.factories import EnterpriseFactory, NodeFactory, make_user
+    from tests.orgs.factories import EnterpriseFactory, NodeFactory, make_user
 
     other = NodeFactory(code="440001", name="别的县", level="county", kind="county")
     stranger = make_user("enterprise_user", enterprise=EnterpriseFactory(node=other), username="stranger")

@@ -90,13 +90,13 @@ def test_the_hazard_page_and_the_ledger_show_the_mark(client: Any, hazard: Hazar
     escalation_on(hazard, date(2026, 3, 13))
     client.force_login(world.official_a)
     with on(date(2026, 3, 13), hour=9):
-        page = client.get(reverse("hazard_detail", args=[hazard.pk])).content.decode()
-        ledger = client.get(reverse("hazard_ledger")).content.decode()
+        page = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
+        ledger = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert "bi-megaphone-fill" in page and "催办" in page
     assert ">催办</span>" in ledger
     escalation_on(hazard, date(2026, 3, 17))
     with on(date(2026, 3, 17), hour=9):
-        ledger = client.get(reverse("hazard_ledger")).content.decode()
+        ledger = client.get(reverse("inspections:hazard_ledger")).content.decode()
     assert ">督办</span>" in ledger
 
 

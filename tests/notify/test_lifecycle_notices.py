@@ -20,9 +20,9 @@ from safetyops.notify.models import Notification, Reminder, WebhookEndpoint
 from safetyops.notify.rules import known_reasons
 from safetyops.orgs.models import Role, User
 from tests.conftest import World
-from tests.factories import make_user
 from tests.inspections.conftest import jpeg, plan_input
 from tests.notify.conftest import Robot
+from tests.orgs.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_each_step_tells_the_other_side_once(
     notes = Notification.objects.filter(user_id__in=expected)
     assert notes.count() == len(expected)
     assert all(hazard.number in n.title and step.says in n.title + n.body for n in notes)
-    assert all(n.url == reverse("hazard_detail", args=[hazard.pk]) for n in notes)
+    assert all(n.url == reverse("inspections:hazard_detail", args=[hazard.pk]) for n in notes)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         User.objects.get(pk=pk).email for pk in expected
     )  # and the e-mail channel
@@ -179,7 +179,7 @@ def test_a_retried_post_notifies_once(
     w = people.world
     hazard = hazard_factory(level="major", status="plan_pending")
     client.force_login(w.official_a)
-    path = reverse("hazard_plan_decide", args=[hazard.pk])
+    path = reverse("inspections:hazard_plan_decide", args=[hazard.pk])
     form = {"key": "f" * 32, "decision": "return", "comment": "请补充应急预案"}
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(path, form).status_code == 302

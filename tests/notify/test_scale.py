@@ -17,8 +17,8 @@ from inspections.models import CompletionReport, Hazard, HazardPlan
 from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, User
-from tests.factories import make_credit_code
 from tests.notify.conftest import SHANGHAI, on
+from tests.orgs.factories import make_credit_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

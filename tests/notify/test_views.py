@@ -27,18 +27,18 @@ def test_the_inbox_lists_the_users_own_messages(client: Any, world: World) -> No
     note(world.enterprise_a, "已读的提醒", read=True)
     note(world.enterprise_b, "给别人的提醒")
     client.force_login(world.enterprise_a)
-    page = client.get(reverse("inbox")).content.decode()
+    page = client.get(reverse("notify:inbox")).content.decode()
     assert "给我的提醒" in page and "已读的提醒" in page and "给别人的提醒" not in page
     assert "1 条未读" in page
-    unread = client.get(reverse("inbox"), {"show": "unread"}).content.decode()
+    unread = client.get(reverse("notify:inbox"), {"show": "unread"}).content.decode()
     assert "给我的提醒" in unread and "已读的提醒" not in unread
 
 
 def test_it_checks_ownership(client: Any, world: World) -> None:
     mine = note(world.enterprise_b)
     client.force_login(world.enterprise_a)
-    assert client.get(reverse("inbox_item", args=[mine.pk])).status_code == 404
-    assert client.post(reverse("inbox_item", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("notify:inbox_item", args=[mine.pk])).status_code == 404
+    assert client.post(reverse("notify:inbox_item", args=[mine.pk])).status_code == 404
     mine.refresh_from_db()
     assert mine.unread
 
@@ -46,7 +46,7 @@ def test_it_checks_ownership(client: Any, world: World) -> None:
 def test_showing_a_message_changes_nothing_and_posting_marks_it_read(client: Any, world: World) -> None:
     message = note(world.official_a)
     client.force_login(world.official_a)
-    url = reverse("inbox_item", args=[message.pk])
+    url = reverse("notify:inbox_item", args=[message.pk])
     page = client.get(url).content.decode()
     message.refresh_from_db()
     assert message.unread  # a GET (a preview, a prefetch, a crawler) changes no state
@@ -62,7 +62,7 @@ def test_showing_a_message_changes_nothing_and_posting_marks_it_read(client: Any
 def test_going_to_the_page_marks_the_message_read(client: Any, world: World) -> None:
     message = note(world.official_a)
     client.force_login(world.official_a)
-    response = client.post(reverse("inbox_item", args=[message.pk]), {"open": "1"})
+    response = client.post(reverse("notify:inbox_item", args=[message.pk]), {"open": "1"})
     assert response.status_code == 302 and response["Location"] == "/hazards/1/"
     message.refresh_from_db()
     assert not message.unread
@@ -71,7 +71,7 @@ def test_going_to_the_page_marks_the_message_read(client: Any, world: World) -> 
 def test_an_outside_link_is_not_offered(client: Any, world: World) -> None:
     message = Notification.objects.create(user=world.official_a, title="t", body="b", url="https://evil.example/")
     client.force_login(world.official_a)
-    assert "evil.example" not in client.get(reverse("inbox_item", args=[message.pk])).content.decode()
+    assert "evil.example" not in client.get(reverse("notify:inbox_item", args=[message.pk])).content.decode()
 
 
 def test_mark_all_read_touches_only_the_users_own(client: Any, world: World) -> None:
@@ -79,7 +79,7 @@ def test_mark_all_read_touches_only_the_users_own(client: Any, world: World) -> 
     note(world.enterprise_a)
     other = note(world.enterprise_b)
     client.force_login(world.enterprise_a)
-    response = client.post(reverse("inbox"))
+    response = client.post(reverse("notify:inbox"))
     assert response.status_code == 302
     assert not Notification.objects.filter(user=world.enterprise_a, read_at__isnull=True).exists()
     other.refresh_from_db()
@@ -99,10 +99,10 @@ def test_the_navbar_shows_the_unread_count(client: Any, world: World) -> None:
 
 def test_preferences_choose_the_channels(client: Any, world: World) -> None:
     client.force_login(world.enterprise_a)
-    page = client.get(reverse("notify_preferences")).content.decode()
+    page = client.get(reverse("notify:notify_preferences")).content.decode()
     assert "本系统尚未开通短信通道" in page
     response = client.post(
-        reverse("notify_preferences"), {"email": "on", "email_address": "ent@example.gov.cn", "sms": "on"}
+        reverse("notify:notify_preferences"), {"email": "on", "email_address": "ent@example.gov.cn", "sms": "on"}
     )
     assert response.status_code == 302
     preference = ChannelPreference.objects.get(user=world.enterprise_a)
@@ -111,14 +111,14 @@ def test_preferences_choose_the_channels(client: Any, world: World) -> None:
     assert world.enterprise_a.email == "ent@example.gov.cn"
     assert AuditEvent.objects.filter(action="notify.preferences.updated", target_id=str(world.enterprise_a.pk)).exists()
 
-    client.post(reverse("notify_preferences"), {"email_address": "ent@example.gov.cn"})
+    client.post(reverse("notify:notify_preferences"), {"email_address": "ent@example.gov.cn"})
     preference.refresh_from_db()
     assert not preference.email
 
 
 def test_preferences_want_an_address_for_email(client: Any, world: World) -> None:
     client.force_login(world.enterprise_a)
-    response = client.post(reverse("notify_preferences"), {"email": "on", "email_address": ""})
+    response = client.post(reverse("notify:notify_preferences"), {"email": "on", "email_address": ""})
     assert response.status_code == 200
     assert "请填写接收邮箱" in response.content.decode()
     assert not ChannelPreference.objects.exists()
@@ -127,7 +127,7 @@ def test_preferences_want_an_address_for_email(client: Any, world: World) -> Non
 def test_sms_can_be_chosen_when_an_adapter_is_configured(client: Any, world: World, settings: Any) -> None:
     settings.REMINDER_SMS_BACKEND = "safetyops.notify.channels.LogSmsBackend"
     client.force_login(world.enterprise_a)
-    client.post(reverse("notify_preferences"), {"sms": "on", "email_address": ""})
+    client.post(reverse("notify:notify_preferences"), {"sms": "on", "email_address": ""})
     assert ChannelPreference.objects.get(user=world.enterprise_a).sms
 
 
@@ -137,11 +137,11 @@ def test_the_inbox_runs_the_same_queries_for_many_messages(client: Any, world: W
 
     note(world.enterprise_a)
     client.force_login(world.enterprise_a)
-    client.get(reverse("inbox"))
+    client.get(reverse("notify:inbox"))
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("inbox"))
+        client.get(reverse("notify:inbox"))
     for _ in range(25):
         note(world.enterprise_a)
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("inbox"))
+        client.get(reverse("notify:inbox"))
     assert len(many) == len(few)

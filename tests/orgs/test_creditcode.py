@@ -9,7 +9,7 @@ from safetyops.orgs.creditcode import (
     normalize_credit_code,
     validate_credit_code,
 )
-from tests.factories import make_credit_code
+from tests.orgs.factories import make_credit_code
 
 
 @pytest.mark.parametrize(

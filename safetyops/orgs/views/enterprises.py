@@ -57,7 +57,7 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
         sectors = data.pop("sectors")
         enterprise = enterprise_create(actor=request.user, sectors=sectors, **data)
         messages.success(request, _("已登记企业“%(name)s”。") % {"name": enterprise.name})
-        return redirect("enterprise_detail", pk=enterprise.pk)
+        return redirect("orgs:enterprise_detail", pk=enterprise.pk)
     return render(request, "orgs/enterprise_form.html", {"form": form, "enterprise": None})
 
 
@@ -70,5 +70,5 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         sectors = data.pop("sectors")
         enterprise_update(actor=request.user, enterprise=enterprise, sectors=sectors, **data)
         messages.success(request, _("已保存修改。"))
-        return redirect("enterprise_detail", pk=enterprise.pk)
+        return redirect("orgs:enterprise_detail", pk=enterprise.pk)
     return render(request, "orgs/enterprise_form.html", {"form": form, "enterprise": enterprise})

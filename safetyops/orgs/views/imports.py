@@ -29,7 +29,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = enterprise_import_start(actor=request.user, upload=form.cleaned_data["file"])
-        return redirect("enterprise_import_detail", pk=job.pk)
+        return redirect("orgs:enterprise_import_detail", pk=job.pk)
     recent = imports_visible_to(request.user).select_related("created_by")[:RECENT_IMPORTS]
     return render(request, "orgs/import_start.html", {"form": form, "recent": recent})
 
