@@ -22,7 +22,7 @@ from safetyops.orgs.models import Enterprise, Role
 from safetyops.orgs.scope import scope_for
 from safetyops.orgs.services import enterprise_update
 from tests.conftest import World
-from tests.factories import make_user
+from tests.orgs.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
