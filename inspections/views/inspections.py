@@ -76,12 +76,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(inspection_list_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_inspect": has_right(request.user, InspectionRight.INSPECT),
     }
     return render(request, "inspections/inspection_list.html", context)
