@@ -5,6 +5,11 @@ conditions, each with the message shown when it does not hold. `Lifecycle.check`
 message (the services refuse with it); `Lifecycle.steps_for` says, for every step, None (the user
 may take it now) or the reason why not (the views show buttons and explanations from it).
 Generic: the rights check is passed in, so core knows no app.
+
+A table rather than django-fsm-2: our conditions need the actor and must say why in Chinese (fsm's
+`conditions` see only the instance and answer yes or no), the status changes inside services that
+lock the row first (fsm's transition methods live on the model), and one step may lead to several
+states (一般 plan → 整改中, 重大 → 方案待审批).
 """
 
 from __future__ import annotations
