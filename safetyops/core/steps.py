@@ -7,9 +7,10 @@ may take it now) or the reason why not (the views show buttons and explanations 
 Generic: the rights check is passed in, so core knows no app.
 
 A table rather than django-fsm-2: our conditions need the actor and must say why in Chinese (fsm's
-`conditions` see only the instance and answer yes or no), the status changes inside services that
-lock the row first (fsm's transition methods live on the model), and one step may lead to several
-states (一般 plan → 整改中, 重大 → 方案待审批).
+`conditions` see only the instance and answer yes or no, so a page could not say why a step is not
+offered), and the status changes inside services that lock the row and claim the form's key first
+(fsm's transitions are model methods). The table gives both sides the same reasons without a
+dependency.
 """
 
 from __future__ import annotations
