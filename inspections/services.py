@@ -22,15 +22,9 @@ from django.utils.translation import gettext as _
 
 from inspections import notices
 from inspections.dates import inspection_date_problem, needs_backdate_reason
-from inspections.errors import HazardStepError, NotPermitted
-from inspections.lifecycle import (
-    EXTENSION_DECIDABLE,
-    HAZARD_STEPS,
-    INSPECTION_STEPS,
-    fix_on_spot_problem,
-    is_inspector_of,
-    may_verify_major,
-)
+from inspections.errors import HazardStepError as HazardStepError  # the services' errors, re-exported
+from inspections.errors import NotPermitted as NotPermitted
+from inspections.lifecycle import HAZARD_STEPS, INSPECTION_STEPS, fix_on_spot_problem, is_inspector_of
 from inspections.models import (
     Attachment,
     ChecklistItem,
@@ -53,8 +47,6 @@ from safetyops.core.audit import log_action
 from safetyops.core.idempotency import claim_key, idempotency, idempotent
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
-
-__all__ = ["EXTENSION_DECIDABLE", "HazardStepError", "NotPermitted", "fix_on_spot_problem", "may_verify_major"]
 
 Status = Hazard.Status
 Action = HazardEvent.Action

@@ -27,7 +27,7 @@ from inspections.forms.inspections import (
     SignForm,
     SubmitForm,
 )
-from inspections.lifecycle import INSPECTION_STEPS
+from inspections.lifecycle import INSPECTION_STEPS, fix_on_spot_problem
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.rights import InspectionRight
 from inspections.scope import get_inspection_for_user
@@ -236,7 +236,7 @@ def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpR
     if not failed or (row.hazard is not None and request.method != "POST"):
         return render(request, "inspections/inspection_item_hazard.html", context)
     # A 一般 hazard found here may be closed on the spot while the inspection is open or on its day.
-    spot = services.fix_on_spot_problem(
+    spot = fix_on_spot_problem(
         request.user, level=Hazard.Level.GENERAL, source=Hazard.Source.INSPECTION, inspection=inspection
     )
     form = ItemHazardForm(
