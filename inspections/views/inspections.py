@@ -226,7 +226,7 @@ def inspection_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
 @login_required
 def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """登记为隐患: a failed item becomes a hazard in one step, prefilled from the item."""
-    inspection = _inspection_for_inspector(request.user, pk, "record_result")  # the same inspectors
+    inspection = _inspection_for_inspector(request.user, pk, "register_hazard")
     item = checklist_item_for(inspection=inspection, item_id=item_id)
     if item is None:
         raise Http404
