@@ -16,9 +16,10 @@ from inspections.lifecycle import OWN_ENTERPRISE
 from inspections.models import Hazard, HazardCongressReport
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to
-from inspections.uploads import UploadRejected, attachment_create, check_uploads
 from safetyops.core.audit import log_action
 from safetyops.core.steps import Condition, Lifecycle, Step
+from safetyops.evidence.services import attachment_create
+from safetyops.evidence.uploads import UploadRejected, check_uploads
 from safetyops.orgs.scope import has_right
 
 CONGRESS_STEPS: Lifecycle[Hazard] = Lifecycle(
@@ -72,7 +73,7 @@ def hazard_report_to_congress(
         stored = None
         if evidence is not None:
             stored = attachment_create(
-                actor=actor, enterprise=hazard.enterprise, upload=evidence, role="document", hazard=hazard
+                actor=actor, enterprise=hazard.enterprise, upload=evidence, role="document", owner=hazard
             )
         report = HazardCongressReport.objects.create(
             hazard=hazard, body=body, reported_on=reported_on, note=note.strip(), evidence=stored, recorded_by=actor

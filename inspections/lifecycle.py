@@ -176,18 +176,13 @@ HAZARD_STEPS: Lifecycle[Hazard] = Lifecycle(
 # Inspections ----------------------------------------------------------------------------------
 
 InspectionStatus = Inspection.Status
+# Escalations, 双报告 and the statistics report are labelled in inspections/timeline.py.
 INSPECTION_ACTION_LABELS = {
     "inspections.inspection.created": gettext_lazy("开始检查"),
     "inspections.inspection.result_recorded": gettext_lazy("填写检查结果"),
     "inspections.inspection.submitted": gettext_lazy("提交检查记录签字"),
     "inspections.inspection.signed": gettext_lazy("检查人员签字"),
     "inspections.inspection.addendum_added": gettext_lazy("添加补充说明"),
-    "inspections.hazard.congress_reported": gettext_lazy("向职工大会报告重大隐患"),
-    "inspections.hazard.urged": gettext_lazy("催办"),
-    "inspections.hazard.supervised": gettext_lazy("督办"),
-    "inspections.hazard.escalation_lowered": gettext_lazy("督办改为催办"),
-    "inspections.hazard.escalation_cleared": gettext_lazy("解除催办"),
-    "inspections.statistics.signed": gettext_lazy("签署报送隐患统计报告"),
 }
 
 
@@ -199,7 +194,7 @@ INSPECTOR: Condition[Inspection] = Condition(
     is_inspector_of, gettext_lazy("只有本次检查的检查人员可以填写和签字。"), forbidden=True
 )
 NOT_SIGNED: Condition[Inspection] = Condition(
-    lambda i, a: i.signatures.filter(inspector=a, signed_at__isnull=True).exists(), gettext_lazy("您已签字。")
+    lambda i, a: i.signatures.filter(inspector=a, signature__isnull=True).exists(), gettext_lazy("您已签字。")
 )
 
 INSPECTION_STEPS: Lifecycle[Inspection] = Lifecycle(

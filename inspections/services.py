@@ -26,7 +26,6 @@ from inspections.errors import HazardStepError as HazardStepError  # the service
 from inspections.errors import NotPermitted as NotPermitted
 from inspections.lifecycle import HAZARD_STEPS, INSPECTION_STEPS, fix_on_spot_problem
 from inspections.models import (
-    Attachment,
     ChecklistItem,
     ChecklistResult,
     CompletionReport,
@@ -39,12 +38,16 @@ from inspections.models import (
     InspectionAddendum,
     InspectionSignature,
 )
+from inspections.records import inspection_record_text
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to, inspections_visible_to
 from inspections.selectors import checklist_item_for
-from inspections.uploads import UploadRejected, attachment_create, check_uploads
 from safetyops.core.audit import log_action
 from safetyops.core.idempotency import claim_key, idempotency, idempotent
+from safetyops.evidence import signing
+from safetyops.evidence.models import Attachment
+from safetyops.evidence.services import attachment_create, attachments_share
+from safetyops.evidence.uploads import UploadRejected, check_uploads, inspect_upload
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
 
@@ -98,9 +101,7 @@ def _event(
         data=data or {},
     )
     for upload in uploads:
-        attachment_create(
-            actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, hazard=hazard, event=event
-        )
+        attachment_create(actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, owner=hazard, step=event)
     log_action(hazard, hazard_action(action), actor=actor, data={"event": event.pk, **event.data})
     notices.after_commit(event)  # the other side hears of the step once it is committed
     return event
@@ -158,25 +159,7 @@ def hazard_step(actor: Any, hazard_id: int, step: str, *, key: str | None = None
 def _carry_photos(hazard: Hazard, event: HazardEvent, photos: Sequence[Attachment]) -> None:
     """The checklist item's photos become the hazard's 整改前 photos: new rows of the registration
     event that point at the same stored files (nothing copied; the item keeps its own rows)."""
-    Attachment.objects.bulk_create(
-        Attachment(
-            enterprise=hazard.enterprise,
-            hazard=hazard,
-            event=event,
-            inspection=hazard.inspection,
-            kind=photo.kind,
-            role=Attachment.Role.BEFORE,
-            file=photo.file.name,
-            thumbnail=photo.thumbnail.name,
-            original_name=photo.original_name,
-            content_type=photo.content_type,
-            size=photo.size,
-            sha256=photo.sha256,
-            uploaded_by_id=photo.uploaded_by_id,
-        )
-        for photo in photos
-        if photo.enterprise_id == hazard.enterprise_id
-    )
+    attachments_share(photos, owner=hazard, step=event, role=Attachment.Role.BEFORE, enterprise=hazard.enterprise)
 
 
 def _withdraw_pending_extension(hazard: Hazard, *, actor: Any, why: str) -> None:
@@ -201,8 +184,6 @@ def _withdraw_pending_extension(hazard: Hazard, *, actor: Any, why: str) -> None
 
 
 def _is_image(upload: Any) -> bool:
-    from inspections.uploads import inspect_upload
-
     return inspect_upload(upload).kind == "image"
 
 
@@ -531,7 +512,7 @@ def hazard_report_completion(
         )
         for document in documents:
             attachment_create(
-                actor=actor, enterprise=hazard.enterprise, upload=document, role="document", hazard=hazard, event=event
+                actor=actor, enterprise=hazard.enterprise, upload=document, role="document", owner=hazard, step=event
             )
     return hazard
 
@@ -769,8 +750,7 @@ def inspection_record_result(
                 enterprise=inspection.enterprise,
                 upload=photo,
                 role="before",
-                inspection=inspection,
-                checklist_result=answer,
+                owner=answer,
             )
         run.data = {"item": item_id, "result": result, "photos": len(photos)}
     return answer
@@ -789,20 +769,38 @@ def inspection_submit_for_signing(*, actor: Any, inspection_id: int, findings: s
     return inspection
 
 
-def inspection_sign(*, actor: Any, inspection_id: int, typed_name: str, ip: str | None = None) -> Inspection:
-    """谁检查谁签字: each inspector signs with their name; the last signature locks the record."""
+def inspection_sign(
+    *,
+    actor: Any,
+    inspection_id: int,
+    typed_name: str,
+    confirmed: bool,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Inspection:
+    """谁检查谁签字: each inspector signs the record's text (inspections/records.py) with their name
+    and an explicit confirmation (safetyops.evidence.signing); the last signature locks the record."""
     with inspection_step(actor, inspection_id, "sign") as run:
         inspection = run.inspection
-        expected = (actor.full_name or actor.username).strip()
-        if typed_name.strip() != expected:
-            raise HazardStepError(_("签名须与您的姓名“%(name)s”一致。") % {"name": expected})
-        signature = inspection.signatures.select_for_update().get(inspector=actor)
-        signature.signed_at, signature.signed_name, signature.signed_ip = timezone.now(), expected, ip
-        signature.save(update_fields=["signed_at", "signed_name", "signed_ip"])
-        if not inspection.signatures.filter(signed_at__isnull=True).exists():
+        row = inspection.signatures.select_for_update().get(inspector=actor)
+        try:
+            row.signature = signing.sign(
+                owner=inspection,
+                signer=actor,
+                typed_name=typed_name,
+                confirmed=confirmed,
+                text=inspection_record_text(inspection),
+                ip=ip,
+                user_agent=user_agent,
+                unconfirmed=_("请勾选确认已核对检查记录后再签字。"),
+            )
+        except signing.SigningError as exc:
+            raise HazardStepError(exc.message) from exc
+        row.save(update_fields=["signature"])
+        if not inspection.signatures.filter(signature__isnull=True).exists():
             inspection.status, inspection.locked_at = Inspection.Status.LOCKED, timezone.now()
             inspection.save(update_fields=["status", "locked_at"])
-        run.data = {"signed_name": expected, "locked": inspection.locked}
+        run.data = {"signed_name": row.signature.signed_name, "locked": inspection.locked}
     return inspection
 
 

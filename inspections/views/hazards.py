@@ -36,11 +36,13 @@ from inspections.forms.hazards import (
     VerifyForm,
 )
 from inspections.lifecycle import HAZARD_STEPS
-from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from inspections.models import CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
 from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user, hazards_visible_to
+from inspections.timeline import hazard_timeline
 from safetyops.core.errors import NotPermitted, ServiceError
 from safetyops.core.steps import Offered
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.scope import get_enterprise_for_user, require_right, scope_for
 from safetyops.orgs.selectors import enterprise_search
 
@@ -102,7 +104,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hazard": hazard,
             "area": hazard.node.full_name(),
-            "events": hazard.events.all(),
+            "events": hazard_timeline(hazard),
             "plans": hazard.plans.all(),
             "extensions": extensions,
             "reports": hazard.completion_reports.all(),

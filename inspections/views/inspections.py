@@ -42,6 +42,7 @@ from inspections.selectors import (
 )
 from safetyops.core.errors import NotPermitted, ServiceError
 from safetyops.core.steps import Offered
+from safetyops.evidence import signing
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import enterprises_visible_to, has_right, require_right
 
@@ -75,12 +76,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(inspection_list_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_inspect": has_right(request.user, InspectionRight.INSPECT),
     }
     return render(request, "inspections/inspection_list.html", context)
@@ -314,7 +312,8 @@ def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 inspection_id=inspection.pk,
                 typed_name=form.cleaned_data["typed_name"],
-                ip=request.META.get("REMOTE_ADDR") or None,
+                confirmed=form.cleaned_data["confirmed"],
+                **signing.client_of(request),
             )
         except NotPermitted as exc:
             raise PermissionDenied from exc

@@ -1,4 +1,4 @@
-"""The audit trail: one row for every state change, written by the services."""
+"""The audit trail: one row for every state change, written by the services (core/audit.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-ACTION_LABELS = {
-    "orgs.enterprise.created": _("登记企业"),
-    "orgs.enterprise.updated": _("修改企业信息"),
-    "orgs.enterprise.imported": _("批量导入企业"),
-    "orgs.user.created": _("创建账号"),
-}
 
 
 class AuditEvent(models.Model):
@@ -41,7 +34,9 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
 
     def get_action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        from safetyops.core.audit import action_label  # audit.py imports this module
+
+        return action_label(self.action)
 
 
 class IdempotencyKey(models.Model):

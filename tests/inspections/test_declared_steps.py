@@ -168,7 +168,7 @@ def _hazard(case: Case, world: World, hazard_factory: Any) -> Hazard:
     if case.listed:
         services.hazard_list_supervision(actor=world.county_admin, hazard_id=hazard.pk)
     if case.overdue:  # the deadline passed: only time can do that, so the test moves the date
-        Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+        Hazard.objects.filter(pk=hazard.pk).tally_update(deadline=timezone.localdate() - timedelta(days=1))
     return Hazard.objects.get(pk=hazard.pk)
 
 

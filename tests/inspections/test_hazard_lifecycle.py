@@ -13,8 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from inspections import services
-from inspections.models import Attachment, Hazard, HazardEvent, HazardExtension, HazardPlan
+from inspections.models import Hazard, HazardEvent, HazardExtension, HazardPlan
 from inspections.services import HazardStepError, NotPermitted
+from safetyops.evidence.models import Attachment
 from tests.conftest import World
 from tests.inspections.conftest import STATES, jpeg, open_inspection, pdf, plan_input
 

@@ -41,7 +41,7 @@ def test_each_inspection_step_is_audited(world: World) -> None:
         actor=world.official_a, inspection_id=inspection.pk, findings="", conclusion="未发现问题"
     )
     name = world.official_a.full_name or world.official_a.username
-    services.inspection_sign(actor=world.official_a, inspection_id=inspection.pk, typed_name=name)
+    services.inspection_sign(actor=world.official_a, inspection_id=inspection.pk, typed_name=name, confirmed=True)
     services.inspection_add_addendum(actor=world.official_a, inspection_id=inspection.pk, text="补充：复查日期另定")
     assert Inspection.objects.get(pk=inspection.pk).locked
     assert actions(inspection) == [
