@@ -24,7 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from inspections.models import Hazard, HazardExtension, overdue_q
 from inspections.scope import hazards_visible_to
 from inspections.tally import hazard_aggregates, tally_counts
-from safetyops.core.spreadsheets import as_text, sheet_value
+from safetyops.core.spreadsheets import sheet_value, text_cell
 from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.scope import Scope
 
@@ -321,13 +321,12 @@ def write_ledger_xlsx(
     sheet.merged_cells.add(f"A2:{last_column}2")
 
     # Every str goes out as a string cell, never a formula: the filter summary quotes user text too.
-    heading = as_text(WriteOnlyCell(sheet, value=title))
+    heading = text_cell(sheet, title)
     heading.font = Font(size=16, bold=True)
     heading.alignment = Alignment(horizontal="center", vertical="center")
     sheet.append([heading])
-    info = as_text(
-        WriteOnlyCell(sheet, value=f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
-    )
+    # text_cell also drops the control characters a workbook cannot hold (the fuzzer types them).
+    info = text_cell(sheet, f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
     info.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     sheet.append([info])
     header_fill = PatternFill("solid", fgColor="DDE7F3")

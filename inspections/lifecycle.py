@@ -233,6 +233,12 @@ INSPECTION_STEPS: Lifecycle[Inspection] = Lifecycle(
             conditions=[INSPECTOR],
             wrong_state=gettext_lazy("记录归档前可直接修改，无需补充说明。"),
         ),
+        Step(
+            "register_hazard",  # a failed item becomes a hazard, also after signing (the record is unchanged)
+            source=InspectionStatus.values,
+            right=InspectionRight.INSPECT,
+            conditions=[INSPECTOR],
+        ),
     ],
     has_right=has_right,
     error=HazardStepError,

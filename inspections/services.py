@@ -22,15 +22,9 @@ from django.utils.translation import gettext as _
 
 from inspections import notices
 from inspections.dates import inspection_date_problem, needs_backdate_reason
-from inspections.errors import HazardStepError, NotPermitted
-from inspections.lifecycle import (
-    EXTENSION_DECIDABLE,
-    HAZARD_STEPS,
-    INSPECTION_STEPS,
-    fix_on_spot_problem,
-    is_inspector_of,
-    may_verify_major,
-)
+from inspections.errors import HazardStepError as HazardStepError  # the services' errors, re-exported
+from inspections.errors import NotPermitted as NotPermitted
+from inspections.lifecycle import HAZARD_STEPS, INSPECTION_STEPS, fix_on_spot_problem
 from inspections.models import (
     ChecklistItem,
     ChecklistResult,
@@ -56,8 +50,6 @@ from safetyops.evidence.services import attachment_create, attachments_share
 from safetyops.evidence.uploads import UploadRejected, check_uploads, inspect_upload
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
-
-__all__ = ["EXTENSION_DECIDABLE", "HazardStepError", "NotPermitted", "fix_on_spot_problem", "may_verify_major"]
 
 Status = Hazard.Status
 Action = HazardEvent.Action
@@ -841,8 +833,7 @@ def hazard_from_failed_item(
     """
     with idempotency(actor=actor, step="register", key=key, error=HazardStepError) as claim:
         inspection = _lock_inspection(actor, inspection_id)  # serialises registrations of one inspection
-        if not INSPECTION_STEPS.has_right(actor, InspectionRight.INSPECT) or not is_inspector_of(inspection, actor):
-            raise NotPermitted(_("只有本次检查的检查人员可以填写和签字。"))
+        INSPECTION_STEPS.check("register_hazard", inspection, actor)
         result = ChecklistResult.objects.filter(inspection=inspection, item_id=item_id).select_related("item").first()
         if result is None or result.result != ChecklistResult.Result.FAIL:
             raise HazardStepError(_("只有判定为“不符合”的检查项可以登记为隐患。"))

@@ -14,14 +14,13 @@ from inspections.forms.duties import CongressReportForm
 from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user
 from safetyops.core.errors import NotPermitted, ServiceError
-from safetyops.orgs.scope import scope_for
 
 
 @login_required
 def hazard_congress_report(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
-    if scope_for(request.user).enterprise_id != hazard.enterprise_id:
-        raise PermissionDenied
+    if congress.CONGRESS_STEPS.forbids("congress_report", hazard, request.user) is not None:
+        raise PermissionDenied  # not this enterprise's hazard
     bound = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = CongressReportForm(*bound)
     if request.method == "POST" and form.is_valid():
@@ -42,7 +41,8 @@ def hazard_congress_report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录向职工大会（职工代表大会）报告的情况。"))
             return redirect("inspections:hazard_detail", pk=hazard.pk)
-    reason = congress.congress_refusal(request.user, hazard)
+    refusal = congress.CONGRESS_STEPS.refusal("congress_report", hazard, request.user)
+    reason = refusal.message if refusal else ""
     context = {
         "hazard": hazard,
         "form": form,

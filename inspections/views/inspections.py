@@ -27,7 +27,7 @@ from inspections.forms.inspections import (
     SignForm,
     SubmitForm,
 )
-from inspections.lifecycle import INSPECTION_STEPS
+from inspections.lifecycle import INSPECTION_STEPS, fix_on_spot_problem
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.rights import InspectionRight
 from inspections.scope import get_inspection_for_user
@@ -224,7 +224,7 @@ def inspection_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
 @login_required
 def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """登记为隐患: a failed item becomes a hazard in one step, prefilled from the item."""
-    inspection = _inspection_for_inspector(request.user, pk, "record_result")  # the same inspectors
+    inspection = _inspection_for_inspector(request.user, pk, "register_hazard")
     item = checklist_item_for(inspection=inspection, item_id=item_id)
     if item is None:
         raise Http404
@@ -234,7 +234,7 @@ def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpR
     if not failed or (row.hazard is not None and request.method != "POST"):
         return render(request, "inspections/inspection_item_hazard.html", context)
     # A 一般 hazard found here may be closed on the spot while the inspection is open or on its day.
-    spot = services.fix_on_spot_problem(
+    spot = fix_on_spot_problem(
         request.user, level=Hazard.Level.GENERAL, source=Hazard.Source.INSPECTION, inspection=inspection
     )
     form = ItemHazardForm(

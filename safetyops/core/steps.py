@@ -5,6 +5,12 @@ conditions, each with the message shown when it does not hold. `Lifecycle.check`
 message (the services refuse with it); `Lifecycle.steps_for` says, for every step, None (the user
 may take it now) or the reason why not (the views show buttons and explanations from it).
 Generic: the rights check is passed in, so core knows no app.
+
+A table rather than django-fsm-2: our conditions need the actor and must say why in Chinese (fsm's
+`conditions` see only the instance and answer yes or no, so a page could not say why a step is not
+offered), and the status changes inside services that lock the row and claim the form's key first
+(fsm's transitions are model methods). The table gives both sides the same reasons without a
+dependency.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ class _Undo(Exception):
     pass
 
 
-def _applies(call: Callable[[Any], Any], user: Any) -> bool:
+def _applies(call: Callable[[Any], Any], user: Any, refusals: dict[str, ServiceError] | None = None) -> bool:
     """Whether the service applies the step (then undone, so the next call sees the same hazard)."""
     try:
         with transaction.atomic():
@@ -90,7 +90,9 @@ def _applies(call: Callable[[Any], Any], user: Any) -> bool:
             raise _Undo
     except _Undo:
         return True
-    except ServiceError:
+    except ServiceError as exc:
+        if refusals is not None:
+            refusals.setdefault("last", exc)
         return False
 
 
@@ -178,7 +180,8 @@ def test_the_page_offers_exactly_the_steps_the_services_accept(
     calls = _calls(hazard)
     assert set(calls) == set(BUTTONS) == set(HAZARD_STEPS.by_name), "every declared step is in the table"
     offered, accepted, declared = {}, {}, {}
-    for role, user in _roles(world).items():
+    roles = _roles(world)
+    for role, user in roles.items():
         offered[role] = _offered(client, user, hazard)
         accepted[role] = {step for step, variants in calls.items() if all(_applies(c, user) for c in variants)}
         accepted_by_one = {step for step, variants in calls.items() if any(_applies(c, user) for c in variants)}
@@ -189,3 +192,19 @@ def test_the_page_offers_exactly_the_steps_the_services_accept(
     assert offered == accepted
     assert declared == accepted
     assert any(offered.values()) or hazard.status == "closed", "a case where nobody may act proves little"
+    _the_step_pages_give_the_services_reasons(client, roles, hazard, calls)
+
+
+def _the_step_pages_give_the_services_reasons(client: Any, roles: dict[str, Any], hazard: Hazard, calls: Any) -> None:
+    """Where a service refuses for a reason other than the state (pending extension, overdue, not
+    this inspection's inspector ...), the step's page says the same words (not a copy of them)."""
+    for role, user in roles.items():
+        client.force_login(user)
+        for step, variants in calls.items():
+            refusals: dict[str, ServiceError] = {}
+            if _applies(variants[0], user, refusals) or "当前状态" in refusals["last"].message:
+                continue
+            response = client.get(_url(BUTTONS[step], hazard.pk))
+            if response.status_code in (403, 404):  # no right or out of scope: nothing to explain
+                continue
+            assert refusals["last"].message in response.content.decode(), (role, step)
