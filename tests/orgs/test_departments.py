@@ -184,3 +184,21 @@ def test_the_admin_keeps_the_departments_of_the_county(
     assert "临江县住房和城乡建设局" not in page
     user_page = client.get(reverse("admin:orgs_user_change", args=[world.supervisor_a.pk]))
     assert user_page.status_code == 200 and "行业监管部门" in user_page.content.decode()
+
+
+def test_the_department_page_costs_the_same_for_more_departments(
+    client: Any, world: World, departments: dict[str, Department]
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.county_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("orgs:department_list")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for index in range(5):
+        department_create(node=world.town_b, name=f"西山第{index}所", sectors=[world.sector_chem, world.sector_build])
+    assert queries() == before
