@@ -69,6 +69,16 @@ def test_the_migration_turns_free_text_into_departments_and_keeps_every_scope() 
     assert by_user["official"].department is None and by_user["official"].unit == "试点镇安监办"
     assert by_user["zj1"].unit == "试点县住建局"  # the 单位 label is kept for every role
 
+    # Backwards: the text and each supervisor's sectors come back.
+    executor.loader.build_graph()
+    executor.migrate(BEFORE)
+    back = executor.loader.project_state(BEFORE).apps.get_model("orgs", "Membership")
+    restored = {m.user.username: m for m in back.objects.select_related("user")}
+    assert restored["zj1"].department == "试点县住建局" and restored["official"].department == "试点镇安监办"
+    assert {s.code for s in restored["zj1"].sectors.all()} == {"construction", "urban-gas"}
+    assert {s.code for s in restored["zj2"].sectors.all()} == {"urban-gas"}
+    assert restored["nameless"].department == ""
+
     # The scope each supervisor has now, read through the real models.
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
