@@ -1,4 +1,4 @@
-"""Scoping helpers for inspections, hazards and attachments: everything goes through the
+"""Scoping helpers for inspections and hazards (their files: safetyops.evidence.scope): everything goes through the
 enterprise scope of safetyops.orgs.scope (404 outside, 403 without the right)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from inspections.models import Attachment, Hazard, Inspection
+from inspections.models import Hazard, Inspection
 from safetyops.orgs.scope import get_for_user, scoped
 
 
@@ -28,11 +28,3 @@ def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
 def get_inspection_for_user(user: Any, pk: Any, *, right: str | None = None) -> Inspection:
     queryset = inspections_visible_to(user).select_related("enterprise", "enterprise__node")
     return get_for_user(queryset, pk, user=user, right=right)
-
-
-def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
-    return scoped(user, Attachment.objects.all(), enterprise_field="enterprise")
-
-
-def get_attachment_for_user(user: Any, pk: Any) -> Attachment:
-    return get_for_user(attachments_visible_to(user), pk, user=user)

@@ -21,10 +21,12 @@ class BriefingsConfig(AppConfig):
 
     def ready(self) -> None:
         from safetyops.briefings import rights
+        from safetyops.briefings.services import register_section7
         from safetyops.core.audit import register_action_labels
 
         rights.declare()
         register_action_labels(ACTION_LABELS)
+        register_section7()
         # The "briefing ready" notice is sent with notify_users(); name its reason for the inbox.
         if importlib.util.find_spec("safetyops.notify.rules") is not None:
             from safetyops.notify.rules import register_reason

@@ -34,7 +34,11 @@ def test_the_migration_turns_free_text_into_departments_and_keeps_every_scope() 
     town = OldNode.objects.create(
         code="339001001", name="试点镇", level="township", kind="town", parent=county, path="/339001/339001001/"
     )
-    sector = {code: OldSector.objects.get(code=code) for code in ("construction", "urban-gas", "special-equipment")}
+    # A transactional test before this one may have flushed the sectors the data migration loaded.
+    sector = {
+        code: OldSector.objects.get_or_create(code=code, defaults={"name": code})[0]
+        for code in ("construction", "urban-gas", "special-equipment")
+    }
 
     def member(username: str, role: str, node: Any, text: str, *codes: str) -> None:
         user = OldUser.objects.create(username=username)
