@@ -4,7 +4,9 @@ Exactly once: a reminder is a unique row (reason, object, recipient, day). The s
 rows it finds due with ON CONFLICT DO NOTHING and sends only the rows it inserted itself (they
 carry its claim token), so a second scan, a second beat or a second worker finds nothing new.
 Delivery holds the row with a lease (a conditional UPDATE), records every channel as a Delivery,
-and a re-run after a crash skips the channels already sent.
+and a re-run after a crash skips the channels already sent. A due may carry an AuditNote (提醒 on a
+hazard's timeline): the claim that first inserts rows for its object that day writes it, in the
+same transaction, so it is written once however often the scan runs.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def _sent_today(dues: Sequence[Due], *, reason: str, day: date) -> set[tuple[int
     by_type: dict[int, list[str]] = defaultdict(list)
     for due in dues:
         by_type[due.target_type_id].append(due.target_id)
-    for type_id, target_ids in by_type.items():
+    for type_id, target_ids in by_type.items():  # one query per kind of object, usually one
         found |= {
             (type_id, target_id)
             for target_id in Reminder.objects.filter(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
@@ -81,7 +81,9 @@ def _sector_with_descendants(sector_ids: set[int]) -> frozenset[int]:
 
 def supervised_sector_ids(membership: Membership) -> frozenset[int]:
     """A supervisor's sectors: their department's, narrowed to their own 分工 if they have one
-    (one query for both lists, then the sub-sectors)."""
+    (one query for both lists, then the sub-sectors). No department: no sectors."""
+    if membership.department_id is None:
+        return frozenset()
     department = Department.sectors.through.objects.filter(department_id=membership.department_id)
     own = Membership.sectors.through.objects.filter(membership_id=membership.pk)
     rows = department.values_list("sector_id", Value(True)).union(own.values_list("sector_id", Value(False)), all=True)
@@ -133,7 +135,7 @@ def get_for_user(queryset: QuerySet[M], pk: Any, *, user: Any, right: str | None
     scope, never told apart), then `right` checked (else 403). Every get_<kind>_for_user is this."""
     try:
         obj = queryset.get(pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if right is not None:
         require_right(user, right)

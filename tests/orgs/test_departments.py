@@ -73,6 +73,16 @@ def test_the_migration_turns_free_text_into_departments_and_keeps_every_scope() 
     assert by_user["official"].department is None and by_user["official"].unit == "试点镇安监办"
     assert by_user["zj1"].unit == "试点县住建局"  # the 单位 label is kept for every role
 
+    # Backwards: the text and each supervisor's sectors come back.
+    executor.loader.build_graph()
+    executor.migrate(BEFORE)
+    back = executor.loader.project_state(BEFORE).apps.get_model("orgs", "Membership")
+    restored = {m.user.username: m for m in back.objects.select_related("user")}
+    assert restored["zj1"].department == "试点县住建局" and restored["official"].department == "试点镇安监办"
+    assert {s.code for s in restored["zj1"].sectors.all()} == {"construction", "urban-gas"}
+    assert {s.code for s in restored["zj2"].sectors.all()} == {"urban-gas"}
+    assert restored["nameless"].department == ""
+
     # The scope each supervisor has now, read through the real models.
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
@@ -188,3 +198,21 @@ def test_the_admin_keeps_the_departments_of_the_county(
     assert "临江县住房和城乡建设局" not in page
     user_page = client.get(reverse("admin:orgs_user_change", args=[world.supervisor_a.pk]))
     assert user_page.status_code == 200 and "行业监管部门" in user_page.content.decode()
+
+
+def test_the_department_page_costs_the_same_for_more_departments(
+    client: Any, world: World, departments: dict[str, Department]
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.county_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("orgs:department_list")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for index in range(5):
+        department_create(node=world.town_b, name=f"西山第{index}所", sectors=[world.sector_chem, world.sector_build])
+    assert queries() == before
