@@ -37,11 +37,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from inspections.rights import InspectionRight
 from safetyops.briefings.figures import briefing_figures
 from safetyops.briefings.models import Briefing, _briefing_path
-from safetyops.core import jobs
-from safetyops.core.audit import audit_log
+from safetyops.briefings.rights import BriefingRight
+from safetyops.core import errors, jobs
+from safetyops.core.audit import log_action
 from safetyops.core.contrib import BriefingRender, briefing_sections, chinese_numeral, register_briefing_section
 from safetyops.core.models import AuditEvent
 from safetyops.core.periods import is_calendar_month, previous_month
@@ -59,15 +59,11 @@ FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "noto-sans-
 Status = Briefing.Status
 
 
-class BriefingError(Exception):
+class BriefingError(errors.ServiceError):
     """A request or step that is not allowed now; `message` is shown to the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class NotPermitted(BriefingError):
+class NotPermitted(BriefingError, errors.NotPermitted):
     """The actor's role may not do this (the view answers 403)."""
 
 
@@ -85,11 +81,11 @@ def _whole_node_scope(user: Any) -> bool:
 
 
 def may_read(user: Any) -> bool:
-    return Right.NODE_VIEW in scope_for(user).rights and _whole_node_scope(user)
+    return BriefingRight.READ in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_write(user: Any) -> bool:
-    return InspectionRight.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+    return BriefingRight.WRITE in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_see_technical(user: Any) -> bool:
@@ -183,10 +179,10 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
                 requested_by=actor if getattr(actor, "pk", None) else None,
                 queued_at=timezone.now(),
             )
-            audit_log(actor=actor, action="briefings.briefing.requested", target=briefing)
+            log_action(briefing, "briefings.briefing.requested", actor=actor)
         else:  # failed, or its worker is gone
             _queue_again(briefing)
-            audit_log(actor=actor, action="briefings.briefing.retried", target=briefing)
+            log_action(briefing, "briefings.briefing.retried", actor=actor)
         _enqueue(briefing.pk)
     return briefing
 
@@ -270,7 +266,7 @@ def briefings_requeue_stale(*, now: Any = None) -> int:
             % {"n": briefing.takeovers + 1},
         )
         if changed:
-            audit_log(actor=None, action="briefings.briefing.given_up", target=briefing)
+            log_action(briefing, "briefings.briefing.given_up")
     ids = list(
         Briefing.objects.filter(lost | Q(status=Status.QUEUED, queued_at__lt=now - ENQUEUE_GRACE))
         .order_by("pk")
@@ -333,7 +329,7 @@ def _store(briefing: Briefing, path: Path, claimed_at: Any, *, figures: dict[str
                     "error",
                 ]
             )
-            audit_log(actor=None, action="briefings.briefing.generated", target=locked, data={"sha256": digest})
+            log_action(locked, "briefings.briefing.generated", data={"sha256": digest})
             if old and old != name:
                 transaction.on_commit(lambda: default_storage.delete(old), robust=True)
             _notify_ready(locked)
@@ -519,7 +515,7 @@ def briefing_update_section7(*, actor: Any, briefing_id: int, text: str) -> Brie
         _editable(briefing)
         briefing.section7 = text.strip()
         briefing.save(update_fields=["section7"])
-        audit_log(actor=actor, action="briefings.briefing.section7_updated", target=briefing)
+        log_action(briefing, "briefings.briefing.section7_updated", actor=actor)
     return briefing
 
 
@@ -533,7 +529,7 @@ def briefing_regenerate(*, actor: Any, briefing_id: int) -> Briefing:
             raise BriefingError(_("简报正在生成，请稍候，生成完成后再重新生成。"))
         _check_rate(actor)
         _queue_again(briefing)
-        audit_log(actor=actor, action="briefings.briefing.regenerated", target=briefing)
+        log_action(briefing, "briefings.briefing.regenerated", actor=actor)
         _enqueue(briefing.pk)
     return briefing
 
@@ -586,10 +582,10 @@ def briefing_publish(*, actor: Any, briefing_id: int) -> Briefing:
                         "published_at",
                     ]
                 )
-                audit_log(
+                log_action(
+                    locked,
+                    "briefings.briefing.published",
                     actor=actor,
-                    action="briefings.briefing.published",
-                    target=locked,
                     data={"issue_number": number, "year": locked.year, "sha256": digest},
                 )
                 if old and old != name:

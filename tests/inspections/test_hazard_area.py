@@ -128,7 +128,7 @@ def test_the_migration_moves_hazards_left_behind_by_an_earlier_move(world: World
     # As before this rule: the enterprise moved, its hazard stayed (written past the guard on purpose).
     Enterprise.objects.filter(pk=world.ent_a2.pk).update(node=world.town_b)
     assert Hazard.objects.get(pk=hazard.pk).node_id == world.town_a.pk
-    migration = importlib.import_module("inspections.migrations.0010_sections_hazard_area")
-    state = MigrationExecutor(connection).loader.project_state(("inspections", "0010_sections_hazard_area"))
+    migration = importlib.import_module("inspections.migrations.0013_sections_hazard_area")
+    state = MigrationExecutor(connection).loader.project_state(("inspections", "0013_sections_hazard_area"))
     migration.forwards(state.apps, None)
     assert Hazard.objects.get(pk=hazard.pk).node_id == world.town_b.pk

@@ -250,7 +250,10 @@ class Command(BaseCommand):
                 conclusion="责令限期整改。",
             )
             services.inspection_sign(
-                actor=official, inspection_id=inspection.pk, typed_name=official.full_name or official.username
+                actor=official,
+                inspection_id=inspection.pk,
+                typed_name=official.full_name or official.username,
+                confirmed=True,
             )
             self._advance(hazard, state, level, official, owner, admin, rng)
             self._backdate(hazard, inspection, state, rng, today)

@@ -16,6 +16,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inspections", "0009_lifecycle_extension_withdrawn")]
+    dependencies = [("inspections", "0012_evidence_signatures")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
