@@ -5,8 +5,9 @@ units, their sentences and their charts. Registered in InspectionsConfig.ready()
 Everything is stated "as at the end of the period": a hazard counts as closed only if it was
 closed before the period ended, and overdue if its deadline had passed on the period's last day
 while it was still open. So a briefing made again later from the same data gives the same
-figures. A hazard counts in its own area (`Hazard.node`, see inspections/tally.py). The result is
-plain JSON (stored on the Briefing as its snapshot); every list is in a deterministic order.
+figures. A hazard counts in its area, `Hazard.node` (its enterprise's area, see Hazard.node), like
+the enterprises and inspections beside it. The result is plain JSON (stored on the Briefing as its
+snapshot); every list is in a deterministic order.
 """
 
 from __future__ import annotations

@@ -347,7 +347,7 @@ class Hazard(models.Model):
             models.Index(fields=["registered_at"], name="hazard_registered_at"),
             # The ledger's pages by registration time inside a scope: keys from the index alone.
             models.Index(fields=["enterprise", "registered_at", "id"], name="hazard_enterprise_registered"),
-            # A briefing's "longest overdue" and "挂牌督办" tables walk these in order (figures.py).
+            # A briefing's "longest overdue" and "挂牌督办" tables walk these in order (inspections/briefing.py).
             models.Index(
                 fields=["deadline", "number"], condition=Q(closed_at__isnull=True), name="hazard_open_deadline"
             ),

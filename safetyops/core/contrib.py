@@ -91,7 +91,8 @@ def register_briefing_section(
 def register_dashboard_card(
     key: str, *, order: int, template: str, context: Callable[[Any], dict[str, Any] | None], page: str = "home"
 ) -> None:
-    """A block of the dashboard `page` ("home" for staff, "enterprise" for an enterprise's users)."""
+    """A block of the dashboard `page` ("home" for staff, "enterprise" for an enterprise's users):
+    `template` rendered with `context(page)` plus `request` and `user`; a None context leaves it out."""
     _cards[key] = DashboardCard(key, order, template, context, page)
 
 
