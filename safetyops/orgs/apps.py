@@ -9,8 +9,12 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from safetyops.core.housekeeping import register_housekeeping
+        from safetyops.orgs.importing import enterprise_import_files_remove_old
         from safetyops.orgs.models import Enterprise, Node, Sector
         from safetyops.orgs.selectors import enterprises_changed
+
+        register_housekeeping("import_files_removed", enterprise_import_files_remove_old)
 
         # Cached dashboard counts (selectors.enterprise_stats) follow every change.
         for model in (Enterprise, Node, Sector):  # a renamed sector changes the breakdown too

@@ -78,7 +78,7 @@ def _sector_with_descendants(sector_ids: set[int]) -> frozenset[int]:
 
 
 def scope_for(user: Any) -> Scope:
-    cached = getattr(user, "_safetyops_scope", None)
+    cached: Scope | None = getattr(user, "_safetyops_scope", None)
     if cached is not None:
         return cached
     scope = _build_scope(user)
