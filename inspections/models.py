@@ -1,22 +1,35 @@
 """Checklists, inspections, hazards (事故隐患) and the records of the 五落实 lifecycle.
 
 State lives on Hazard.status and changes only in inspections/services.py. Every other record
-(events, plans, extensions, completion reports, attachments) is append-only.
+(events, plans, extensions, completion reports) is append-only, and so are their files and
+signatures, kept by safetyops.evidence (reached here through GenericRelations).
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import date
-from pathlib import PurePath
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safetyops.evidence.models import _attachment_path, _thumbnail_path  # noqa: F401 (named by migrations 0001-0009)
 from safetyops.orgs.models import Enterprise, Node, Sector
+
+
+def evidence_of(query_name: str) -> GenericRelation:
+    """`obj.attachments`: the evidence files whose owner is obj (Attachment.objects.filter(<query_name>=obj))."""
+    return GenericRelation(
+        "evidence.Attachment",
+        content_type_field="owner_type",
+        object_id_field="owner_id",
+        related_query_name=query_name,
+    )
+
 
 User = settings.AUTH_USER_MODEL
 
@@ -112,16 +125,28 @@ class Inspection(models.Model):
 
 
 class InspectionSignature(models.Model):
-    """谁检查谁签字: one row per inspector; signed_at is set when they sign."""
+    """谁检查谁签字: one row per inspector; `signature` (safetyops.evidence) is set when they sign."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="signatures")
     inspector = models.ForeignKey(User, on_delete=models.PROTECT, related_name="inspection_signatures")
-    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
-    signed_name = models.CharField(_("签名"), max_length=32, blank=True)
-    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    signature = models.OneToOneField(
+        "evidence.Signature", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["inspection", "inspector"], name="one_signature_per_inspector")]
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return self.signature.signed_at if self.signature else None
+
+    @property
+    def signed_name(self) -> str:
+        return self.signature.signed_name if self.signature else ""
+
+    @property
+    def signed_ip(self) -> str | None:
+        return self.signature.ip if self.signature else None
 
 
 class ChecklistResult(models.Model):
@@ -136,6 +161,7 @@ class ChecklistResult(models.Model):
     note = models.CharField(_("说明"), max_length=500, blank=True)
     answered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(auto_now=True)
+    attachments = evidence_of("checklist_result")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_result_per_item")]
@@ -165,6 +191,79 @@ class HazardSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "node_code"], name="hazard_sequence_unique")]
 
 
+class HazardBulkWriteError(RuntimeError):
+    """A bulk write to hazards that would leave the per-node tally (inspections/tally.py) wrong."""
+
+
+# The hazard columns the tally counts by (HazardTally.COUNTS are aggregates over these). A bulk
+# write touching one must go through HazardQuerySet.tally_update / tally_bulk_create.
+TALLY_FIELDS = frozenset(
+    {
+        "status",
+        "level",
+        "deadline",
+        "listed_supervision",
+        "registered_at",
+        "node",
+        "node_id",
+        "enterprise",
+        "enterprise_id",
+    }
+)
+
+
+class HazardQuerySet(models.QuerySet["Hazard"]):
+    """`update()` and `bulk_create()` send no signals, so they would bypass the tally's bookkeeping:
+    a plain update of a counted column, and any bulk_create, is refused; `tally_update()` and
+    `tally_bulk_create()` mark the affected nodes dirty in the same transaction and recount them after
+    commit. (`delete()` sends post_delete per row because the tally listens, so it is safe as it is.)"""
+
+    def update(self, **kwargs: Any) -> int:
+        counted = sorted(TALLY_FIELDS.intersection(kwargs))
+        if counted:
+            raise HazardBulkWriteError(
+                f"Hazard queryset update() of {', '.join(counted)} bypasses the hazard tally: "
+                "use .tally_update(...), which marks the affected nodes dirty."
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Hazard]:
+        raise HazardBulkWriteError(
+            "Hazard.objects.bulk_create() bypasses the hazard tally: use .tally_bulk_create(...)."
+        )
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        raise HazardBulkWriteError("Hazard.objects.bulk_update() bypasses the hazard tally: use .tally_update(...).")
+
+    def tally_update(self, **kwargs: Any) -> int:
+        """update(), with the nodes of the rows it changes (and a node they move to) marked dirty."""
+        from inspections.tally import mark_dirty
+
+        with transaction.atomic(using=self.db):
+            # The tally counts by the enterprise's node, which Hazard.node equals (see Hazard.node).
+            nodes = {
+                pk for pair in self.order_by().values_list("node_id", "enterprise__node_id").distinct() for pk in pair
+            }
+            if "node" in kwargs or "node_id" in kwargs:
+                target = kwargs.get("node_id", kwargs.get("node"))
+                nodes.add(target.pk if isinstance(target, models.Model) else target)
+            mark_dirty(nodes)  # before the write: a reader never trusts a row being changed
+            return super().update(**kwargs)
+
+    def tally_bulk_create(self, objs: Any, **kwargs: Any) -> list[Hazard]:
+        """bulk_create(), with the new hazards' nodes marked dirty."""
+        from inspections.tally import mark_dirty
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            enterprises = {obj.enterprise_id for obj in objs}
+            mark_dirty(
+                {obj.node_id for obj in objs}
+                | set(Enterprise.objects.filter(pk__in=enterprises).values_list("node_id", flat=True))
+            )
+            return super().bulk_create(objs, **kwargs)
+
+
 class Hazard(models.Model):
     class Level(models.TextChoices):
         GENERAL = "general", _("一般隐患")
@@ -190,7 +289,8 @@ class Hazard(models.Model):
 
     number = models.CharField(_("隐患编号"), max_length=40, unique=True)
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
-    # The enterprise's area when registered, kept for the ledger's area filter.
+    # The hazard's area: its enterprise's area, set at registration and moved with the enterprise
+    # (inspections/tally.py), so that access, tally, ledger, briefing and reminders all agree.
     node = models.ForeignKey(Node, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="hazards")
     sector = models.ForeignKey(
         Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
@@ -232,6 +332,9 @@ class Hazard(models.Model):
     escalated_at = models.DateTimeField(_("催督办时间"), null=True, blank=True)
     listed_supervision = models.BooleanField(_("挂牌督办"), default=False)
     listed_at = models.DateTimeField(_("挂牌时间"), null=True, blank=True)
+    attachments = evidence_of("hazard")
+
+    objects = HazardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("隐患")
@@ -320,8 +423,10 @@ class HazardEvent(models.Model):
     to_status = models.CharField(max_length=32, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(default=dict, blank=True)
-    # A retried form post carries the same key and is answered with the first result.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The files that came with this step (their owner is the hazard).
+    attachments = GenericRelation(
+        "evidence.Attachment", content_type_field="step_type", object_id_field="step_id", related_query_name="event"
+    )
 
     class Meta:
         verbose_name = _("隐患处理记录")
@@ -418,57 +523,6 @@ class HazardExtension(models.Model):
         ]
 
 
-def _attachment_path(instance: Attachment, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()[:5]
-    return f"evidence/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
-
-
-def _thumbnail_path(instance: Attachment, filename: str) -> str:
-    return f"thumbs/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.jpg"
-
-
-class Attachment(models.Model):
-    """A photo or PDF. Stored under a random name, served only through the scoped download view,
-    never deleted (evidence is append-only)."""
-
-    class Kind(models.TextChoices):
-        IMAGE = "image", _("图片")
-        PDF = "pdf", _("PDF")
-
-    class Role(models.TextChoices):
-        BEFORE = "before", _("整改前")
-        AFTER = "after", _("整改后")
-        DOCUMENT = "document", _("材料")
-
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="attachments")
-    hazard = models.ForeignKey(Hazard, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
-    event = models.ForeignKey(HazardEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
-    inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
-    )
-    checklist_result = models.ForeignKey(
-        ChecklistResult, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
-    )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BEFORE)
-    file = models.FileField(upload_to=_attachment_path)
-    thumbnail = models.FileField(upload_to=_thumbnail_path, blank=True)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
 class HazardTally(models.Model):
     """The hazard counts of the enterprises registered at one node, as of `day`.
 
@@ -531,7 +585,12 @@ class HazardCongressReport(models.Model):
     reported_on = models.DateField(_("报告日期"))
     note = models.TextField(_("报告情况"))
     evidence = models.ForeignKey(
-        Attachment, verbose_name=_("证明材料"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "evidence.Attachment",
+        verbose_name=_("证明材料"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -556,12 +615,8 @@ class HazardStatisticsReport(models.Model):
     due_on = models.DateField(_("报送期限"))
     figures = models.JSONField(_("统计数据"), default=dict)
     note = models.TextField(_("分析说明"), blank=True)
-    signed_text = models.TextField(_("签署内容"))
-    sha256 = models.CharField(max_length=64)
-    signed_by = models.ForeignKey(User, verbose_name=_("签署人"), on_delete=models.PROTECT, related_name="+")
-    signed_name = models.CharField(_("签名"), max_length=32)
-    signed_at = models.DateTimeField(_("签署时间"))
-    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The exact text signed, its SHA-256, the signer, time and IP: safetyops.evidence.signing.
+    signature = models.OneToOneField("evidence.Signature", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("隐患统计报告")
@@ -575,3 +630,28 @@ class HazardStatisticsReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}" + (f" Q{self.quarter}" if self.quarter else "")
+
+    # What the pages and the figures read, from the one signature record.
+    @property
+    def signed_text(self) -> str:
+        return self.signature.text
+
+    @property
+    def sha256(self) -> str:
+        return self.signature.sha256
+
+    @property
+    def signed_by(self) -> Any:
+        return self.signature.signer
+
+    @property
+    def signed_name(self) -> str:
+        return self.signature.signed_name
+
+    @property
+    def signed_at(self) -> datetime:
+        return self.signature.signed_at
+
+    @property
+    def signed_ip(self) -> str | None:
+        return self.signature.ip

@@ -1,4 +1,4 @@
-"""Scoping helpers for inspections, hazards and attachments: everything goes through the
+"""Scoping helpers for inspections and hazards (their files: safetyops.evidence.scope): everything goes through the
 enterprise scope of safetyops.orgs.scope (404 outside, 403 without the right)."""
 
 from __future__ import annotations
@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from inspections.models import Attachment, Hazard, Inspection
-from safetyops.orgs.scope import require_right, scoped
+from inspections.models import Hazard, Inspection
+from safetyops.orgs.scope import get_for_user, scoped
 
 
 def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
@@ -17,13 +16,9 @@ def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
 
 
 def get_hazard_for_user(user: Any, pk: Any, *, right: str | None = None) -> Hazard:
-    try:
-        hazard = hazards_visible_to(user).select_related("enterprise", "node", "sector").get(pk=int(pk))
-    except (Hazard.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return hazard
+    return get_for_user(
+        hazards_visible_to(user).select_related("enterprise", "node", "sector"), pk, user=user, right=right
+    )
 
 
 def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
@@ -31,21 +26,5 @@ def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
 
 
 def get_inspection_for_user(user: Any, pk: Any, *, right: str | None = None) -> Inspection:
-    try:
-        inspection = inspections_visible_to(user).select_related("enterprise", "enterprise__node").get(pk=int(pk))
-    except (Inspection.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return inspection
-
-
-def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
-    return scoped(user, Attachment.objects.all(), enterprise_field="enterprise")
-
-
-def get_attachment_for_user(user: Any, pk: Any) -> Attachment:
-    try:
-        return attachments_visible_to(user).get(pk=int(pk))
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    queryset = inspections_visible_to(user).select_related("enterprise", "enterprise__node")
+    return get_for_user(queryset, pk, user=user, right=right)

@@ -9,7 +9,6 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from inspections.models import (
-    Attachment,
     ChecklistItem,
     ChecklistResult,
     ChecklistTemplate,
@@ -19,6 +18,7 @@ from inspections.models import (
 )
 from inspections.rights import InspectionRight
 from inspections.scope import inspections_visible_to
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.models import Enterprise, Sector, User
 from safetyops.orgs.rights import roles_holding
 from safetyops.orgs.scope import scope_for
@@ -184,7 +184,7 @@ def inspection_list_for(*, user: Any, filters: dict[str, Any]) -> QuerySet[Inspe
 
 
 def inspection_signatures(*, inspection: Inspection) -> list[InspectionSignature]:
-    return list(inspection.signatures.select_related("inspector", "inspector__membership").order_by("pk"))
+    return list(inspection.signatures.select_related("inspector", "inspector__membership", "signature").order_by("pk"))
 
 
 # Choices for the create form -------------------------------------------------------------------

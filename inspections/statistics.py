@@ -11,7 +11,6 @@ date the township's officials are reminded too. Officials see who has not filed,
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +29,9 @@ from django.utils.translation import gettext_lazy
 
 from inspections.models import CompletionReport, Hazard, HazardPlan, HazardStatisticsReport
 from inspections.rights import InspectionRight
-from safetyops.core.audit import audit_log
+from safetyops.core import errors
+from safetyops.core.audit import log_action
+from safetyops.evidence import signing
 from safetyops.notify.rules import Due, Rule, keyset_batches, register
 from safetyops.orgs.models import Enterprise, Node, Role, on_register_at
 from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
@@ -40,15 +41,11 @@ QUARTER_NAMES = "一二三四"
 PERIODS_LISTED = {"quarters": 4, "years": 2}
 
 
-class StatisticsError(Exception):
+class StatisticsError(errors.ServiceError):
     """A report that cannot be filed now; `message` is shown to the user and nothing is saved."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class NotPermitted(StatisticsError):
+class NotPermitted(StatisticsError, errors.NotPermitted):
     """The actor may not file for this enterprise (the view answers 403)."""
 
 
@@ -229,7 +226,8 @@ def signed_text(figures: dict[str, Any], note: str) -> str:
 
 
 def sha256_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The hash the page shows and the signature keeps: one implementation, safetyops.evidence.signing."""
+    return signing.digest(text)
 
 
 # Who signs ------------------------------------------------------------------------------------
@@ -273,11 +271,13 @@ def statistics_report_sign(
     note: str = "",
     expected_sha256: str = "",
     ip: str | None = None,
+    user_agent: str = "",
 ) -> HazardStatisticsReport:
     """The 主要负责人 signs and files the period's statistics: the figures as they are now (as at the
-    period's end), the note, the typed name, the time, the IP and the SHA-256 of the text signed.
-    `expected_sha256` is the hash of the figures' text (without the note) the signer was shown: if
-    the figures changed since, nothing is filed and the signer is asked to read them again."""
+        period's end), the note, the typed name, the time, the IP and the SHA-256 of the text signed.
+        `expected_sha256` is the hash of the figures' text (without the note) the signer was shown: if
+        the figures changed since, nothing is filed and the signer is asked to read them again. The
+    signature (typed name, confirmation, canonical text and hash) is safetyops.evidence.signing's."""
     if scope_for(actor).role != Role.ENTERPRISE_USER or not has_right(actor, InspectionRight.HAZARD_RESPOND):
         raise NotPermitted(_("只有本企业账号可以报送统计报告。"))
     with transaction.atomic():
@@ -286,18 +286,21 @@ def statistics_report_sign(
             raise NotPermitted(_("企业不存在或不在您的管辖范围内。"))
         if refusal := sign_refusal(actor, enterprise, period):
             raise StatisticsError(refusal)
-        expected = (actor.full_name or actor.username).strip()
-        if typed_name.strip() != expected:
-            raise StatisticsError(_("签名须与您的姓名“%(name)s”一致。") % {"name": expected})
-        if not confirmed:
-            raise StatisticsError(_("请勾选确认统计数据真实、准确后再签署。"))
         figures = statistics_figures(enterprise=enterprise, period=period)
-        text = signed_text(figures, note)
-        digest = sha256_of(text)
-        if expected_sha256 and expected_sha256 != sha256_of(signed_text(figures, "")):
-            raise StatisticsError(_("统计数据在您阅读后发生了变化，请核对更新后的内容再签署。"))
         try:
             with transaction.atomic():
+                signature = signing.sign(
+                    owner=enterprise,
+                    signer=actor,
+                    typed_name=typed_name,
+                    confirmed=confirmed,
+                    text=signed_text(figures, note),
+                    ip=ip,
+                    user_agent=user_agent,
+                    unconfirmed=_("请勾选确认统计数据真实、准确后再签署。"),
+                )
+                if expected_sha256 and expected_sha256 != sha256_of(signed_text(figures, "")):
+                    raise StatisticsError(_("统计数据在您阅读后发生了变化，请核对更新后的内容再签署。"))
                 report = HazardStatisticsReport.objects.create(
                     enterprise=enterprise,
                     year=period.year,
@@ -307,20 +310,17 @@ def statistics_report_sign(
                     due_on=period.due,
                     figures=figures,
                     note=note.strip(),
-                    signed_text=text,
-                    sha256=digest,
-                    signed_by=actor,
-                    signed_name=expected,
-                    signed_at=timezone.now(),
-                    signed_ip=ip,
+                    signature=signature,
                 )
+        except signing.SigningError as exc:
+            raise StatisticsError(exc.message) from exc
         except IntegrityError:
             raise StatisticsError(_("%(p)s的统计报告已签署报送，不能重复报送。") % {"p": period.label}) from None
-        audit_log(
+        log_action(
+            report,
+            "inspections.statistics.signed",
             actor=actor,
-            action="inspections.statistics.signed",
-            target=report,
-            data={"period": period.slug, "sha256": digest, "late": timezone.localdate() > period.due},
+            data={"period": period.slug, "sha256": signature.sha256, "late": timezone.localdate() > period.due},
         )
     return report
 
@@ -329,7 +329,10 @@ def statistics_report_sign(
 
 
 def reports_of(enterprise: Enterprise) -> dict[tuple[int, int], HazardStatisticsReport]:
-    return {(r.year, r.quarter): r for r in HazardStatisticsReport.objects.filter(enterprise=enterprise)}
+    return {
+        (r.year, r.quarter): r
+        for r in HazardStatisticsReport.objects.filter(enterprise=enterprise).select_related("signature")
+    }
 
 
 def obliged_enterprises(queryset: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
@@ -348,7 +351,7 @@ def filing_summary(*, user: Any, period: Period) -> dict[str, int]:
     filed = HazardStatisticsReport.objects.filter(
         year=period.year, quarter=period.quarter, enterprise__in=obliged.values("pk")
     )
-    late = filed.filter(signed_at__gte=local_start(period.due + timedelta(days=1)))
+    late = filed.filter(signature__signed_at__gte=local_start(period.due + timedelta(days=1)))
     total, done = obliged.count(), filed.count()
     return {"total": total, "filed": done, "unfiled": total - done, "late": late.count()}
 

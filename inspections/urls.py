@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections.views import congress, files, hazards, inspections, ledger, statistics
+from inspections.views import congress, hazards, inspections, ledger, statistics
 
 app_name = "inspections"
 
@@ -26,9 +26,6 @@ urlpatterns = [
     path("statistics/unfiled/", statistics.statistics_unfiled, name="statistics_unfiled"),
     path("statistics/<int:enterprise_pk>/<str:period>/", statistics.statistics_detail, name="statistics_detail"),
     path("statistics/<int:enterprise_pk>/<str:period>/sign/", statistics.statistics_sign, name="statistics_sign"),
-    # Evidence files, always through the scope
-    path("files/<int:pk>/", files.attachment_download, name="attachment_download"),
-    path("files/<int:pk>/thumb/", files.attachment_thumbnail, name="attachment_thumbnail"),
     # Inspections
     path("inspections/", inspections.inspection_list, name="inspection_list"),
     path("inspections/new/", inspections.inspection_create, name="inspection_create"),

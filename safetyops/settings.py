@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "safetyops.orgs",
     "safetyops.dashboard",
     "safetyops.notify",
+    "safetyops.evidence",
     "safetyops.briefings",
     "inspections",
     "campaigns",

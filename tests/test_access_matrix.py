@@ -159,13 +159,13 @@ def test_post_sweep_outsiders_and_wrong_roles_change_nothing(client: Any, world:
             before = (
                 HazardEvent.objects.count(),
                 Hazard.objects.count(),
-                InspectionSignature.objects.filter(signed_at__isnull=False).count(),
+                InspectionSignature.objects.filter(signature__isnull=False).count(),
             )
             response = client.post(url, {"decision": "verify", "opinion": "同意", "result": "fail"})
             assert response.status_code in {expected, 405}, f"{role} POST {url}: {response.status_code}"
             after = (
                 HazardEvent.objects.count(),
                 Hazard.objects.count(),
-                InspectionSignature.objects.filter(signed_at__isnull=False).count(),
+                InspectionSignature.objects.filter(signature__isnull=False).count(),
             )
             assert before == after, f"{role} POST {url} changed data"

@@ -20,7 +20,6 @@ from campaigns.models import Campaign
 from inspections import services
 from inspections.ledger import SORTS
 from inspections.models import (
-    Attachment,
     ChecklistItem,
     ChecklistResult,
     CompletionReport,
@@ -34,6 +33,7 @@ from inspections.models import (
 )
 from inspections.rights import InspectionRight
 from inspections.selectors import checklist_items_for
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import has_right
 from tests.conftest import World
@@ -209,7 +209,7 @@ def db_state() -> tuple[Any, ...]:
         list(HazardExtension.objects.order_by("pk").values_list("pk", "decision", "approved_deadline")),
         list(HazardPlan.objects.order_by("pk").values_list("pk", "decision")),
         list(Inspection.objects.order_by("pk").values_list("pk", "status", "findings", "conclusion")),
-        list(InspectionSignature.objects.order_by("pk").values_list("pk", "signed_at")),
+        list(InspectionSignature.objects.order_by("pk").values_list("pk", "signature__signed_at")),
         list(ChecklistResult.objects.order_by("pk").values_list("pk", "result", "note")),
         HazardEvent.objects.count(),
         CompletionReport.objects.count(),
@@ -286,7 +286,7 @@ def inspection_in(world: World, status: str) -> Inspection:
         )
     if status == Inspection.Status.LOCKED:
         name = world.official_a.full_name
-        services.inspection_sign(actor=world.official_a, inspection_id=inspection.pk, typed_name=name)
+        services.inspection_sign(actor=world.official_a, inspection_id=inspection.pk, typed_name=name, confirmed=True)
     return Inspection.objects.get(pk=inspection.pk)
 
 
@@ -420,7 +420,10 @@ def test_inspection_sign_form(client: Any, world: World, data: st.DataObject) ->
     inspection = inspection_in(world, Inspection.Status.SIGNING)
     name = world.official_a.full_name
     typed = data.draw(st.one_of(TEXT, st.sampled_from([name, f" {name} ", name + "\x00", name.upper()])))
-    post_checked(client, reverse("inspections:inspection_sign", args=[inspection.pk]), {"typed_name": typed})
+    confirmed = {"confirmed": "on"} if data.draw(st.booleans()) else {}
+    post_checked(
+        client, reverse("inspections:inspection_sign", args=[inspection.pk]), {"typed_name": typed, **confirmed}
+    )
 
 
 @FUZZ
@@ -675,7 +678,7 @@ def test_fixed_500_extension_page_of_a_hazard_due_9999_12_31(client: Any, world:
     form["deadline"] = (timezone.localdate() + timedelta(days=30)).isoformat()
     assert client.post(f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}", form).status_code == 302
     hazard = Hazard.objects.get()
-    Hazard.objects.filter(pk=hazard.pk).update(deadline=date.max)
+    Hazard.objects.filter(pk=hazard.pk).tally_update(deadline=date.max)
     client.force_login(world.enterprise_a)
     assert client.get(reverse("inspections:hazard_extension_request", args=[hazard.pk])).status_code == 200
 

@@ -10,10 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.forms.hazards import EvidenceField, StepForm
+from inspections.forms.hazards import StepForm
 from inspections.models import HazardCongressReport
 from inspections.statistics import Period, last_quarter, recent_periods
 from safetyops.core import fields
+from safetyops.evidence.forms import EvidenceField
 
 
 class CongressReportForm(StepForm):

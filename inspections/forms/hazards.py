@@ -20,14 +20,12 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from inspections.forms.widgets import EvidenceInput
-from inspections.models import Attachment, Hazard
+from inspections.models import Hazard
 from inspections.services import HazardInput, PlanInput
-from inspections.uploads import UploadRejected, inspect_upload
 from safetyops.core import fields
+from safetyops.evidence.forms import EvidenceField
 
 DEFAULT_DAYS = {Hazard.Level.GENERAL: 15, Hazard.Level.MAJOR: 60}
-MAX_FILES_PER_FIELD = 12
 
 
 def _required(message: Any) -> dict[str, Any]:
@@ -65,40 +63,6 @@ def _money(label: Any, **kwargs: Any) -> forms.DecimalField:
         },
         **kwargs,
     )
-
-
-class EvidenceField(forms.FileField):
-    """Several photos (or photos and PDFs), each recognised by its bytes, never by its name.
-
-    `data-shrink` lets static/js/uploads.js shrink photos in the browser before they are sent.
-    """
-
-    def __init__(self, *, images_only: bool = False, min_count: int = 0, camera: bool = False, **kwargs: Any) -> None:
-        attrs = {"accept": "image/*" if images_only else "image/*,application/pdf", "data-shrink": ""}
-        if camera:
-            attrs["capture"] = "environment"
-        self.images_only = images_only
-        self.min_count = min_count
-        kwargs.setdefault("required", min_count > 0)
-        kwargs.setdefault("widget", EvidenceInput(attrs=attrs))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) < self.min_count:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_FILES_PER_FIELD:
-            raise forms.ValidationError(_("一次最多上传 %(n)d 个文件。") % {"n": MAX_FILES_PER_FIELD})
-        for upload in files:
-            try:
-                found = inspect_upload(upload)
-            except UploadRejected as exc:
-                raise forms.ValidationError(str(exc)) from None
-            if self.images_only and found.kind != Attachment.Kind.IMAGE:
-                raise forms.ValidationError(
-                    _("“%(name)s”不是图片，这里只能上传照片（JPG、PNG、WebP）。") % {"name": upload.name}
-                )
-        return files
 
 
 class StepForm(forms.Form):

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.selectors import campaigns_active_for
 from inspections.dates import inspection_date_problem, needs_backdate_reason
-from inspections.forms.widgets import EvidenceInput
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.selectors import co_inspector_candidates, sectors_with_ancestors
 from safetyops.core import fields
+from safetyops.evidence.forms import EvidenceInput
 from safetyops.orgs.models import Enterprise, Sector
 from safetyops.orgs.scope import enterprises_visible_to
 
@@ -146,7 +146,7 @@ def _inspector_label(user: Any) -> str:
     membership = getattr(user, "membership", None)
     place = ""
     if membership is not None:
-        place = membership.department or (membership.node.name if membership.node else "")
+        place = membership.unit or (membership.node.name if membership.node else "")
     return f"{user}（{place}）" if place else str(user)
 
 
@@ -298,6 +298,12 @@ class SignForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"class": "form-control form-control-lg", "autocomplete": "off"}),
         error_messages={"required": _("请输入您的姓名以签字。")},
+    )
+    # Checked by the service (safetyops.evidence.signing), which also says why when it is missing.
+    confirmed = forms.BooleanField(
+        label=_("本人已核对上述检查记录，确认内容真实、准确。"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
 

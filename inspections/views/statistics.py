@@ -5,7 +5,6 @@ service → message → redirect."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from inspections.forms.duties import StatisticsSignForm, UnfiledFilterForm
 from inspections.models import HazardStatisticsReport
 from inspections.rights import InspectionRight
 from inspections.statistics import Period, StatisticsError
+from safetyops.evidence import signing
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import get_enterprise_for_user, require_right, scope_for
 
@@ -47,7 +47,7 @@ def _own_enterprise(user: Any) -> Enterprise:
 def _report(enterprise: Enterprise, period: Period) -> HazardStatisticsReport | None:
     return (
         HazardStatisticsReport.objects.filter(enterprise=enterprise, year=period.year, quarter=period.quarter)
-        .select_related("signed_by")
+        .select_related("signature", "signature__signer")
         .first()
     )
 
@@ -120,7 +120,7 @@ def statistics_sign(request: HttpRequest, enterprise_pk: int, period: str) -> Ht
                 confirmed=data["confirmed"],
                 note=data["note"],
                 expected_sha256=data["sha256"],
-                ip=request.META.get("REMOTE_ADDR") or None,
+                **signing.client_of(request),
             )
         except statistics.NotPermitted as exc:
             raise PermissionDenied from exc
@@ -175,6 +175,5 @@ def statistics_unfiled(request: HttpRequest) -> HttpResponse:
             "page": page,
             "summary": statistics.filing_summary(user=request.user, period=period),
             "late": today > period.due,
-            "query": urlencode({"period": period.slug, **({"q": query} if query else {})}),
         },
     )

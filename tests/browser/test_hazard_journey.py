@@ -86,6 +86,7 @@ def test_inspect_register_rectify_verify_close(
     page.fill("textarea[name=conclusion]", "责令限期整改。")
     page.click("button:has-text('提交签字')")
     page.fill("input[name=typed_name]", "李明")
+    page.check("input[name=confirmed]")
     page.click("main button[type=submit]:has-text('签字')")
     page.locator("text=已签字").first.wait_for()
     inspection.refresh_from_db()

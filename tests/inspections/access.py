@@ -1,5 +1,6 @@
-"""Access-matrix cases of the inspections app: the ledger, hazards and their lifecycle, evidence
-files, inspections, and the enterprise's duties (第十四条, 安全生产法 第四十一条)."""
+"""Access-matrix cases of the inspections app: the ledger, hazards and their lifecycle
+(their evidence files: tests/evidence/access.py), inspections, and the enterprise's duties
+(第十四条, 安全生产法 第四十一条)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from tests.conftest import World
 
 SEES = {
     "hazard_a": WORLD["ent_a"],
-    "file_a": WORLD["ent_a"],
     "inspection_a": WORLD["ent_a"],
     "hazard_b": WORLD["ent_b"],
 }
@@ -61,10 +61,6 @@ def _hazard_case(allowed: set[str]) -> list[Case]:
     ]
 
 
-def _file_case() -> list[Case]:
-    return [Case(kwargs=lambda w: {"pk": _hazard(w, w.ent_a).attachments.get().pk}, obj="file_a")]
-
-
 def _inspection_step_case() -> list[Case]:
     return [Case(kwargs=_inspection_with_failed_item, obj="inspection_a", allowed={"official_a"})]
 
@@ -99,8 +95,6 @@ CASES: dict[str, list[Case]] = {
     "inspections:hazard_list_supervision": _hazard_case({"county_admin"}),
     # 双报告 on a hazard is the enterprise's step.
     "inspections:hazard_congress_report": _hazard_case(ENTERPRISES),
-    "inspections:attachment_download": _file_case(),
-    "inspections:attachment_thumbnail": _file_case(),
     "inspections:inspection_list": [Case()],
     "inspections:inspection_create": [Case(allowed=INSPECTORS)],
     "inspections:enterprise_picker": [Case(allowed=INSPECTORS)],

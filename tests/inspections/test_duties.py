@@ -78,7 +78,7 @@ def test_report_to_the_workers_congress(world: World, hazard_factory: Callable[.
         congress.hazard_report_to_congress(actor=world.enterprise_a, **{**record, "hazard_id": hazard_factory().pk})
     assert not HazardCongressReport.objects.exists()
     report = congress.hazard_report_to_congress(actor=world.enterprise_a, **record, evidence=pdf("职代会记录.pdf"))
-    assert (report.body, report.reported_on, report.evidence.hazard_id) == ("representatives", today, hazard.pk)
+    assert (report.body, report.reported_on, report.evidence.owner) == ("representatives", today, hazard)
     assert AuditEvent.objects.filter(action="inspections.hazard.congress_reported", target_id=str(hazard.pk)).exists()
 
 

@@ -27,7 +27,7 @@ def _lock(inspection: Inspection, official: Any) -> None:
         actor=official, inspection_id=inspection.pk, findings="发现一般隐患1处", conclusion="责令整改"
     )
     services.inspection_sign(
-        actor=official, inspection_id=inspection.pk, typed_name=official.full_name or official.username
+        actor=official, inspection_id=inspection.pk, typed_name=official.full_name or official.username, confirmed=True
     )
 
 

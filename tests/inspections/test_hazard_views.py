@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections import services
-from inspections.models import Attachment, CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from inspections.models import CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
+from safetyops.evidence.models import Attachment
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, open_inspection, pdf, plan_input
 
@@ -86,8 +87,8 @@ def test_detail_shows_the_hazard_and_only_the_enterprise_steps(
         and url("inspections:hazard_fix_on_spot", hazard) not in page
     )
     photo = Attachment.objects.get(hazard=hazard)
-    assert reverse("inspections:attachment_thumbnail", args=[photo.pk]) in page
-    assert reverse("inspections:attachment_download", args=[photo.pk]) in page
+    assert reverse("evidence:attachment_thumbnail", args=[photo.pk]) in page
+    assert reverse("evidence:attachment_download", args=[photo.pk]) in page
 
 
 def test_detail_shows_the_official_steps(client: Any, world: World, hazard_factory: MakeHazard) -> None:

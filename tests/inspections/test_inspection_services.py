@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.models import (
-    Attachment,
     ChecklistItem,
     ChecklistResult,
     ChecklistTemplate,
@@ -20,6 +19,7 @@ from inspections.models import (
     InspectionAddendum,
 )
 from inspections.selectors import checklist_items_for
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.models import Role, Sector, User
 from tests.conftest import World
 from tests.inspections.conftest import jpeg
@@ -97,7 +97,9 @@ def submit(inspection: Inspection, actor: Any = None) -> Inspection:
 
 
 def sign(inspection: Inspection, user: User) -> Inspection:
-    return services.inspection_sign(actor=user, inspection_id=inspection.pk, typed_name=user.full_name, ip="10.0.0.8")
+    return services.inspection_sign(
+        actor=user, inspection_id=inspection.pk, typed_name=user.full_name, confirmed=True, ip="10.0.0.8"
+    )
 
 
 # Checklist selection --------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def test_create_lists_the_actor_and_co_inspectors(world: World, colleague: User)
     assert inspection.status == Inspection.Status.DRAFT
     assert inspection.get_kind_display() == "四不两直"
     assert set(inspection.inspectors.all()) == {world.official_a, colleague}
-    assert inspection.signatures.filter(signed_at__isnull=True).count() == 2
+    assert inspection.signatures.filter(signature__isnull=True).count() == 2
 
 
 def test_create_rejects_a_co_inspector_without_the_right(world: World) -> None:
@@ -164,7 +166,7 @@ def test_record_and_overwrite_results_while_draft(world: World, checklists: Chec
     result = ChecklistResult.objects.get(inspection=inspection, item=item)
     assert (result.result, result.note, result.answered_by) == ("fail", "防火堤有裂缝", world.official_a)
     photo = Attachment.objects.get(checklist_result=result)
-    assert photo.inspection == inspection and photo.enterprise == world.ent_a and photo.kind == "image"
+    assert photo.owner.inspection == inspection and photo.enterprise == world.ent_a and photo.kind == "image"
 
 
 def test_co_inspector_answers_too(world: World, checklists: Checklists, colleague: User) -> None:
@@ -224,8 +226,10 @@ def test_sign_requires_the_exact_name(world: World) -> None:
     submit(inspection)
     for typed in ["王", world.official_a.username, world.official_a.full_name + "x"]:
         with pytest.raises(services.HazardStepError, match="签名须与您的姓名"):
-            services.inspection_sign(actor=world.official_a, inspection_id=inspection.pk, typed_name=typed)
-    assert not inspection.signatures.filter(signed_at__isnull=False).exists()
+            services.inspection_sign(
+                actor=world.official_a, inspection_id=inspection.pk, typed_name=typed, confirmed=True
+            )
+    assert not inspection.signatures.filter(signature__isnull=False).exists()
 
 
 def test_cannot_sign_a_draft(world: World) -> None:
@@ -332,10 +336,12 @@ def test_the_item_photos_become_the_hazard_before_photos(world: World, checklist
     assert [(a.file.name, a.thumbnail.name, a.sha256) for a in carried] == [
         (p.file.name, p.thumbnail.name, p.sha256) for p in item_photos
     ]
-    assert all(a.hazard == hazard and a.checklist_result is None for a in carried)
+    assert all(a.owner == hazard and a.step == registered for a in carried)  # not the item's any more
     assert len(_stored_files(settings)) == len(files) + 2  # only the new photo (and its thumbnail)
     assert list(Attachment.objects.filter(checklist_result__item=item).order_by("pk")) == item_photos
-    assert all(p.hazard is None for p in Attachment.objects.filter(pk__in=[p.pk for p in item_photos]))
+    assert all(
+        isinstance(p.owner, ChecklistResult) for p in Attachment.objects.filter(pk__in=[p.pk for p in item_photos])
+    )
     # A retried post carries nothing twice.
     services.hazard_from_failed_item(
         actor=world.official_a, inspection_id=inspection.pk, item_id=item.pk, data=hazard_input(), key=key

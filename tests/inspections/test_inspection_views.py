@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from inspections import services
-from inspections.models import Attachment, ChecklistResult, Hazard, Inspection, InspectionAddendum
+from inspections.models import ChecklistResult, Hazard, Inspection, InspectionAddendum
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.models import User
 from tests.conftest import World
 from tests.inspections import test_inspection_services as service_tests
@@ -468,11 +469,11 @@ def test_the_enterprise_and_the_verifier_see_the_item_photos(
 
     client.force_login(world.enterprise_a)  # what was found, as the enterprise sees it
     page = body(client.get(reverse("inspections:hazard_detail", args=[hazard.pk])))
-    assert reverse("inspections:attachment_thumbnail", args=[carried.pk]) in page and "整改前" in page
-    download = client.get(reverse("inspections:attachment_download", args=[carried.pk]))
+    assert reverse("evidence:attachment_thumbnail", args=[carried.pk]) in page and "整改前" in page
+    download = client.get(reverse("evidence:attachment_download", args=[carried.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == photo.file.open("rb").read()
     client.force_login(world.enterprise_b)
-    assert client.get(reverse("inspections:attachment_download", args=[carried.pk])).status_code == 404
+    assert client.get(reverse("evidence:attachment_download", args=[carried.pk])).status_code == 404
 
     client.force_login(world.enterprise_a)
     services.hazard_submit_plan(actor=world.enterprise_a, hazard_id=hazard.pk, plan=plan_input(hazard))
@@ -481,7 +482,7 @@ def test_the_enterprise_and_the_verifier_see_the_item_photos(
     )
     client.force_login(world.official_a)  # and what the official verifies against
     verify = body(client.get(reverse("inspections:hazard_verify", args=[hazard.pk])))
-    assert "整改前照片" in verify and reverse("inspections:attachment_thumbnail", args=[carried.pk]) in verify
+    assert "整改前照片" in verify and reverse("evidence:attachment_thumbnail", args=[carried.pk]) in verify
 
 
 def test_item_hazard_errors_are_explained(
@@ -531,14 +532,18 @@ def test_submit_then_everyone_signs_then_locked(
     page = body(client.get(url("inspections:inspection_detail", inspection)))
     assert 'name="typed_name"' in page and "已签 0/2" in page and 'value="fail"' not in page
 
-    wrong = client.post(url("inspections:inspection_sign", inspection), {"typed_name": "王五"})
+    wrong = client.post(url("inspections:inspection_sign", inspection), {"typed_name": "王五", "confirmed": "on"})
     assert wrong.status_code == 200 and "签名须与您的姓名" in body(wrong)
-    client.post(url("inspections:inspection_sign", inspection), {"typed_name": world.official_a.full_name})
+    client.post(
+        url("inspections:inspection_sign", inspection), {"typed_name": world.official_a.full_name, "confirmed": "on"}
+    )
     signature = inspection.signatures.get(inspector=world.official_a)
     assert signature.signed_at is not None and signature.signed_ip == "127.0.0.1"
 
     client.force_login(colleague)
-    response = client.post(url("inspections:inspection_sign", inspection), {"typed_name": "李明"}, follow=True)
+    response = client.post(
+        url("inspections:inspection_sign", inspection), {"typed_name": "李明", "confirmed": "on"}, follow=True
+    )
     assert "检查记录已归档" in body(response)
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.LOCKED

@@ -21,11 +21,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inspections.models import Inspection
 from inspections.tally import rebuild_tallies
+from safetyops.evidence import signing
 from safetyops.orgs.creditcode import ALPHABET, check_character
 from safetyops.orgs.models import Role, Sector
 from safetyops.orgs.selectors import enterprises_changed
@@ -220,6 +223,7 @@ class Generator:
                 "orgs_enterprise_sectors",
                 "inspections_inspection",
                 "inspections_inspectionsignature",
+                "evidence_signature",
                 "inspections_hazard",
                 "inspections_hazardevent",
                 "inspections_hazardextension",
@@ -395,7 +399,7 @@ class Generator:
             users,
         )
         insert_rows(
-            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "department", "title"], memberships
+            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "unit", "title"], memberships
         )
         self.counts["users"] = len(users)
 
@@ -450,17 +454,55 @@ class Generator:
             rows(),
         )
 
-        def signatures() -> Iterator[tuple[Any, ...]]:
-            nonlocal signature_id
+        # One evidence.Signature per inspector row, of a synthetic record text with its real hash.
+        inspection_type = ContentType.objects.get_for_model(Inspection).pk
+        signed_id = _next_id("evidence_signature")
+        first_signed = signed_id
+
+        def signed() -> Iterator[tuple[Any, ...]]:
+            nonlocal signed_id
             for eid, items in self.inspections_of.items():
                 official = self.officials[self.enterprise_town[eid]]
                 for iid, when in items:
-                    yield (signature_id, when, "合成检查员", None, iid, official)
+                    text = f"检查记录 {iid}\n检查结论：\n检查完毕"
+                    yield (signed_id, inspection_type, iid, "typed", official, "合成检查员", when, None, "", text,
+                           signing.digest(text), None, None, None)  # fmt: skip
+                    signed_id += 1
+
+        insert_rows(
+            "evidence_signature",
+            [
+                "id",
+                "owner_type_id",
+                "owner_id",
+                "method",
+                "signer_id",
+                "signed_name",
+                "signed_at",
+                "ip",
+                "user_agent",
+                "text",
+                "sha256",
+                "scan_id",
+                "countersigned_by_id",
+                "countersigned_at",
+            ],
+            signed(),
+        )
+
+        def signatures() -> Iterator[tuple[Any, ...]]:
+            nonlocal signature_id
+            ref = first_signed
+            for eid, items in self.inspections_of.items():
+                official = self.officials[self.enterprise_town[eid]]
+                for iid, _when in items:
+                    yield (signature_id, ref, iid, official)
                     signature_id += 1
+                    ref += 1
 
         insert_rows(
             "inspections_inspectionsignature",
-            ["id", "signed_at", "signed_name", "signed_ip", "inspection_id", "inspector_id"],
+            ["id", "signature_id", "inspection_id", "inspector_id"],
             signatures(),
         )
         self.log("inspections", n, t0)
@@ -587,11 +629,10 @@ class Generator:
                 "to_status",
                 "comment",
                 "data",
-                "idempotency_key",
                 "actor_id",
                 "hazard_id",
             ],
-            ((event_id + i, a, c, f, t, "", "{}", None, actor, h) for i, (a, c, f, t, actor, h) in enumerate(events)),
+            ((event_id + i, a, c, f, t, "", "{}", actor, h) for i, (a, c, f, t, actor, h) in enumerate(events)),
         )
         self.log("hazard events", len(events), t1)
         extension_id = _next_id("inspections_hazardextension")

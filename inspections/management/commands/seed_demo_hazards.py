@@ -250,7 +250,10 @@ class Command(BaseCommand):
                 conclusion="责令限期整改。",
             )
             services.inspection_sign(
-                actor=official, inspection_id=inspection.pk, typed_name=official.full_name or official.username
+                actor=official,
+                inspection_id=inspection.pk,
+                typed_name=official.full_name or official.username,
+                confirmed=True,
             )
             self._advance(hazard, state, level, official, owner, admin, rng)
             self._backdate(hazard, inspection, state, rng, today)
@@ -334,7 +337,7 @@ class Command(BaseCommand):
             deadline = today + timedelta(days=rng.randint(2, 25))
         if hazard.extensions.exists():
             deadline = Hazard.objects.get(pk=hazard.pk).deadline  # keep it consistent with the request
-        Hazard.objects.filter(pk=hazard.pk).update(registered_at=registered, deadline=deadline)
+        Hazard.objects.filter(pk=hazard.pk).tally_update(registered_at=registered, deadline=deadline)
         if Hazard.objects.filter(pk=hazard.pk, listed_supervision=True).exists():
             Hazard.objects.filter(pk=hazard.pk).update(listed_at=registered + timedelta(days=3))
         if hazard.closed_at or state in {"closed", "fixed"}:

@@ -1,10 +1,10 @@
-"""{% load uploads %}{% evidence_max_bytes %}: the upload limit for a hand-written file input."""
+"""{% load evidence %}{% evidence_max_bytes %}: the upload limit for a hand-written file input."""
 
 from __future__ import annotations
 
 from django import template
 
-from inspections.uploads import max_upload_bytes
+from safetyops.evidence.uploads import max_upload_bytes
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""Evidence uploads: photos and PDFs, recognised by their content, stored under random names,
-with a thumbnail for images. Served only by the scoped download view."""
+"""Upload checks of every evidence file: photos and PDFs recognised by their content (never by their
+names), a size cap, a pixel limit read from the header before decoding, a full decode, thumbnails.
+Stored by safetyops/evidence/services.py under random names; served only by the scoped view."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import threading
 from collections.abc import Iterator
@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from inspections.models import Attachment
+from safetyops.evidence.models import Attachment
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
 THUMBNAIL_SIZE = (320, 320)
@@ -129,50 +128,13 @@ def inspect_upload(upload: Any) -> UploadKind:
     return UploadKind(Attachment.Kind.IMAGE, content_type, extension)
 
 
-def _thumbnail(data: bytes) -> bytes:
+def thumbnail_of(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as image:
         image = ImageOps.exif_transpose(image)
         image.thumbnail(THUMBNAIL_SIZE)
         out = io.BytesIO()
         image.convert("RGB").save(out, "JPEG", quality=80)
         return out.getvalue()
-
-
-def attachment_create(
-    *,
-    actor: Any,
-    enterprise: Any,
-    upload: Any,
-    role: str,
-    hazard: Any = None,
-    event: Any = None,
-    inspection: Any = None,
-    checklist_result: Any = None,
-) -> Attachment:
-    """Validate and store one file. Call inside the service's transaction."""
-    found = inspect_upload(upload)
-    upload.seek(0)
-    data = upload.read()
-    original = (getattr(upload, "name", "") or "upload")[-200:]
-    attachment = Attachment(
-        enterprise=enterprise,
-        hazard=hazard,
-        event=event,
-        inspection=inspection,
-        checklist_result=checklist_result,
-        kind=found.kind,
-        role=role,
-        original_name=original,
-        content_type=found.content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=actor,
-    )
-    attachment.file.save(f"upload{found.extension}", ContentFile(data), save=False)
-    if found.kind == Attachment.Kind.IMAGE:
-        attachment.thumbnail.save("thumb.jpg", ContentFile(_thumbnail(data)), save=False)
-    attachment.save()
-    return attachment
 
 
 def check_uploads(uploads: list[Any]) -> None:

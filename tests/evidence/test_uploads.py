@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageFile, PngImagePlugin
 
 from inspections import services
-from inspections.models import Attachment, Hazard
+from inspections.models import Hazard
 from inspections.services import HazardStepError
-from inspections.uploads import UploadRejected, inspect_upload
+from safetyops.evidence.models import Attachment
+from safetyops.evidence.uploads import UploadRejected, inspect_upload
 from tests.conftest import World
 from tests.inspections.conftest import jpeg
 

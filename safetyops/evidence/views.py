@@ -1,4 +1,4 @@
-"""Evidence files (photos, PDFs), served only through the user's scope: no MEDIA_URL is served.
+"""Evidence files (photos, PDFs) of any owner, served only through the user's scope: no MEDIA_URL is served.
 
 Outside the scope is 404 for everyone, an enterprise user of another enterprise included.
 """
@@ -13,7 +13,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
-from inspections.scope import get_attachment_for_user
+from safetyops.evidence.scope import get_attachment_for_user
 
 # Photos are shown in the browser; anything else (a PDF) is downloaded, never rendered inline from
 # our origin: a PDF viewer runs the document's scripts and forms under the page's address.

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from inspections import services
-from inspections.models import Attachment, Hazard
+from inspections.models import Hazard
+from safetyops.evidence.models import Attachment
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, pdf
 
@@ -43,7 +44,7 @@ def body(response: Any) -> bytes:
 
 def test_download_in_scope_streams_the_file_with_safe_headers(client: Any, world: World, photo: Attachment) -> None:
     client.force_login(world.official_a)
-    response = client.get(reverse("inspections:attachment_download", args=[photo.pk]))
+    response = client.get(reverse("evidence:attachment_download", args=[photo.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     with photo.file.open("rb") as stored:
@@ -59,7 +60,7 @@ def test_pdf_is_downloaded_never_shown_inline_and_keeps_its_chinese_name(
     client: Any, world: World, document: Attachment
 ) -> None:
     client.force_login(world.enterprise_a)
-    response = client.get(reverse("inspections:attachment_download", args=[document.pk]))
+    response = client.get(reverse("evidence:attachment_download", args=[document.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert body(response).startswith(b"%PDF-")
     disposition = response["Content-Disposition"]
@@ -73,7 +74,7 @@ def test_pdf_is_downloaded_never_shown_inline_and_keeps_its_chinese_name(
 def test_any_other_stored_type_is_downloaded_too(client: Any, world: World, document: Attachment) -> None:
     Attachment.objects.filter(pk=document.pk).update(content_type="text/html")
     client.force_login(world.official_a)
-    response = client.get(reverse("inspections:attachment_download", args=[document.pk]))
+    response = client.get(reverse("evidence:attachment_download", args=[document.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "text/html" and response["X-Content-Type-Options"] == "nosniff"
 
@@ -96,8 +97,8 @@ def test_download_and_thumbnail_follow_the_scope(
     client: Any, world: World, photo: Attachment, role: str, code: int
 ) -> None:
     client.force_login(world.users()[role])
-    assert client.get(reverse("inspections:attachment_download", args=[photo.pk])).status_code == code
-    response = client.get(reverse("inspections:attachment_thumbnail", args=[photo.pk]))
+    assert client.get(reverse("evidence:attachment_download", args=[photo.pk])).status_code == code
+    response = client.get(reverse("evidence:attachment_thumbnail", args=[photo.pk]))
     assert response.status_code == code
     if code == 200:
         assert response["Content-Type"] == "image/jpeg"
@@ -105,7 +106,7 @@ def test_download_and_thumbnail_follow_the_scope(
             assert body(response) == stored.read()
 
 
-@pytest.mark.parametrize("name", ["inspections:attachment_download", "inspections:attachment_thumbnail"])
+@pytest.mark.parametrize("name", ["evidence:attachment_download", "evidence:attachment_thumbnail"])
 def test_anonymous_is_sent_to_login(client: Any, photo: Attachment, name: str) -> None:
     response = client.get(reverse(name, args=[photo.pk]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -113,17 +114,17 @@ def test_anonymous_is_sent_to_login(client: Any, photo: Attachment, name: str) -
 
 def test_a_pdf_has_no_thumbnail(client: Any, world: World, document: Attachment) -> None:
     client.force_login(world.official_a)
-    assert client.get(reverse("inspections:attachment_thumbnail", args=[document.pk])).status_code == 404
+    assert client.get(reverse("evidence:attachment_thumbnail", args=[document.pk])).status_code == 404
 
 
 def test_unknown_file_is_not_found(client: Any, world: World) -> None:
     client.force_login(world.county_admin)
-    assert client.get(reverse("inspections:attachment_download", args=[999999])).status_code == 404
+    assert client.get(reverse("evidence:attachment_download", args=[999999])).status_code == 404
 
 
 def test_files_are_read_only(client: Any, world: World, photo: Attachment) -> None:
     client.force_login(world.official_a)
-    assert client.post(reverse("inspections:attachment_download", args=[photo.pk])).status_code == 405
+    assert client.post(reverse("evidence:attachment_download", args=[photo.pk])).status_code == 405
 
 
 def test_media_is_not_served_directly(client: Any, world: World, photo: Attachment, settings: Any) -> None:

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class EvidenceConfig(AppConfig):
+    name = "safetyops.evidence"
+    label = "evidence"
+    verbose_name = "证据材料与签名"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
+        from safetyops.core.audit import register_action_labels
+        from safetyops.evidence.models import Attachment, Signature, refuse_delete
+
+        # Also stops the cascade through an owner's GenericRelation: evidence outlives nothing.
+        pre_delete.connect(refuse_delete, sender=Attachment, dispatch_uid="evidence-attachment-append-only")
+        pre_delete.connect(refuse_delete, sender=Signature, dispatch_uid="evidence-signature-append-only")
+        register_action_labels({"evidence.signature.countersigned": "扫描件签收确认"})
