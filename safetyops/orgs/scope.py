@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
@@ -133,7 +133,7 @@ def get_for_user(queryset: QuerySet[M], pk: Any, *, user: Any, right: str | None
     scope, never told apart), then `right` checked (else 403). Every get_<kind>_for_user is this."""
     try:
         obj = queryset.get(pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if right is not None:
         require_right(user, right)
