@@ -11,5 +11,6 @@ test:
 bench:
 	bin/bench
 
+# ruff, the import contracts and mypy (the suite runs the last two too: tests/test_layers.py, tests/test_types.py).
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports && .venv/bin/mypy

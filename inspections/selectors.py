@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from campaigns.models import Campaign
 from inspections.models import (
     ChecklistItem,
     ChecklistResult,
@@ -210,15 +209,3 @@ def co_inspector_candidates(*, user: Any) -> QuerySet[User]:
             return User.objects.none()
         qs = qs.filter(membership__node__path__startswith=scope.node_path)
     return qs.select_related("membership", "membership__node").order_by("membership__node__path", "full_name", "pk")
-
-
-def campaigns_for_inspection(*, user: Any) -> QuerySet[Campaign]:
-    """Active campaigns organised in the user's area or by a level above it (the county's campaign)."""
-    scope = scope_for(user)
-    qs = Campaign.objects.filter(status=Campaign.Status.ACTIVE)
-    if not scope.everything:
-        if scope.node_path is None:
-            return Campaign.objects.none()
-        ancestor_codes = [code for code in scope.node_path.strip("/").split("/") if code]
-        qs = qs.filter(Q(node__path__startswith=scope.node_path) | Q(node__code__in=ancestor_codes))
-    return qs.select_related("node").order_by("-starts_on", "pk")

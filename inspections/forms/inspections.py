@@ -12,9 +12,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.selectors import campaigns_active_for
 from inspections.dates import inspection_date_problem, needs_backdate_reason
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
-from inspections.selectors import campaigns_for_inspection, co_inspector_candidates, sectors_with_ancestors
+from inspections.selectors import co_inspector_candidates, sectors_with_ancestors
 from safetyops.core import fields
 from safetyops.evidence.forms import EvidenceInput
 from safetyops.orgs.models import Enterprise, Sector
@@ -98,7 +99,7 @@ class InspectionCreateForm(forms.Form):
         self.fields["enterprise"].queryset = enterprises_visible_to(user).select_related("node")
         self.fields["co_inspectors"].queryset = co_inspector_candidates(user=user)
         self.fields["co_inspectors"].label_from_instance = _inspector_label
-        self.fields["campaign"].queryset = campaigns_for_inspection(user=user)
+        self.fields["campaign"].queryset = campaigns_active_for(user=user)
         self.fields["campaign"].widget.attrs["class"] = "form-select"
         self.backdate_days = settings.INSPECTION_BACKDATE_DAYS
         if not self.is_bound:

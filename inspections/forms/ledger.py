@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaigns_none, campaigns_referenced_by
 from inspections.ledger import DEFAULT_SORT, SORTS
 from inspections.models import Hazard
 from inspections.scope import hazards_visible_to
@@ -52,7 +51,7 @@ class LedgerFilterForm(forms.Form):
         label=_("来源"), choices=[("", _("全部来源")), *Hazard.Source.choices], required=False, widget=FastSelect
     )
     campaign = fields.ModelChoiceField(
-        label=_("专项行动"), queryset=Campaign.objects.none(), required=False, widget=FastSelect
+        label=_("专项行动"), queryset=campaigns_none(), required=False, widget=FastSelect
     )
     registered_from = fields.RecordDateField(label=_("登记日期自"), required=False)
     registered_to = fields.RecordDateField(label=_("至"), required=False)
@@ -78,8 +77,7 @@ class LedgerFilterForm(forms.Form):
             self.fields["sector"].queryset = own
             self.show_sector = own.count() > 1
         # Only campaigns with hazards in the user's scope: the list never names another area's work.
-        in_scope = hazards_visible_to(user).filter(campaign=OuterRef("pk"))
-        self.fields["campaign"].queryset = Campaign.objects.filter(Exists(in_scope)).order_by("-year", "-starts_on")
+        self.fields["campaign"].queryset = campaigns_referenced_by(hazards_visible_to(user))
         self.fields["campaign"].empty_label = _("全部专项行动")
         for formfield in self.fields.values():
             if isinstance(formfield, forms.BooleanField):

@@ -376,7 +376,7 @@ def _send_ready_notice(briefing_id: int) -> None:
 
 # The PDF ---------------------------------------------------------------------------------------
 
-_GOVERNMENT = {
+_GOVERNMENT: dict[str, str] = {
     Node.Kind.CITY: "市委、市政府",
     Node.Kind.COUNTY: "县委、县政府",
     Node.Kind.DISTRICT: "区委、区政府",

@@ -29,10 +29,11 @@ class AppendOnlyError(ProtectedError):
     """Evidence is never changed or deleted once stored."""
 
     def __init__(self, model: type[models.Model] | models.Model, objs: Any = ()) -> None:
-        super().__init__(f"{model._meta.label} is append-only", list(objs))
+        # A list, not the set the stubs ask for: an unsaved instance is unhashable; Django keeps any iterable.
+        super().__init__(f"{model._meta.label} is append-only", list(objs))  # type: ignore[arg-type]
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def delete(self) -> Any:
         raise AppendOnlyError(self.model, self)
 

@@ -8,25 +8,26 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from safetyops.notify.models import ChannelPreference, Notification
+from safetyops.orgs.models import User
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
+def notifications_for(user: User) -> QuerySet[Notification]:
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
 
 
-def get_notification_for_user(user: Any, pk: Any) -> Notification:
+def get_notification_for_user(user: User, pk: Any) -> Notification:
     try:
         return notifications_for(user).get(pk=int(pk))
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
 
 
-def channel_preference_for(user: Any) -> ChannelPreference:
+def channel_preference_for(user: User) -> ChannelPreference:
     """The saved preference, or the defaults (e-mail on, SMS off) unsaved."""
     return ChannelPreference.objects.filter(user=user).first() or ChannelPreference(user=user)

@@ -40,7 +40,7 @@ from safetyops.notify.channels import (
 )
 from safetyops.notify.models import ChannelPreference, Delivery, Notification, Reminder, WebhookEndpoint
 from safetyops.notify.rules import Due, registered_rules
-from safetyops.orgs.models import Node
+from safetyops.orgs.models import Node, User
 
 logger = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ def reminders_requeue_stale(*, now: Any = None) -> int:
     return len(ids)
 
 
-def reminders_retry(*, actor: Any, reminder_ids: Iterable[int]) -> int:
+def reminders_retry(*, actor: User, reminder_ids: Iterable[int]) -> int:
     """An admin sends failed reminders again: their failed channels start over."""
     with transaction.atomic():
         reminders = list(
@@ -377,7 +377,7 @@ def reminders_retry(*, actor: Any, reminder_ids: Iterable[int]) -> int:
 # Inbox and preferences ---------------------------------------------------------------------------
 
 
-def notification_mark_read(*, user: Any, notification: Notification) -> None:
+def notification_mark_read(*, user: User, notification: Notification) -> None:
     if notification.user_id != user.pk:  # the views pass only the user's own; keep it true here too
         raise PermissionError
     if notification.read_at is None:
@@ -385,11 +385,11 @@ def notification_mark_read(*, user: Any, notification: Notification) -> None:
         notification.read_at = timezone.now()
 
 
-def notifications_mark_all_read(*, user: Any) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def channel_preferences_update(*, user: Any, email_address: str, email: bool, sms: bool) -> ChannelPreference:
+def channel_preferences_update(*, user: User, email_address: str, email: bool, sms: bool) -> ChannelPreference:
     """Save which channels the user wants (the inbox is always on) and where e-mail goes."""
     with transaction.atomic():
         preference, _created = ChannelPreference.objects.select_for_update().get_or_create(user=user)

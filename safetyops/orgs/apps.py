@@ -27,10 +27,13 @@ class OrgsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from safetyops.core.audit import register_action_labels
+        from safetyops.core.housekeeping import register_housekeeping
+        from safetyops.orgs.importing import enterprise_import_files_remove_old
         from safetyops.orgs.models import Enterprise, Node, Sector
         from safetyops.orgs.selectors import enterprises_changed
 
         register_action_labels(ACTION_LABELS)
+        register_housekeeping("import_files_removed", enterprise_import_files_remove_old)
         # Cached dashboard counts (selectors.enterprise_stats) follow every change.
         for model in (Enterprise, Node, Sector):  # a renamed sector changes the breakdown too
             for signal in (post_save, post_delete):

@@ -962,3 +962,14 @@ def enterprise_imports_requeue_stale() -> int:
     for pk in ids:
         enterprise_import_task.delay(pk)
     return len(ids)
+
+
+def enterprise_import_files_remove_old(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Delete the uploaded files of imports older than 30 days (their results stay); the count removed."""
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for job in EnterpriseImport.objects.filter(created_at__lt=cutoff).exclude(file="").iterator():
+        job.file.delete(save=False)
+        EnterpriseImport.objects.filter(pk=job.pk).update(file="")
+        removed += 1
+    return removed

@@ -96,7 +96,7 @@ def supervised_sector_ids(membership: Membership) -> frozenset[int]:
 
 
 def scope_for(user: Any) -> Scope:
-    cached = getattr(user, "_safetyops_scope", None)
+    cached: Scope | None = getattr(user, "_safetyops_scope", None)
     if cached is not None:
         return cached
     scope = _build_scope(user)

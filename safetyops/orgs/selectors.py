@@ -78,7 +78,7 @@ def enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:
     sectors = None if scope.sector_ids is None else sorted(scope.sector_ids)
     parts = (version, scope.role, scope.everything, scope.node_path, sectors, scope.enterprise_id, node and node.pk)
     key = "orgs:enterprise-stats:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    stats = cache.get(key)
+    stats: EnterpriseStats | None = cache.get(key)
     if stats is None:
         stats = _count_enterprise_stats(user=user, node=node)
         cache.set(key, stats, _STATS_TIMEOUT)

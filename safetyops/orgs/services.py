@@ -72,7 +72,7 @@ def enterprise_update(
         old_ids = set(locked.sectors.values_list("pk", flat=True))
         if new_ids != old_ids:
             locked.sectors.set(new_ids)
-            changes["sectors"] = [sorted(old_ids), sorted(new_ids)]  # type: ignore[list-item]
+            changes["sectors"] = [sorted(old_ids), sorted(new_ids)]
     if changes:
         log_action(locked, "orgs.enterprise.updated", actor=actor, data={"changes": changes})
     return locked

@@ -69,7 +69,7 @@ def test_a_node_file_is_served_only_within_the_node_scope(
 
 def test_a_villages_staff_do_not_see_the_townships_file(world: World, letter_scan: Attachment) -> None:
     from safetyops.orgs.models import Role
-    from tests.factories import make_user
+    from tests.orgs.factories import make_user
 
     village_official = make_user(Role.TOWNSHIP_OFFICIAL, node=world.village_a, username="village")
     assert not attachments_visible_to(village_official).filter(pk=letter_scan.pk).exists()

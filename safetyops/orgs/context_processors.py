@@ -1,3 +1,5 @@
+"""The context every template gets: the site name, and the user's scope and rights (for the nav)."""
+
 from __future__ import annotations
 
 from typing import Any

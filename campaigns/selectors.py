@@ -1,0 +1,36 @@
+"""Reads of campaigns for other apps: the one port through which a domain app may use campaigns.
+
+The import-linter contract in pyproject.toml allows other domain apps to import this module and
+nothing else of `campaigns`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from campaigns.models import Campaign
+from safetyops.orgs.scope import scope_for
+
+
+def campaigns_active_for(*, user: Any) -> QuerySet[Campaign]:
+    """Active campaigns organised in the user's area or by a level above it (the county's campaign)."""
+    scope = scope_for(user)
+    qs = Campaign.objects.filter(status=Campaign.Status.ACTIVE)
+    if not scope.everything:
+        if scope.node_path is None:
+            return Campaign.objects.none()
+        ancestor_codes = [code for code in scope.node_path.strip("/").split("/") if code]
+        qs = qs.filter(Q(node__path__startswith=scope.node_path) | Q(node__code__in=ancestor_codes))
+    return qs.select_related("node").order_by("-starts_on", "pk")
+
+
+def campaigns_referenced_by(rows: QuerySet[Any], *, field: str = "campaign") -> QuerySet[Campaign]:
+    """The campaigns that some of `rows` (another app's queryset with a campaign key) point at."""
+    return Campaign.objects.filter(Exists(rows.filter(**{field: OuterRef("pk")}))).order_by("-year", "-starts_on")
+
+
+def campaigns_none() -> QuerySet[Campaign]:
+    """An empty campaign queryset, for a form field whose choices are set per user."""
+    return Campaign.objects.none()
