@@ -9,6 +9,7 @@ safetyops/evidence/scope.py for who sees which.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
@@ -28,13 +29,13 @@ User = settings.AUTH_USER_MODEL
 class AppendOnlyError(ProtectedError):
     """Evidence is never changed or deleted once stored."""
 
-    def __init__(self, model: type[models.Model] | models.Model, objs: Any = ()) -> None:
-        super().__init__(f"{model._meta.label} is append-only", list(objs))
+    def __init__(self, model: type[models.Model] | models.Model, objs: Iterable[models.Model] = ()) -> None:
+        super().__init__(f"{model._meta.label} is append-only", set(objs))
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def delete(self) -> Any:
-        raise AppendOnlyError(self.model, self)
+        raise AppendOnlyError(self.model)
 
 
 class AppendOnly(models.Model):

@@ -129,8 +129,8 @@ def inspect_upload(upload: Any) -> UploadKind:
 
 
 def thumbnail_of(data: bytes) -> bytes:
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened)
         image.thumbnail(THUMBNAIL_SIZE)
         out = io.BytesIO()
         image.convert("RGB").save(out, "JPEG", quality=80)

@@ -46,7 +46,7 @@ def _serve(file: FieldFile, *, content_type: str, disposition: str) -> FileRespo
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request.user, pk)
     kind = "inline" if attachment.content_type in INLINE_TYPES else "attachment"
-    name = attachment.original_name or f"file{PurePath(attachment.file.name).suffix}"
+    name = attachment.original_name or f"file{PurePath(attachment.file.name or '').suffix}"
     return _serve(attachment.file, content_type=attachment.content_type, disposition=content_disposition(kind, name))
 
 
