@@ -37,4 +37,3 @@ def get_attachment_for_user(user: Any, pk: Any) -> Attachment:
         return attachments_visible_to(user).get(pk=int(pk))
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
