@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountabilityConfig(AppConfig):
     name = "accountability"
     verbose_name = "责任落实"
+
+    def ready(self) -> None:
+        from accountability import briefing
+
+        briefing.register()

@@ -8,16 +8,21 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from inspections import notices, rights, tally
+        from inspections import briefing, dashboard, lifecycle, notices, rights, tally, timeline
         from inspections.models import Hazard, HazardExtension
         from inspections.reminders import register_rules
         from inspections.statistics import register_rules as register_statistics_rules
+        from safetyops.core.audit import register_action_labels
         from safetyops.orgs.models import Enterprise
 
+        register_action_labels(timeline.ACTION_LABELS)
         rights.declare()
+        register_action_labels(lifecycle.action_labels())
         register_rules()
         register_statistics_rules()
         notices.register_reasons()
+        briefing.register()
+        dashboard.register()
         # The per-node hazard counts follow every change (see inspections/tally.py).
         for signal in (post_save, post_delete):
             signal.connect(tally.hazard_changed, sender=Hazard, dispatch_uid="tally-hazard")

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.errors import HazardStepError, NotPermitted
 from inspections.models import Hazard, HazardCongressReport
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to
-from inspections.services import HazardStepError, NotPermitted
-from safetyops.core.audit import audit_log
+from safetyops.core.audit import log_action
 from safetyops.evidence.services import attachment_create
 from safetyops.evidence.uploads import UploadRejected, check_uploads
 from safetyops.orgs.scope import has_right, scope_for
@@ -63,10 +63,10 @@ def hazard_report_to_congress(
         report = HazardCongressReport.objects.create(
             hazard=hazard, body=body, reported_on=reported_on, note=note.strip(), evidence=stored, recorded_by=actor
         )
-        audit_log(
+        log_action(
+            hazard,
+            "inspections.hazard.congress_reported",
             actor=actor,
-            action="inspections.hazard.congress_reported",
-            target=hazard,
             data={"body": body, "reported_on": reported_on.isoformat(), "report": report.pk},
         )
     return report

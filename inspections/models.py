@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +191,79 @@ class HazardSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "node_code"], name="hazard_sequence_unique")]
 
 
+class HazardBulkWriteError(RuntimeError):
+    """A bulk write to hazards that would leave the per-node tally (inspections/tally.py) wrong."""
+
+
+# The hazard columns the tally counts by (HazardTally.COUNTS are aggregates over these). A bulk
+# write touching one must go through HazardQuerySet.tally_update / tally_bulk_create.
+TALLY_FIELDS = frozenset(
+    {
+        "status",
+        "level",
+        "deadline",
+        "listed_supervision",
+        "registered_at",
+        "node",
+        "node_id",
+        "enterprise",
+        "enterprise_id",
+    }
+)
+
+
+class HazardQuerySet(models.QuerySet["Hazard"]):
+    """`update()` and `bulk_create()` send no signals, so they would bypass the tally's bookkeeping:
+    a plain update of a counted column, and any bulk_create, is refused; `tally_update()` and
+    `tally_bulk_create()` mark the affected nodes dirty in the same transaction and recount them after
+    commit. (`delete()` sends post_delete per row because the tally listens, so it is safe as it is.)"""
+
+    def update(self, **kwargs: Any) -> int:
+        counted = sorted(TALLY_FIELDS.intersection(kwargs))
+        if counted:
+            raise HazardBulkWriteError(
+                f"Hazard queryset update() of {', '.join(counted)} bypasses the hazard tally: "
+                "use .tally_update(...), which marks the affected nodes dirty."
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Hazard]:
+        raise HazardBulkWriteError(
+            "Hazard.objects.bulk_create() bypasses the hazard tally: use .tally_bulk_create(...)."
+        )
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        raise HazardBulkWriteError("Hazard.objects.bulk_update() bypasses the hazard tally: use .tally_update(...).")
+
+    def tally_update(self, **kwargs: Any) -> int:
+        """update(), with the nodes of the rows it changes (and a node they move to) marked dirty."""
+        from inspections.tally import mark_dirty
+
+        with transaction.atomic(using=self.db):
+            # The tally counts by the enterprise's node, which Hazard.node equals (see Hazard.node).
+            nodes = {
+                pk for pair in self.order_by().values_list("node_id", "enterprise__node_id").distinct() for pk in pair
+            }
+            if "node" in kwargs or "node_id" in kwargs:
+                target = kwargs.get("node_id", kwargs.get("node"))
+                nodes.add(target.pk if isinstance(target, models.Model) else target)
+            mark_dirty(nodes)  # before the write: a reader never trusts a row being changed
+            return super().update(**kwargs)
+
+    def tally_bulk_create(self, objs: Any, **kwargs: Any) -> list[Hazard]:
+        """bulk_create(), with the new hazards' nodes marked dirty."""
+        from inspections.tally import mark_dirty
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            enterprises = {obj.enterprise_id for obj in objs}
+            mark_dirty(
+                {obj.node_id for obj in objs}
+                | set(Enterprise.objects.filter(pk__in=enterprises).values_list("node_id", flat=True))
+            )
+            return super().bulk_create(objs, **kwargs)
+
+
 class Hazard(models.Model):
     class Level(models.TextChoices):
         GENERAL = "general", _("一般隐患")
@@ -216,7 +289,8 @@ class Hazard(models.Model):
 
     number = models.CharField(_("隐患编号"), max_length=40, unique=True)
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards")
-    # The enterprise's area when registered, kept for the ledger's area filter.
+    # The hazard's area: its enterprise's area, set at registration and moved with the enterprise
+    # (inspections/tally.py), so that access, tally, ledger, briefing and reminders all agree.
     node = models.ForeignKey(Node, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="hazards")
     sector = models.ForeignKey(
         Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
@@ -259,6 +333,8 @@ class Hazard(models.Model):
     listed_supervision = models.BooleanField(_("挂牌督办"), default=False)
     listed_at = models.DateTimeField(_("挂牌时间"), null=True, blank=True)
     attachments = evidence_of("hazard")
+
+    objects = HazardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("隐患")
@@ -347,8 +423,6 @@ class HazardEvent(models.Model):
     to_status = models.CharField(max_length=32, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(default=dict, blank=True)
-    # A retried form post carries the same key and is answered with the first result.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     # The files that came with this step (their owner is the hazard).
     attachments = GenericRelation(
         "evidence.Attachment", content_type_field="step_type", object_id_field="step_id", related_query_name="event"

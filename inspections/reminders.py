@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.models import CompletionReport, Hazard, HazardPlan
-from safetyops.core.models import AuditEvent
-from safetyops.notify.rules import Due, Rule, keyset_batches, register
+from safetyops.core.audit import log_actions
+from safetyops.notify.rules import AuditNote, Due, Rule, keyset_batches, register
 from safetyops.orgs.models import Enterprise, Membership, Node, Role
 
 Status = Hazard.Status
@@ -191,7 +191,20 @@ class HazardDeadlineRule(Rule):
                             body=body,
                             url=hazards.url(row["pk"]),
                             node_id=row["node_id"],
+                            audit=self.reminded(row, late),
                         )
+
+    @staticmethod
+    def reminded(row: dict[str, Any], late: int) -> AuditNote | None:
+        """提醒 on the hazard's timeline: the notice before the deadline (催办 and 督办 are written
+        when the scan moves the hazard's mark, see _move)."""
+        if late >= 0:
+            return None
+        return AuditNote(
+            action="inspections.hazard.reminded",
+            target_repr=row["number"],
+            data={"deadline": row["deadline"].isoformat(), "days_before": -late},
+        )
 
     @staticmethod
     def text(row: dict[str, Any], enterprise: str, late: int, hazards: _Hazards) -> tuple[str, str]:
@@ -316,7 +329,6 @@ def _move(condition: Q, *, to: str, action: str, today: date) -> int:
     Rows another transaction holds (a lifecycle step in progress) are skipped, not waited for;
     the next scan takes them.
     """
-    content_type = ContentType.objects.get_for_model(Hazard)
     now, total = timezone.now(), 0
     while True:
         with transaction.atomic():
@@ -331,17 +343,18 @@ def _move(condition: Q, *, to: str, action: str, today: date) -> int:
             Hazard.objects.filter(pk__in=[row[0] for row in rows]).update(
                 escalation=to, escalated_at=now if to else None
             )
-            # audit_log() one by one would be 2,000 inserts per batch on a first run: same rows, in bulk.
-            AuditEvent.objects.bulk_create(
-                AuditEvent(
-                    actor=None,
-                    action=action,
-                    target_type=content_type,
-                    target_id=str(pk),
-                    target_repr=number,
-                    data={"from": old, "to": to, "days_overdue": (today - deadline).days, "by": "reminder scan"},
-                )
-                for pk, number, old, deadline in rows
+            # One INSERT for the batch: 2,000 single inserts per batch on a first run otherwise.
+            log_actions(
+                Hazard,
+                action,
+                (
+                    (
+                        pk,
+                        number,
+                        {"from": old, "to": to, "days_overdue": (today - deadline).days, "by": "reminder scan"},
+                    )
+                    for pk, number, old, deadline in rows
+                ),
             )
         total += len(rows)
         if len(rows) < BATCH:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from inspections.models import Hazard, Inspection
-from safetyops.orgs.scope import require_right, scoped
+from safetyops.orgs.scope import get_for_user, scoped
 
 
 def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
@@ -17,13 +16,9 @@ def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
 
 
 def get_hazard_for_user(user: Any, pk: Any, *, right: str | None = None) -> Hazard:
-    try:
-        hazard = hazards_visible_to(user).select_related("enterprise", "node", "sector").get(pk=int(pk))
-    except (Hazard.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return hazard
+    return get_for_user(
+        hazards_visible_to(user).select_related("enterprise", "node", "sector"), pk, user=user, right=right
+    )
 
 
 def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
@@ -31,10 +26,5 @@ def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
 
 
 def get_inspection_for_user(user: Any, pk: Any, *, right: str | None = None) -> Inspection:
-    try:
-        inspection = inspections_visible_to(user).select_related("enterprise", "enterprise__node").get(pk=int(pk))
-    except (Inspection.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return inspection
+    queryset = inspections_visible_to(user).select_related("enterprise", "enterprise__node")
+    return get_for_user(queryset, pk, user=user, right=right)

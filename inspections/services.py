@@ -1,26 +1,36 @@
 """Services: the only code that changes inspections and hazards.
 
-Each step runs in one transaction, locks the hazard row (SELECT ... FOR UPDATE), checks the
-state and the actor's right, writes a HazardEvent, and raises HazardStepError with a Chinese
-message when the step is not allowed, so that the caller can show it and nothing is applied.
-A step posted twice with the same idempotency key is applied once.
+Each step runs in `hazard_step` / `inspection_step`: one transaction that locks the row (SELECT ...
+FOR UPDATE) in the actor's scope, claims the form's idempotency key, checks the step declared in
+inspections/lifecycle.py, and records the HazardEvent and the audit entry. A step not allowed raises
+HazardStepError (NotPermitted: 403) with a Chinese message, and nothing is applied. A step posted
+twice with the same idempotency key is applied once.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import notices
 from inspections.dates import inspection_date_problem, needs_backdate_reason
+from inspections.errors import HazardStepError, NotPermitted
+from inspections.lifecycle import (
+    EXTENSION_DECIDABLE,
+    HAZARD_STEPS,
+    INSPECTION_STEPS,
+    fix_on_spot_problem,
+    is_inspector_of,
+    may_verify_major,
+)
 from inspections.models import (
     ChecklistItem,
     ChecklistResult,
@@ -38,6 +48,8 @@ from inspections.records import inspection_record_text
 from inspections.rights import InspectionRight
 from inspections.scope import hazards_visible_to, inspections_visible_to
 from inspections.selectors import checklist_item_for
+from safetyops.core.audit import log_action
+from safetyops.core.idempotency import claim_key, idempotency, idempotent
 from safetyops.evidence import signing
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create, attachments_share
@@ -45,22 +57,15 @@ from safetyops.evidence.uploads import UploadRejected, check_uploads, inspect_up
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import enterprises_visible_to, has_right, scope_for
 
+__all__ = ["EXTENSION_DECIDABLE", "HazardStepError", "NotPermitted", "fix_on_spot_problem", "may_verify_major"]
+
 Status = Hazard.Status
 Action = HazardEvent.Action
-# Where a pending extension can be decided: every open state (closing withdraws it).
-EXTENSION_DECIDABLE = Hazard.OPEN_STATUSES
 
 
-class HazardStepError(Exception):
-    """A lifecycle step that is not allowed now; `message` is shown to the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotPermitted(HazardStepError):
-    """The actor's role may not take this step (the view answers 403)."""
+def hazard_action(action: str) -> str:
+    """The audit action of a hazard event: inspections.hazard.verified and so on."""
+    return f"inspections.hazard.{action}"
 
 
 def _require(actor: Any, right: str) -> None:
@@ -75,58 +80,11 @@ def _uploads_ok(uploads: Sequence[Any]) -> None:
         raise HazardStepError(str(exc)) from exc
 
 
-class _AlreadyApplied(Exception):
-    def __init__(self, hazard: Hazard) -> None:
-        self.hazard = hazard
-
-
-def _lock(actor: Any, hazard_id: int, key: str | None = None) -> Hazard:
-    """Lock the hazard row. If a copy of this very post (same key) committed while we waited for
-    the lock, stop: it was applied once already."""
+def _lock(actor: Any, hazard_id: int) -> Hazard:
     try:
-        hazard = hazards_visible_to(actor).select_for_update(of=("self",)).get(pk=hazard_id)
+        return hazards_visible_to(actor).select_for_update(of=("self",)).get(pk=hazard_id)
     except Hazard.DoesNotExist:
         raise HazardStepError(_("隐患不存在或不在您的管辖范围内。")) from None
-    if key and HazardEvent.objects.filter(idempotency_key=key).exists():
-        raise _AlreadyApplied(hazard)
-    return hazard
-
-
-def _idempotent(service: Callable[..., Hazard]) -> Callable[..., Hazard]:
-    """Answer a repeated post (same idempotency key) with the hazard, without applying it again."""
-
-    @functools.wraps(service)
-    def wrapper(*args: Any, **kwargs: Any) -> Hazard:
-        if done := _already_done(kwargs.get("key"), actor=kwargs.get("actor"), hazard_id=kwargs.get("hazard_id")):
-            return done.hazard
-        try:
-            return service(*args, **kwargs)
-        except _AlreadyApplied as applied:
-            return Hazard.objects.get(pk=applied.hazard.pk)
-
-    return wrapper
-
-
-def _expect(hazard: Hazard, *allowed: str) -> None:
-    if hazard.status not in allowed:
-        raise HazardStepError(
-            _("该隐患当前状态为“%(status)s”，不能执行此操作。页面可能已过期，或他人已处理，请刷新后查看。")
-            % {"status": hazard.get_status_display()}
-        )
-
-
-def _already_done(key: str | None, *, actor: Any = None, hazard_id: Any = None) -> HazardEvent | None:
-    """The event a post with this key recorded, if any. A key is the actor's, for one hazard: the
-    same key from someone else or for another hazard is a stale or forged form, refused."""
-    if not key:
-        return None
-    event = HazardEvent.objects.filter(idempotency_key=key).first()
-    if event is not None and (
-        (actor is not None and event.actor_id != actor.pk)
-        or (hazard_id is not None and str(event.hazard_id) != str(hazard_id))
-    ):
-        raise HazardStepError(_("该表单已提交过，不能用于此次操作，请刷新页面后重新填写。"))
-    return event
 
 
 def _event(
@@ -137,10 +95,10 @@ def _event(
     from_status: str,
     comment: str = "",
     data: dict[str, Any] | None = None,
-    key: str | None = None,
     uploads: Sequence[Any] = (),
     role: str = "document",
 ) -> HazardEvent:
+    """Record one step of the hazard: its event (with the files), the audit entry, the notices."""
     event = HazardEvent.objects.create(
         hazard=hazard,
         action=action,
@@ -149,12 +107,61 @@ def _event(
         to_status=hazard.status,
         comment=comment,
         data=data or {},
-        idempotency_key=key or None,
     )
     for upload in uploads:
         attachment_create(actor=actor, enterprise=hazard.enterprise, upload=upload, role=role, owner=hazard, step=event)
+    log_action(hazard, hazard_action(action), actor=actor, data={"event": event.pk, **event.data})
     notices.after_commit(event)  # the other side hears of the step once it is committed
     return event
+
+
+@dataclass
+class HazardStepRun:
+    """The hazard a step is applied to (locked), and the event the step records."""
+
+    hazard: Hazard
+    actor: Any
+    from_status: str
+    events: list[HazardEvent] = field(default_factory=list)
+
+    def record(
+        self,
+        action: str,
+        *,
+        comment: str = "",
+        data: dict[str, Any] | None = None,
+        uploads: Sequence[Any] = (),
+        role: str = "document",
+    ) -> HazardEvent:
+        """Record what the step did (after the hazard is saved): event, audit entry, notices."""
+        event = _event(
+            self.hazard,
+            actor=self.actor,
+            action=action,
+            from_status=self.from_status,
+            comment=comment,
+            data=data,
+            uploads=uploads,
+            role=role,
+        )
+        self.events.append(event)
+        return event
+
+
+@contextmanager
+def hazard_step(actor: Any, hazard_id: int, step: str, *, key: str | None = None) -> Iterator[HazardStepRun]:
+    """`with hazard_step(actor, hazard_id, "verify", key=key) as run:` locks the hazard in the actor's
+    scope, claims the key (a replay raises AlreadyApplied: decorate the service with @idempotent),
+    checks the declared step, and expects the body to change the hazard and `run.record(...)` it."""
+    HAZARD_STEPS.check_right(step, actor)
+    with transaction.atomic():
+        hazard = _lock(actor, hazard_id)
+        claim_key(actor=actor, step=step, key=key, obj=hazard, error=HazardStepError)
+        HAZARD_STEPS.check(step, hazard, actor)
+        run = HazardStepRun(hazard=hazard, actor=actor, from_status=hazard.status)
+        yield run
+        if not run.events:
+            raise RuntimeError(f"hazard step {step!r} recorded no event")
 
 
 def _carry_photos(hazard: Hazard, event: HazardEvent, photos: Sequence[Attachment]) -> None:
@@ -188,11 +195,6 @@ def _is_image(upload: Any) -> bool:
     return inspect_upload(upload).kind == "image"
 
 
-def _own_enterprise(actor: Any, hazard: Hazard) -> None:
-    if scope_for(actor).enterprise_id != hazard.enterprise_id:
-        raise NotPermitted(_("只有本企业账号可以办理此事项。"))
-
-
 # Numbering ------------------------------------------------------------------------------------
 
 
@@ -216,32 +218,6 @@ def next_hazard_number(*, node: Node, year: int) -> str:
 # Registration ---------------------------------------------------------------------------------
 
 
-def fix_on_spot_problem(
-    actor: Any, *, level: str, source: str, inspection: Inspection | None, today: date | None = None
-) -> HazardStepError | None:
-    """Why 当场整改 is not allowed here, or None. One rule for the services and the pages: only a
-    一般 hazard that an inspection found, closed by an inspector of that inspection while it is
-    still open (not yet signed and archived) or on its day; never a hazard the enterprise
-    reported itself (自查 runs plan → completion → verification)."""
-    if not has_right(actor, InspectionRight.INSPECT):
-        return NotPermitted(_("当场整改由本次检查的检查人员确认销号。"))
-    if level != Hazard.Level.GENERAL:
-        return HazardStepError(_("重大隐患不能当场整改销号，须制定治理方案。"))
-    if source == Hazard.Source.SELF:
-        return HazardStepError(_("企业自查发现的隐患须由企业提交整改方案、报告整改完成，经验收销号，不能当场整改。"))
-    if inspection is None:
-        return HazardStepError(_("当场整改只适用于检查中发现的隐患，请在检查记录中登记；此隐患请按整改流程办理。"))
-    if not inspection.signatures.filter(inspector=actor).exists():
-        return NotPermitted(_("只有本次检查的检查人员可以确认当场整改。"))
-    today = today or timezone.localdate()
-    if inspection.status == Inspection.Status.LOCKED and timezone.localdate(inspection.inspected_at) != today:
-        return HazardStepError(
-            _("本次检查（%(day)s）已签字归档，当场整改只能在检查进行中或检查当天确认；此隐患请按整改流程办理。")
-            % {"day": timezone.localdate(inspection.inspected_at).isoformat()}
-        )
-    return None
-
-
 @dataclass
 class HazardInput:
     level: str
@@ -252,7 +228,7 @@ class HazardInput:
     sector_id: int | None = None
 
 
-@_idempotent
+@idempotent
 def hazard_register(
     *,
     actor: Any,
@@ -270,9 +246,36 @@ def hazard_register(
     """Register a hazard found by an official (or by the enterprise itself: 企业自查).
 
     `checklist_photos` (the failed item's photos) become its 整改前 photos without copying files."""
-    done = _already_done(key, actor=actor)
-    if done is not None:
-        return done.hazard
+    with idempotency(actor=actor, step="register", key=key, error=HazardStepError) as claim:
+        hazard = _register(
+            actor=actor,
+            enterprise_id=enterprise_id,
+            data=data,
+            photos=photos,
+            inspection=inspection,
+            checklist_item=checklist_item,
+            campaign_id=campaign_id,
+            fixed_on_spot=fixed_on_spot,
+            after_photos=after_photos,
+            checklist_photos=checklist_photos,
+        )
+        claim.bind(hazard)
+    return hazard
+
+
+def _register(
+    *,
+    actor: Any,
+    enterprise_id: int,
+    data: HazardInput,
+    photos: Sequence[Any],
+    inspection: Inspection | None,
+    checklist_item: ChecklistItem | None,
+    campaign_id: int | None,
+    fixed_on_spot: bool,
+    after_photos: Sequence[Any],
+    checklist_photos: Sequence[Attachment],
+) -> Hazard:
     is_enterprise = scope_for(actor).role == Role.ENTERPRISE_USER
     _require(actor, InspectionRight.HAZARD_SELF_REPORT if is_enterprise else InspectionRight.INSPECT)
     if data.level not in Hazard.Level.values or data.category not in Hazard.Category.values:
@@ -315,7 +318,7 @@ def hazard_register(
             registered_at=now,
         )
         registered = _event(
-            hazard, actor=actor, action=Action.REGISTERED, from_status="", key=key, uploads=photos, role="before"
+            hazard, actor=actor, action=Action.REGISTERED, from_status="", uploads=photos, role="before"
         )
         _carry_photos(hazard, registered, checklist_photos)
         if fixed_on_spot:
@@ -335,36 +338,23 @@ def hazard_register(
     return hazard
 
 
-@_idempotent
+@idempotent
 def hazard_fix_on_spot(
     *, actor: Any, hazard_id: int, after_photos: Sequence[Any], comment: str = "", key: str | None = None
 ) -> Hazard:
     """An inspector of the inspection that found a 一般 hazard closes it, fixed during the
     inspection (see fix_on_spot_problem), with an after-photo."""
-    _require(actor, InspectionRight.INSPECT)
+    HAZARD_STEPS.check_right("fix_on_spot", actor)
     _uploads_ok(after_photos)
     if not any(_is_image(p) for p in after_photos):
         raise HazardStepError(_("当场整改须上传至少一张整改后照片。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, Status.REGISTERED)
-        inspection = Inspection.objects.filter(pk=hazard.inspection_id).first()
-        if problem := fix_on_spot_problem(actor, level=hazard.level, source=hazard.source, inspection=inspection):
-            raise problem
+    with hazard_step(actor, hazard_id, "fix_on_spot", key=key) as run:
+        hazard = run.hazard
         _withdraw_pending_extension(hazard, actor=actor, why=_("隐患已当场整改销号，延期申请自动撤回。"))
         hazard.status, hazard.fixed_on_spot = Status.CLOSED, True
         hazard.closed_at, hazard.closed_by = timezone.now(), actor
         hazard.save(update_fields=["status", "fixed_on_spot", "closed_at", "closed_by"])
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.FIXED_ON_SPOT,
-            from_status=Status.REGISTERED,
-            comment=comment,
-            key=key,
-            uploads=after_photos,
-            role="after",
-        )
+        run.record(Action.FIXED_ON_SPOT, comment=comment, uploads=after_photos, role="after")
     return hazard
 
 
@@ -429,14 +419,11 @@ def _plan_problems(plan: PlanInput, hazard: Hazard) -> list[str]:
     return problems
 
 
-@_idempotent
+@idempotent
 def hazard_submit_plan(*, actor: Any, hazard_id: int, plan: PlanInput, key: str | None = None) -> Hazard:
     """The enterprise files its 五落实 plan: 一般 takes effect at once, 重大 waits for approval."""
-    _require(actor, InspectionRight.HAZARD_RESPOND)
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _own_enterprise(actor, hazard)
-        _expect(hazard, Status.REGISTERED)
+    with hazard_step(actor, hazard_id, "plan", key=key) as run:
+        hazard = run.hazard
         problems = _plan_problems(plan, hazard)
         if problems:
             raise HazardStepError(" ".join(problems))
@@ -452,14 +439,7 @@ def hazard_submit_plan(*, actor: Any, hazard_id: int, plan: PlanInput, key: str 
         )
         hazard.status = Status.PLAN_PENDING if major else Status.RECTIFYING
         hazard.save(update_fields=["status"])
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.PLAN_SUBMITTED,
-            from_status=Status.REGISTERED,
-            key=key,
-            data={"deadline": plan.deadline.isoformat(), "funds": str(plan.funds)},
-        )
+        run.record(Action.PLAN_SUBMITTED, data={"deadline": plan.deadline.isoformat(), "funds": str(plan.funds)})
     return hazard
 
 
@@ -472,34 +452,26 @@ def _pending_plan(hazard: Hazard) -> HazardPlan:
 
 def _decide_plan(actor: Any, hazard_id: int, *, approve: bool, comment: str, key: str | None) -> Hazard:
     """An official approves the pending 重大 plan (→ rectifying) or returns it (→ waiting for a plan)."""
-    _require(actor, InspectionRight.HAZARD_REVIEW)
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, Status.PLAN_PENDING)
+    with hazard_step(actor, hazard_id, "plan_decide", key=key) as run:
+        hazard = run.hazard
         plan = _pending_plan(hazard)
         plan.decision = HazardPlan.Decision.APPROVED if approve else HazardPlan.Decision.RETURNED
         plan.decided_by, plan.decided_at, plan.decision_comment = actor, timezone.now(), comment.strip()
         plan.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
         hazard.status = Status.RECTIFYING if approve else Status.REGISTERED
         hazard.save(update_fields=["status"])
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.PLAN_APPROVED if approve else Action.PLAN_RETURNED,
-            from_status=Status.PLAN_PENDING,
-            comment=comment.strip(),
-            key=key,
-        )
+        run.record(Action.PLAN_APPROVED if approve else Action.PLAN_RETURNED, comment=comment.strip())
     return hazard
 
 
-@_idempotent
+@idempotent
 def hazard_approve_plan(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
     return _decide_plan(actor, hazard_id, approve=True, comment=comment, key=key)
 
 
-@_idempotent
+@idempotent
 def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | None = None) -> Hazard:
+    HAZARD_STEPS.check_right("plan_decide", actor)
     if not reason.strip():
         raise HazardStepError(_("退回方案须说明理由，便于企业修改。"))
     return _decide_plan(actor, hazard_id, approve=False, comment=reason, key=key)
@@ -508,7 +480,7 @@ def hazard_return_plan(*, actor: Any, hazard_id: int, reason: str, key: str | No
 # Completion and verification ------------------------------------------------------------------
 
 
-@_idempotent
+@idempotent
 def hazard_report_completion(
     *,
     actor: Any,
@@ -520,7 +492,7 @@ def hazard_report_completion(
     key: str | None = None,
 ) -> Hazard:
     """The enterprise reports the rectification done, with at least one after-photo."""
-    _require(actor, InspectionRight.HAZARD_RESPOND)
+    HAZARD_STEPS.check_right("completion", actor)
     if not description.strip():
         raise HazardStepError(_("请填写整改情况。"))
     if money_spent is None or money_spent < 0:
@@ -530,10 +502,8 @@ def hazard_report_completion(
     _uploads_ok([*after_photos, *documents])
     if not all(_is_image(p) for p in after_photos):
         raise HazardStepError(_("整改后照片须为图片（JPG、PNG、WebP），PDF 等材料请在“证明材料”中上传。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _own_enterprise(actor, hazard)
-        _expect(hazard, Status.RECTIFYING)
+    with hazard_step(actor, hazard_id, "completion", key=key) as run:
+        hazard = run.hazard
         # Done within the deadline asked for: the pending request is resolved first, on the record.
         _withdraw_pending_extension(hazard, actor=actor, why=_("企业已报告整改完成，延期申请自动撤回。"))
         CompletionReport.objects.create(
@@ -541,13 +511,9 @@ def hazard_report_completion(
         )
         hazard.status = Status.AWAITING_VERIFICATION
         hazard.save(update_fields=["status"])
-        event = _event(
-            hazard,
-            actor=actor,
-            action=Action.COMPLETION_REPORTED,
-            from_status=Status.RECTIFYING,
+        event = run.record(
+            Action.COMPLETION_REPORTED,
             comment=description.strip(),
-            key=key,
             uploads=after_photos,
             role="after",
             data={"money_spent": str(money_spent)},
@@ -559,54 +525,36 @@ def hazard_report_completion(
     return hazard
 
 
-def may_verify_major(actor: Any) -> bool:
-    """A 重大 hazard is verified by an official of township level or above (also used by the views)."""
-    scope = scope_for(actor)
-    return scope.everything or scope.node_level in {Node.Level.CITY, Node.Level.COUNTY, Node.Level.TOWNSHIP}
-
-
-@_idempotent
+@idempotent
 def hazard_verify(
     *, actor: Any, hazard_id: int, opinion: str, expert_opinion: str = "", key: str | None = None
 ) -> Hazard:
     """An official verifies the rectification and closes the hazard (销号)."""
-    _require(actor, InspectionRight.HAZARD_REVIEW)
+    HAZARD_STEPS.check_right("verify", actor)
     if not opinion.strip():
         raise HazardStepError(_("请填写验收意见。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, Status.AWAITING_VERIFICATION)
-        if hazard.level == Hazard.Level.MAJOR and not may_verify_major(actor):
-            raise NotPermitted(_("重大隐患须由乡镇（街道）及以上人员验收销号。"))
+    with hazard_step(actor, hazard_id, "verify", key=key) as run:
+        hazard = run.hazard
         _withdraw_pending_extension(hazard, actor=actor, why=_("隐患已验收销号，延期申请自动撤回。"))
         hazard.status = Status.CLOSED
         hazard.closed_at, hazard.closed_by = timezone.now(), actor
         hazard.save(update_fields=["status", "closed_at", "closed_by"])
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.VERIFIED,
-            from_status=Status.AWAITING_VERIFICATION,
-            comment=opinion.strip(),
-            key=key,
-            data={"expert_opinion": expert_opinion.strip()},
-        )
+        run.record(Action.VERIFIED, comment=opinion.strip(), data={"expert_opinion": expert_opinion.strip()})
     return hazard
 
 
-@_idempotent
+@idempotent
 def hazard_reject_verification(
     *, actor: Any, hazard_id: int, reason: str, new_deadline: date | None = None, key: str | None = None
 ) -> Hazard:
     """Verification failed: back to rectifying, optionally with a new deadline."""
-    _require(actor, InspectionRight.HAZARD_REVIEW)
+    HAZARD_STEPS.check_right("verify", actor)
     if not reason.strip():
         raise HazardStepError(_("验收不通过须说明理由。"))
     if new_deadline is not None and new_deadline < timezone.localdate():
         raise HazardStepError(_("新的整改期限不能早于今天。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, Status.AWAITING_VERIFICATION)
+    with hazard_step(actor, hazard_id, "verify", key=key) as run:
+        hazard = run.hazard
         old = hazard.deadline
         hazard.status = Status.RECTIFYING
         fields = ["status"]
@@ -614,13 +562,9 @@ def hazard_reject_verification(
             hazard.deadline = new_deadline
             fields.append("deadline")
         hazard.save(update_fields=fields)
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.VERIFICATION_REJECTED,
-            from_status=Status.AWAITING_VERIFICATION,
+        run.record(
+            Action.VERIFICATION_REJECTED,
             comment=reason.strip(),
-            key=key,
             data={"old_deadline": old.isoformat(), "new_deadline": new_deadline.isoformat() if new_deadline else ""},
         )
     return hazard
@@ -629,24 +573,18 @@ def hazard_reject_verification(
 # Extensions -----------------------------------------------------------------------------------
 
 
-@_idempotent
+@idempotent
 def hazard_request_extension(
     *, actor: Any, hazard_id: int, reason: str, requested_deadline: date, key: str | None = None
 ) -> Hazard:
     """The enterprise asks, before the deadline, for more time."""
-    _require(actor, InspectionRight.HAZARD_RESPOND)
+    HAZARD_STEPS.check_right("extension_request", actor)
     if not reason.strip():
         raise HazardStepError(_("请填写延期理由。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _own_enterprise(actor, hazard)
-        _expect(hazard, Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
-        if timezone.localdate() > hazard.deadline:
-            raise HazardStepError(_("已超过整改期限，不能再申请延期，请尽快整改或联系属地安监办。"))
+    with hazard_step(actor, hazard_id, "extension_request", key=key) as run:
+        hazard = run.hazard
         if requested_deadline <= hazard.deadline:
             raise HazardStepError(_("申请的新期限须晚于现期限（%(d)s）。") % {"d": hazard.deadline.isoformat()})
-        if hazard.extensions.filter(decision=HazardExtension.Decision.PENDING).exists():
-            raise HazardStepError(_("已有一份延期申请在审批中，请等待审批结果。"))
         HazardExtension.objects.create(
             hazard=hazard,
             reason=reason.strip(),
@@ -654,19 +592,15 @@ def hazard_request_extension(
             requested_deadline=requested_deadline,
             requested_by=actor,
         )
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.EXTENSION_REQUESTED,
-            from_status=hazard.status,
+        run.record(
+            Action.EXTENSION_REQUESTED,
             comment=reason.strip(),
-            key=key,
             data={"requested_deadline": requested_deadline.isoformat()},
         )
     return hazard
 
 
-@_idempotent
+@idempotent
 def hazard_decide_extension(
     *,
     actor: Any,
@@ -676,16 +610,13 @@ def hazard_decide_extension(
     approved_deadline: date | None = None,
     key: str | None = None,
 ) -> Hazard:
-    _require(actor, InspectionRight.HAZARD_REVIEW)
+    """An official approves (with the new deadline) or refuses the pending extension."""
+    HAZARD_STEPS.check_right("extension_decide", actor)
     if not approve and not comment.strip():
         raise HazardStepError(_("不同意延期须说明理由。"))
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        # Any open state: a pending request is never left without someone able to answer it.
-        _expect(hazard, *EXTENSION_DECIDABLE)
-        extension = hazard.extensions.select_for_update().filter(decision=HazardExtension.Decision.PENDING).first()
-        if extension is None:
-            raise HazardStepError(_("没有待审批的延期申请，可能已被他人处理。"))
+    with hazard_step(actor, hazard_id, "extension_decide", key=key) as run:
+        hazard = run.hazard
+        extension = hazard.extensions.select_for_update().get(decision=HazardExtension.Decision.PENDING)
         extension.decided_by, extension.decided_at = actor, timezone.now()
         extension.decision_comment = comment.strip()
         data: dict[str, Any] = {}
@@ -705,39 +636,20 @@ def hazard_decide_extension(
         else:
             extension.decision = HazardExtension.Decision.REFUSED
         extension.save()
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.EXTENSION_APPROVED if approve else Action.EXTENSION_REFUSED,
-            from_status=hazard.status,
-            comment=comment.strip(),
-            key=key,
-            data=data,
+        run.record(
+            Action.EXTENSION_APPROVED if approve else Action.EXTENSION_REFUSED, comment=comment.strip(), data=data
         )
     return hazard
 
 
-@_idempotent
+@idempotent
 def hazard_list_supervision(*, actor: Any, hazard_id: int, comment: str = "", key: str | None = None) -> Hazard:
     """挂牌督办: the county lists an open 重大 hazard for tracked supervision."""
-    _require(actor, InspectionRight.HAZARD_LIST_SUPERVISION)
-    with transaction.atomic():
-        hazard = _lock(actor, hazard_id, key)
-        _expect(hazard, *Hazard.OPEN_STATUSES)
-        if hazard.level != Hazard.Level.MAJOR:
-            raise HazardStepError(_("只有重大隐患可以挂牌督办。"))
-        if hazard.listed_supervision:
-            raise HazardStepError(_("该隐患已挂牌督办。"))
+    with hazard_step(actor, hazard_id, "list_supervision", key=key) as run:
+        hazard = run.hazard
         hazard.listed_supervision, hazard.listed_at = True, timezone.now()
         hazard.save(update_fields=["listed_supervision", "listed_at"])
-        _event(
-            hazard,
-            actor=actor,
-            action=Action.LISTED_SUPERVISION,
-            from_status=hazard.status,
-            comment=comment.strip(),
-            key=key,
-        )
+        run.record(Action.LISTED_SUPERVISION, comment=comment.strip())
     return hazard
 
 
@@ -785,6 +697,12 @@ def inspection_create(
         InspectionSignature.objects.bulk_create(
             [InspectionSignature(inspection=inspection, inspector=p) for p in people.values()]
         )
+        log_action(
+            inspection,
+            "inspections.inspection.created",
+            actor=actor,
+            data={"enterprise": enterprise.pk, "kind": kind, "inspectors": sorted(people)},
+        )
     return inspection
 
 
@@ -792,23 +710,41 @@ def _lock_inspection(actor: Any, inspection_id: int) -> Inspection:
     inspection = inspections_visible_to(actor).select_for_update(of=("self",)).filter(pk=inspection_id).first()
     if inspection is None:
         raise HazardStepError(_("检查记录不存在或不在您的管辖范围内。"))
-    if not inspection.signatures.filter(inspector=actor).exists():
-        raise NotPermitted(_("只有本次检查的检查人员可以填写和签字。"))
     return inspection
+
+
+@dataclass
+class InspectionStepRun:
+    """The inspection a step is applied to (locked), and what its audit entry says."""
+
+    inspection: Inspection
+    action: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def inspection_step(actor: Any, inspection_id: int, step: str) -> Iterator[InspectionStepRun]:
+    """`with inspection_step(actor, pk, "sign") as run:` locks the record in the actor's scope, checks
+    the declared step (one of its inspectors, the right state), and on exit writes the audit entry."""
+    INSPECTION_STEPS.check_right(step, actor)
+    with transaction.atomic():
+        inspection = _lock_inspection(actor, inspection_id)
+        INSPECTION_STEPS.check(step, inspection, actor)
+        run = InspectionStepRun(inspection=inspection, action=INSPECTION_STEPS[step].action)
+        yield run
+        log_action(inspection, run.action, actor=actor, data=run.data)
 
 
 def inspection_record_result(
     *, actor: Any, inspection_id: int, item_id: int, result: str, note: str = "", photos: Sequence[Any] = ()
 ) -> ChecklistResult:
     """Answer one checklist item (pass / fail / not applicable); allowed until the record is signed."""
-    _require(actor, InspectionRight.INSPECT)
+    INSPECTION_STEPS.check_right("record_result", actor)
     if result not in ChecklistResult.Result.values:
         raise HazardStepError(_("请选择检查结果。"))
     _uploads_ok(photos)
-    with transaction.atomic():
-        inspection = _lock_inspection(actor, inspection_id)
-        if inspection.status != Inspection.Status.DRAFT:
-            raise HazardStepError(_("检查记录已提交签字，不能再修改；如需更正请添加补充说明。"))
+    with inspection_step(actor, inspection_id, "record_result") as run:
+        inspection = run.inspection
         if checklist_item_for(inspection=inspection, item_id=item_id) is None:
             raise HazardStepError(_("该检查项不属于本次检查的检查表。"))
         answer, _created = ChecklistResult.objects.update_or_create(
@@ -824,17 +760,17 @@ def inspection_record_result(
                 role="before",
                 owner=answer,
             )
+        run.data = {"item": item_id, "result": result, "photos": len(photos)}
     return answer
 
 
 def inspection_submit_for_signing(*, actor: Any, inspection_id: int, findings: str, conclusion: str) -> Inspection:
-    _require(actor, InspectionRight.INSPECT)
+    """The findings and conclusion are final: the record goes to every inspector for signing."""
+    INSPECTION_STEPS.check_right("submit", actor)
     if not conclusion.strip():
         raise HazardStepError(_("请填写检查结论。"))
-    with transaction.atomic():
-        inspection = _lock_inspection(actor, inspection_id)
-        if inspection.status != Inspection.Status.DRAFT:
-            raise HazardStepError(_("检查记录已提交签字。"))
+    with inspection_step(actor, inspection_id, "submit") as run:
+        inspection = run.inspection
         inspection.findings, inspection.conclusion = findings.strip(), conclusion.strip()
         inspection.status = Inspection.Status.SIGNING
         inspection.save(update_fields=["findings", "conclusion", "status"])
@@ -852,14 +788,9 @@ def inspection_sign(
 ) -> Inspection:
     """谁检查谁签字: each inspector signs the record's text (inspections/records.py) with their name
     and an explicit confirmation (safetyops.evidence.signing); the last signature locks the record."""
-    _require(actor, InspectionRight.INSPECT)
-    with transaction.atomic():
-        inspection = _lock_inspection(actor, inspection_id)
-        if inspection.status != Inspection.Status.SIGNING:
-            raise HazardStepError(_("检查记录尚未提交签字，或已归档。"))
+    with inspection_step(actor, inspection_id, "sign") as run:
+        inspection = run.inspection
         row = inspection.signatures.select_for_update().get(inspector=actor)
-        if row.signature_id is not None:
-            raise HazardStepError(_("您已签字。"))
         try:
             row.signature = signing.sign(
                 owner=inspection,
@@ -877,21 +808,22 @@ def inspection_sign(
         if not inspection.signatures.filter(signature__isnull=True).exists():
             inspection.status, inspection.locked_at = Inspection.Status.LOCKED, timezone.now()
             inspection.save(update_fields=["status", "locked_at"])
+        run.data = {"signed_name": row.signature.signed_name, "locked": inspection.locked}
     return inspection
 
 
 def inspection_add_addendum(*, actor: Any, inspection_id: int, text: str) -> InspectionAddendum:
-    _require(actor, InspectionRight.INSPECT)
+    """A correction after the record is locked is an addendum, never an edit."""
+    INSPECTION_STEPS.check_right("addendum", actor)
     if not text.strip():
         raise HazardStepError(_("请填写补充说明。"))
-    with transaction.atomic():
-        inspection = _lock_inspection(actor, inspection_id)
-        if inspection.status != Inspection.Status.LOCKED:
-            raise HazardStepError(_("记录归档前可直接修改，无需补充说明。"))
-        return InspectionAddendum.objects.create(inspection=inspection, author=actor, text=text.strip())
+    with inspection_step(actor, inspection_id, "addendum") as run:
+        addendum = InspectionAddendum.objects.create(inspection=run.inspection, author=actor, text=text.strip())
+        run.data = {"addendum": addendum.pk}
+    return addendum
 
 
-@_idempotent
+@idempotent
 def hazard_from_failed_item(
     *,
     actor: Any,
@@ -907,27 +839,27 @@ def hazard_from_failed_item(
 
     Only the inspection's inspectors may do it, and an item becomes at most one hazard.
     """
-    with transaction.atomic():
+    with idempotency(actor=actor, step="register", key=key, error=HazardStepError) as claim:
         inspection = _lock_inspection(actor, inspection_id)  # serialises registrations of one inspection
+        if not INSPECTION_STEPS.has_right(actor, InspectionRight.INSPECT) or not is_inspector_of(inspection, actor):
+            raise NotPermitted(_("只有本次检查的检查人员可以填写和签字。"))
         result = ChecklistResult.objects.filter(inspection=inspection, item_id=item_id).select_related("item").first()
         if result is None or result.result != ChecklistResult.Result.FAIL:
             raise HazardStepError(_("只有判定为“不符合”的检查项可以登记为隐患。"))
         existing = Hazard.objects.filter(inspection=inspection, checklist_item_id=item_id).first()
         if existing is not None:
             raise HazardStepError(_("该检查项已登记为隐患 %(number)s。") % {"number": existing.number})
-        return hazard_register(
+        hazard = _register(
             actor=actor,
             enterprise_id=inspection.enterprise_id,
             data=data,
             photos=photos,
             inspection=inspection,
             checklist_item=result.item,
+            campaign_id=None,
             fixed_on_spot=fixed_on_spot,
             after_photos=after_photos,
             checklist_photos=list(result.attachments.filter(kind=Attachment.Kind.IMAGE).order_by("uploaded_at", "pk")),
-            key=key,
         )
-
-
-def hazard_idempotency_conflict(exc: IntegrityError) -> bool:
-    return "idempotency_key" in str(exc)
+        claim.bind(hazard)
+    return hazard

@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy
 
 from inspections.models import CompletionReport, Hazard, HazardPlan, HazardStatisticsReport
 from inspections.rights import InspectionRight
-from safetyops.core.audit import audit_log
+from safetyops.core import errors
+from safetyops.core.audit import log_action
 from safetyops.evidence import signing
 from safetyops.notify.rules import Due, Rule, keyset_batches, register
 from safetyops.orgs.models import Enterprise, Node, Role, on_register_at
@@ -40,15 +41,11 @@ QUARTER_NAMES = "一二三四"
 PERIODS_LISTED = {"quarters": 4, "years": 2}
 
 
-class StatisticsError(Exception):
+class StatisticsError(errors.ServiceError):
     """A report that cannot be filed now; `message` is shown to the user and nothing is saved."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class NotPermitted(StatisticsError):
+class NotPermitted(StatisticsError, errors.NotPermitted):
     """The actor may not file for this enterprise (the view answers 403)."""
 
 
@@ -319,10 +316,10 @@ def statistics_report_sign(
             raise StatisticsError(exc.message) from exc
         except IntegrityError:
             raise StatisticsError(_("%(p)s的统计报告已签署报送，不能重复报送。") % {"p": period.label}) from None
-        audit_log(
+        log_action(
+            report,
+            "inspections.statistics.signed",
             actor=actor,
-            action="inspections.statistics.signed",
-            target=report,
             data={"period": period.slug, "sha256": signature.sha256, "late": timezone.localdate() > period.due},
         )
     return report

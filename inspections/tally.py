@@ -1,15 +1,20 @@
 """Hazard counts per node (HazardTally), so that a county or a city is counted in milliseconds.
 
 How the numbers stay right:
+- A hazard counts in its area, `Hazard.node`, which is its enterprise's area: set at registration
+  and moved with the enterprise (`enterprise_moved`), so the tally (keyed by the enterprise's node,
+  whose covering index answers the counts), the ledger's area filter, the briefing, the reminders
+  and the scope all place a hazard in the same node.
 - Every save or delete of a hazard or an extension marks the row of its enterprise's node dirty
   *in the same transaction* (signals below): a reader never trusts a row whose change has not
-  been recounted.
+  been recounted. Bulk writes cannot skip this by mistake: `Hazard.objects...update()` of a counted
+  column and `bulk_create()` raise; `tally_update()` / `tally_bulk_create()` mark the nodes dirty.
 - After commit the row is recounted under a row lock (`refresh_nodes`): the lock waits for any
   transaction still marking it, and the count, a new statement, sees everything committed.
 - Readers (`tally_counts`) add up the clean rows of today and count live the hazards of nodes whose
   row is dirty, of another day (overdue and "this year" depend on the date) or missing.
 - `rebuild_tallies` recounts every node: nightly from beat, when a worker starts, and after the
-  bulk writers (generate_city, seed_demo_hazards), which bypass the signals.
+  bulk writers (generate_city writes with COPY; seed_demo_hazards), which bypass the signals.
 Scopes restricted by sector (department supervisors) and enterprise users are counted live.
 """
 
@@ -198,6 +203,12 @@ def enterprise_moving(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
 
 
 def enterprise_moved(sender: Any, instance: Enterprise, created: bool = False, **kwargs: Any) -> None:
+    """An enterprise moved to another area: its hazards, open and closed, move with it (a hazard's
+    area is its enterprise's, see Hazard.node), in the same transaction as the move."""
     old = getattr(instance, "_tally_old_node", None)
     if not created and old is not None and old != instance.node_id:
-        mark_dirty([old, instance.node_id])
+        with transaction.atomic():
+            mark_dirty([old, instance.node_id])
+            Hazard.objects.filter(enterprise_id=instance.pk).exclude(node_id=instance.node_id).tally_update(
+                node_id=instance.node_id
+            )

@@ -678,7 +678,7 @@ def test_fixed_500_extension_page_of_a_hazard_due_9999_12_31(client: Any, world:
     form["deadline"] = (timezone.localdate() + timedelta(days=30)).isoformat()
     assert client.post(f"{reverse('inspections:hazard_create')}?enterprise={world.ent_a.pk}", form).status_code == 302
     hazard = Hazard.objects.get()
-    Hazard.objects.filter(pk=hazard.pk).update(deadline=date.max)
+    Hazard.objects.filter(pk=hazard.pk).tally_update(deadline=date.max)
     client.force_login(world.enterprise_a)
     assert client.get(reverse("inspections:hazard_extension_request", args=[hazard.pk])).status_code == 200
 

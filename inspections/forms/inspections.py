@@ -145,7 +145,7 @@ def _inspector_label(user: Any) -> str:
     membership = getattr(user, "membership", None)
     place = ""
     if membership is not None:
-        place = membership.department or (membership.node.name if membership.node else "")
+        place = membership.unit or (membership.node.name if membership.node else "")
     return f"{user}（{place}）" if place else str(user)
 
 

@@ -13,7 +13,7 @@ from inspections import congress
 from inspections.forms.duties import CongressReportForm
 from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user
-from inspections.services import HazardStepError, NotPermitted
+from safetyops.core.errors import NotPermitted, ServiceError
 from safetyops.orgs.scope import scope_for
 
 
@@ -37,7 +37,7 @@ def hazard_congress_report(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except NotPermitted:
             raise PermissionDenied from None
-        except HazardStepError as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已记录向职工大会（职工代表大会）报告的情况。"))

@@ -1,21 +1,20 @@
 """Hazard pages: one hazard, 我的隐患, registration and each step of the 五落实 lifecycle.
 
 Every view reads top to bottom: scope helper (404 outside the scope) → right (403) → form →
-service → message → redirect. GET of a step shows its form (or why it cannot be taken now);
-the services decide whether a step is allowed, the views only mirror that to show the right
-buttons.
+service → message → redirect. GET of a step shows its form (or why it cannot be taken now).
+Which steps a user may take, and why not, is read from the declaration in
+inspections/lifecycle.py, the same table the services refuse by.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,10 +35,13 @@ from inspections.forms.hazards import (
     SupervisionForm,
     VerifyForm,
 )
+from inspections.lifecycle import HAZARD_STEPS
 from inspections.models import CompletionReport, Hazard, HazardEvent, HazardExtension, HazardPlan
 from inspections.rights import InspectionRight
 from inspections.scope import get_hazard_for_user, hazards_visible_to
-from inspections.services import HazardStepError, NotPermitted
+from inspections.timeline import hazard_timeline
+from safetyops.core.errors import NotPermitted, ServiceError
+from safetyops.core.steps import Offered
 from safetyops.evidence.models import Attachment
 from safetyops.orgs.scope import get_enterprise_for_user, require_right, scope_for
 from safetyops.orgs.selectors import enterprise_search
@@ -52,63 +54,18 @@ CLOSED_SHOWN = 50
 # What the current user can do now -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Steps:
-    """The lifecycle steps the user may take on the hazard now (mirrors the services' checks)."""
-
-    plan: bool = False
-    extension_request: bool = False
-    completion: bool = False
-    plan_decide: bool = False
-    verify: bool = False
-    extension_decide: bool = False
-    fix_on_spot: bool = False
-    list_supervision: bool = False
-
-    @property
-    def any(self) -> bool:
-        return any(astuple(self))
-
-
-def hazard_steps(user: Any, hazard: Hazard, *, pending_extension: bool) -> Steps:
-    scope = scope_for(user)
-    rights = scope.rights
-    status, major = hazard.status, hazard.level == Hazard.Level.MAJOR
-    own = InspectionRight.HAZARD_RESPOND in rights and scope.enterprise_id == hazard.enterprise_id
-    review = InspectionRight.HAZARD_REVIEW in rights
-    extendable = status in (Status.REGISTERED, Status.PLAN_PENDING, Status.RECTIFYING)
-    fix_on_spot = (
-        InspectionRight.INSPECT in rights
-        and status == Status.REGISTERED
-        and not major
-        and _fix_on_spot_problem(user, hazard) is None
-    )
-    return Steps(
-        plan=own and status == Status.REGISTERED,
-        extension_request=own and extendable and not pending_extension and not hazard.is_overdue(),
-        completion=own and status == Status.RECTIFYING,
-        plan_decide=review and status == Status.PLAN_PENDING,
-        verify=review and status == Status.AWAITING_VERIFICATION and (not major or services.may_verify_major(user)),
-        extension_decide=review and status in services.EXTENSION_DECIDABLE and pending_extension,
-        fix_on_spot=fix_on_spot,
-        list_supervision=InspectionRight.HAZARD_LIST_SUPERVISION in rights
-        and hazard.is_open
-        and major
-        and not hazard.listed_supervision,
-    )
-
-
-def _fix_on_spot_problem(user: Any, hazard: Hazard) -> services.HazardStepError | None:
-    return services.fix_on_spot_problem(user, level=hazard.level, source=hazard.source, inspection=hazard.inspection)
+def hazard_steps(user: Any, hazard: Hazard) -> Offered:
+    """The steps the user may take on the hazard now, with the reasons for the others."""
+    return Offered(HAZARD_STEPS.steps_for(hazard, user))
 
 
 def _pending_extension(hazard: Hazard) -> HazardExtension | None:
     return hazard.extensions.filter(decision=HazardExtension.Decision.PENDING).first()
 
 
-def _require_own_enterprise(user: Any, hazard: Hazard) -> None:
-    """Enterprise steps are taken only by the hazard's own enterprise (not even by a superuser)."""
-    if scope_for(user).enterprise_id != hazard.enterprise_id:
+def _require_step_allowed_for(user: Any, hazard: Hazard, step: str) -> None:
+    """A step the user's role may never take on this hazard (not theirs, 重大 above them) is 403."""
+    if HAZARD_STEPS.forbids(step, hazard, user) is not None:
         raise PermissionDenied
 
 
@@ -132,15 +89,14 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     extensions = list(hazard.extensions.all())
     pending = any(e.decision == HazardExtension.Decision.PENDING for e in extensions)
-    steps = hazard_steps(request.user, hazard, pending_extension=pending)
+    steps = hazard_steps(request.user, hazard)
     # An inspector who may not close this one on the spot is told why (自查, another inspection, too late).
     spot = (
-        _fix_on_spot_problem(request.user, hazard)
-        if not steps.fix_on_spot
-        and InspectionRight.INSPECT in scope_for(request.user).rights
+        steps.reason("fix_on_spot")
+        if InspectionRight.INSPECT in scope_for(request.user).rights
         and hazard.status == Status.REGISTERED
         and hazard.level == Hazard.Level.GENERAL
-        else None
+        else ""
     )
     return render(
         request,
@@ -148,12 +104,12 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hazard": hazard,
             "area": hazard.node.full_name(),
-            "events": hazard.events.all(),
+            "events": hazard_timeline(hazard),
             "plans": hazard.plans.all(),
             "extensions": extensions,
             "reports": hazard.completion_reports.all(),
             "steps": steps,
-            "fix_on_spot_note": spot.message if spot else "",
+            "fix_on_spot_note": spot,
             "pending_extension": pending,
             "is_enterprise": scope_for(request.user).enterprise_id is not None,
         },
@@ -291,31 +247,9 @@ def _apply(request: HttpRequest, action: Callable[[], Hazard]) -> Hazard | None:
         return action()
     except NotPermitted:
         raise PermissionDenied from None
-    except HazardStepError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
-    except IntegrityError as exc:
-        # The same submit arrived twice at once: the other copy was applied.
-        if not services.hazard_idempotency_conflict(exc):
-            raise
-        messages.info(request, _("该操作已提交过，无需重复提交。"))
     return None
-
-
-def _unavailable_reason(user: Any, hazard: Hazard, step: str, pending: HazardExtension | None) -> str:
-    if step == "extension_request":
-        if pending is not None:
-            return _("已有一份延期申请在审批中，请等待审批结果。")
-        if hazard.is_overdue():
-            return _("已超过整改期限，不能再申请延期，请尽快整改或联系属地安监办。")
-    if step == "extension_decide" and pending is None:
-        return _("没有待审批的延期申请，可能已被他人处理。")
-    if step == "fix_on_spot" and hazard.status == Status.REGISTERED:
-        # The service's own words: who may, which hazards, until when.
-        if (problem := _fix_on_spot_problem(user, hazard)) is not None:
-            return problem.message
-    if step == "list_supervision" and hazard.listed_supervision:
-        return _("该隐患已挂牌督办。")
-    return _("该隐患当前状态为“%(status)s”，现在不能办理此事项。") % {"status": hazard.get_status_display()}
 
 
 def _step(
@@ -329,7 +263,6 @@ def _step(
     success: str,
     submit: str,
     extra: dict[str, Any] | None = None,
-    pending: HazardExtension | None = None,
 ) -> HttpResponse:
     """The common body of a step view: validate, call the service, then redirect or re-render."""
     if request.method == "POST" and form.is_valid():
@@ -337,14 +270,14 @@ def _step(
         if done is not None:
             messages.success(request, success)
             return redirect("inspections:hazard_detail", pk=hazard.pk)
-    available = getattr(hazard_steps(request.user, hazard, pending_extension=pending is not None), step)
+    refusal = HAZARD_STEPS.refusal(step, hazard, request.user)
     context = {
         "hazard": hazard,
         "form": form,
         "title": title,
         "submit": submit,
-        "available": available,
-        "reason": "" if available else _unavailable_reason(request.user, hazard, step, pending),
+        "available": refusal is None,
+        "reason": refusal.message if refusal else "",
         **(extra or {}),
     }
     return render(request, "inspections/hazard_step.html", context, status=400 if request.method == "POST" else 200)
@@ -357,7 +290,7 @@ def _post_files(request: HttpRequest) -> tuple[Any, Any]:
 @login_required
 def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
-    _require_own_enterprise(request.user, hazard)
+    _require_step_allowed_for(request.user, hazard, "plan")
     returned = hazard.plans.filter(decision=HazardPlan.Decision.RETURNED).order_by("-submitted_at", "-pk").first()
     # A returned plan is the starting point of the next one: the enterprise corrects, not retypes.
     initial = {name: getattr(returned, name) for name in PlanForm.base_fields if name != "key"} if returned else {}
@@ -407,7 +340,7 @@ def hazard_plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hazard_completion(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
-    _require_own_enterprise(request.user, hazard)
+    _require_step_allowed_for(request.user, hazard, "completion")
     form = CompletionForm(*_post_files(request))
     return _step(
         request,
@@ -432,8 +365,7 @@ def hazard_completion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_REVIEW)
-    if hazard.level == Hazard.Level.MAJOR and not services.may_verify_major(request.user):
-        raise PermissionDenied
+    _require_step_allowed_for(request.user, hazard, "verify")
     form = VerifyForm(request.POST or None, hazard=hazard)
 
     def run(data: dict[str, Any], key: str | None) -> Hazard:
@@ -478,7 +410,7 @@ def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hazard_extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk, right=InspectionRight.HAZARD_RESPOND)
-    _require_own_enterprise(request.user, hazard)
+    _require_step_allowed_for(request.user, hazard, "extension_request")
     form = ExtensionRequestForm(request.POST or None, hazard=hazard)
     return _step(
         request,
@@ -495,7 +427,6 @@ def hazard_extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("延期申请已提交，等待安监办审批；审批前请按原期限推进整改。"),
         submit=_("提交延期申请"),
-        pending=_pending_extension(hazard),
     )
 
 
@@ -526,7 +457,6 @@ def hazard_extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("已同意延期，整改期限已更新。") if approve else _("已答复不同意延期。"),
         submit=_("提交审批"),
         extra={"extension": pending},
-        pending=pending,
     )
 
 

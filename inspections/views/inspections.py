@@ -27,6 +27,7 @@ from inspections.forms.inspections import (
     SignForm,
     SubmitForm,
 )
+from inspections.lifecycle import INSPECTION_STEPS
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.rights import InspectionRight
 from inspections.scope import get_inspection_for_user
@@ -39,6 +40,8 @@ from inspections.selectors import (
     inspection_list_for,
     inspection_signatures,
 )
+from safetyops.core.errors import NotPermitted, ServiceError
+from safetyops.core.steps import Offered
 from safetyops.evidence import signing
 from safetyops.orgs.models import Enterprise
 from safetyops.orgs.scope import enterprises_visible_to, has_right, require_right
@@ -50,14 +53,11 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _is_inspector(user: Any, inspection: Inspection) -> bool:
-    return has_right(user, InspectionRight.INSPECT) and inspection.signatures.filter(inspector=user).exists()
-
-
-def _inspection_for_inspector(user: Any, pk: int) -> Inspection:
-    """The inspection if in scope (else 404) and the user is one of its inspectors (else 403)."""
+def _inspection_for_inspector(user: Any, pk: int, step: str) -> Inspection:
+    """The inspection if in scope (else 404) and the user may take `step` on it at all, being one of
+    its inspectors (else 403); whether the record's state allows it now is the service's answer."""
     inspection = get_inspection_for_user(user, pk)
-    if not _is_inspector(user, inspection):
+    if INSPECTION_STEPS.forbids(step, inspection, user) is not None:
         raise PermissionDenied
     return inspection
 
@@ -76,12 +76,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(inspection_list_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_inspect": has_right(request.user, InspectionRight.INSPECT),
     }
     return render(request, "inspections/inspection_list.html", context)
@@ -103,9 +100,9 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 inspected_at=data["inspected_at"],
                 backdate_reason=data.get("backdate_reason") or "",
             )
-        except services.NotPermitted as exc:
+        except NotPermitted as exc:
             raise PermissionDenied from exc
-        except services.HazardStepError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -147,13 +144,15 @@ def _record_context(request: HttpRequest, inspection: Inspection) -> dict[str, A
         s.inspector_id == request.user.pk for s in signatures
     )
     mine = next((s for s in signatures if s.inspector_id == request.user.pk), None)
+    steps = Offered(INSPECTION_STEPS.steps_for(inspection, request.user)) if is_inspector else Offered({})
     return {
         "inspection": inspection,
         "checklist": inspection_checklist(inspection=inspection),
         "signatures": signatures,
         "signed_count": sum(1 for s in signatures if s.signed_at),
         "is_inspector": is_inspector,
-        "can_answer": is_inspector and inspection.status == Inspection.Status.DRAFT,
+        "steps": steps,
+        "can_answer": steps["record_result"] if is_inspector else False,
         "my_signature": mine if is_inspector else None,
         "addenda": inspection.addenda.select_related("author").all() if inspection.locked else [],
     }
@@ -181,7 +180,7 @@ def _row(inspection: Inspection, item: ChecklistItem, checklist: Checklist | Non
 @login_required
 def inspection_answer(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """One checklist item: POSTed by the three buttons of its card (htmx swaps the card back)."""
-    inspection = _inspection_for_inspector(request.user, pk)
+    inspection = _inspection_for_inspector(request.user, pk, "record_result")
     item = checklist_item_for(inspection=inspection, item_id=item_id)
     if item is None:
         raise Http404
@@ -197,9 +196,9 @@ def inspection_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
                 note=form.cleaned_data["note"],
                 photos=form.cleaned_data["photos"],
             )
-        except services.NotPermitted as exc:
+        except NotPermitted as exc:
             raise PermissionDenied from exc
-        except services.HazardStepError as exc:
+        except ServiceError as exc:
             error = exc.message
         else:
             if not _is_htmx(request):
@@ -214,7 +213,7 @@ def inspection_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
         "progress": checklist.progress,
         "form": form if form.is_bound else None,
         "error": error,
-        "can_answer": inspection.status == Inspection.Status.DRAFT,
+        "can_answer": INSPECTION_STEPS.allows("record_result", inspection, request.user),
         "is_inspector": True,
         "oob": _is_htmx(request),
     }
@@ -225,7 +224,7 @@ def inspection_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
 @login_required
 def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """登记为隐患: a failed item becomes a hazard in one step, prefilled from the item."""
-    inspection = _inspection_for_inspector(request.user, pk)
+    inspection = _inspection_for_inspector(request.user, pk, "record_result")  # the same inspectors
     item = checklist_item_for(inspection=inspection, item_id=item_id)
     if item is None:
         raise Http404
@@ -266,9 +265,9 @@ def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpR
                 after_photos=data.get("after_photos") or [],
                 key=data["key"],
             )
-        except services.NotPermitted as exc:
+        except NotPermitted as exc:
             raise PermissionDenied from exc
-        except services.HazardStepError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             if hazard.fixed_on_spot:
@@ -283,7 +282,7 @@ def inspection_item_hazard(request: HttpRequest, pk: int, item_id: int) -> HttpR
 
 @login_required
 def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_inspector(request.user, pk)
+    inspection = _inspection_for_inspector(request.user, pk, "submit")
     form = SubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,9 +292,9 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 findings=form.cleaned_data["findings"],
                 conclusion=form.cleaned_data["conclusion"],
             )
-        except services.NotPermitted as exc:
+        except NotPermitted as exc:
             raise PermissionDenied from exc
-        except services.HazardStepError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("检查记录已提交，请每位检查人员核对后签字。"))
@@ -305,7 +304,7 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_inspector(request.user, pk)
+    inspection = _inspection_for_inspector(request.user, pk, "sign")
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,9 +315,9 @@ def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 confirmed=form.cleaned_data["confirmed"],
                 **signing.client_of(request),
             )
-        except services.NotPermitted as exc:
+        except NotPermitted as exc:
             raise PermissionDenied from exc
-        except services.HazardStepError as exc:
+        except ServiceError as exc:
             form.add_error("typed_name", exc.message)
         else:
             if inspection.locked:
@@ -331,16 +330,16 @@ def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspection_addendum(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_inspector(request.user, pk)
+    inspection = _inspection_for_inspector(request.user, pk, "addendum")
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.inspection_add_addendum(
                 actor=request.user, inspection_id=inspection.pk, text=form.cleaned_data["text"]
             )
-        except services.NotPermitted as exc:
+        except NotPermitted as exc:
             raise PermissionDenied from exc
-        except services.HazardStepError as exc:
+        except ServiceError as exc:
             form.add_error("text", exc.message)
         else:
             messages.success(request, _("已添加补充说明。"))

@@ -57,7 +57,10 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "previous_cursor": shown.previous_cursor,
         "summary": summary,
         "today": today,
-        "query": query.urlencode(),
+        "query": query.urlencode(),  # the export link
+        "link_query": query,  # the pages' links (templates/_pagination.html), with the cursors:
+        "next_after": shown.next_cursor or None,
+        "previous_before": shown.previous_cursor if shown.previous_cursor and shown.page.number > 2 else None,
         "is_enterprise": scope.enterprise_id is not None,
         "can_export": has_right(request.user, InspectionRight.HAZARD_EXPORT) and valid,
     }

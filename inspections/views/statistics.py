@@ -5,7 +5,6 @@ service → message → redirect."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -176,6 +175,5 @@ def statistics_unfiled(request: HttpRequest) -> HttpResponse:
             "page": page,
             "summary": statistics.filing_summary(user=request.user, period=period),
             "late": today > period.due,
-            "query": urlencode({"period": period.slug, **({"q": query} if query else {})}),
         },
     )

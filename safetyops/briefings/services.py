@@ -37,13 +37,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from inspections.rights import InspectionRight
-from safetyops.briefings import charts, writing
-from safetyops.briefings.figures import briefing_figures, is_calendar_month, previous_month
+from safetyops.briefings.figures import briefing_figures
 from safetyops.briefings.models import Briefing, _briefing_path
-from safetyops.core import jobs
-from safetyops.core.audit import audit_log
+from safetyops.briefings.rights import BriefingRight
+from safetyops.core import errors, jobs
+from safetyops.core.audit import log_action
+from safetyops.core.contrib import BriefingRender, briefing_sections, chinese_numeral, register_briefing_section
 from safetyops.core.models import AuditEvent
+from safetyops.core.periods import is_calendar_month, previous_month
 from safetyops.orgs.models import Membership, Node, Role
 from safetyops.orgs.scope import Right, get_node_for_user, scope_for
 
@@ -58,15 +59,11 @@ FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "noto-sans-
 Status = Briefing.Status
 
 
-class BriefingError(Exception):
+class BriefingError(errors.ServiceError):
     """A request or step that is not allowed now; `message` is shown to the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class NotPermitted(BriefingError):
+class NotPermitted(BriefingError, errors.NotPermitted):
     """The actor's role may not do this (the view answers 403)."""
 
 
@@ -84,11 +81,11 @@ def _whole_node_scope(user: Any) -> bool:
 
 
 def may_read(user: Any) -> bool:
-    return Right.NODE_VIEW in scope_for(user).rights and _whole_node_scope(user)
+    return BriefingRight.READ in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_write(user: Any) -> bool:
-    return InspectionRight.HAZARD_REVIEW in scope_for(user).rights and _whole_node_scope(user)
+    return BriefingRight.WRITE in scope_for(user).rights and _whole_node_scope(user)
 
 
 def may_see_technical(user: Any) -> bool:
@@ -182,10 +179,10 @@ def _request(*, node: Node, start: date, end: date, actor: Any) -> Briefing:
                 requested_by=actor if getattr(actor, "pk", None) else None,
                 queued_at=timezone.now(),
             )
-            audit_log(actor=actor, action="briefings.briefing.requested", target=briefing)
+            log_action(briefing, "briefings.briefing.requested", actor=actor)
         else:  # failed, or its worker is gone
             _queue_again(briefing)
-            audit_log(actor=actor, action="briefings.briefing.retried", target=briefing)
+            log_action(briefing, "briefings.briefing.retried", actor=actor)
         _enqueue(briefing.pk)
     return briefing
 
@@ -269,7 +266,7 @@ def briefings_requeue_stale(*, now: Any = None) -> int:
             % {"n": briefing.takeovers + 1},
         )
         if changed:
-            audit_log(actor=None, action="briefings.briefing.given_up", target=briefing)
+            log_action(briefing, "briefings.briefing.given_up")
     ids = list(
         Briefing.objects.filter(lost | Q(status=Status.QUEUED, queued_at__lt=now - ENQUEUE_GRACE))
         .order_by("pk")
@@ -332,7 +329,7 @@ def _store(briefing: Briefing, path: Path, claimed_at: Any, *, figures: dict[str
                     "error",
                 ]
             )
-            audit_log(actor=None, action="briefings.briefing.generated", target=locked, data={"sha256": digest})
+            log_action(locked, "briefings.briefing.generated", data={"sha256": digest})
             if old and old != name:
                 transaction.on_commit(lambda: default_storage.delete(old), robust=True)
             _notify_ready(locked)
@@ -426,46 +423,36 @@ def _section7_blocks(text: str) -> list[tuple[bool, str]]:
 
 
 def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: int | None, issued_on: date) -> str:
-    """The HTML WeasyPrint turns into the PDF: figures, sentences, charts, section 7."""
-    fig, t = figures, figures["totals"]
+    """The HTML WeasyPrint turns into the PDF: the masthead, then every registered section that is
+    shown (numbered 一、二、… by position), then the distribution."""
+    fig = figures
     node_name = fig["node"]["name"]
     issuer = f"{node_name}安全生产委员会办公室"
-    units = [
-        {**u, "coverage_text": writing.fmt_pct(u["coverage"]), "rate_text": writing.fmt_pct(u["rate"])}
-        for u in fig["units"]
-    ]
-    # The chart compares the units that had work to compare; the table lists every unit.
-    active_units = [u for u in units if u["found"] or u["inspections"] or u["overdue"]]
     year = briefing.year
     running = f"{node_name}安全生产工作简报 · {year}年" + (f"第{issue_number}期" if issue_number else "（送审稿）")
     start, end = date.fromisoformat(fig["period"]["start"]), date.fromisoformat(fig["period"]["end"])
+    base = {"fig": fig, "node_name": node_name, "issuer": issuer, "draft": issue_number is None}
+    render = BriefingRender(figures=fig, draft=issue_number is None, extra={"section7": briefing.section7})
+    sections: list[dict[str, Any]] = []
+    for section in briefing_sections():
+        if section.shown is not None and not section.shown(render):
+            continue
+        body = render_to_string(section.template, {**base, **(section.context(render) if section.context else {})})
+        sections.append(
+            {
+                "key": section.key,
+                "number": chinese_numeral(len(sections) + 1),
+                "title": section.title_for(fig),
+                "body": mark_safe(body),  # noqa: S308 - rendered by the template engine, which escaped it
+            }
+        )
     context = {
-        "fig": fig,
-        "t": t,
-        "units": units,
-        "node_name": node_name,
-        "issuer": issuer,
+        **base,
         "year": year,
         "issue_number": issue_number,
-        "draft": issue_number is None,
         "issued_on": _day(issued_on),
         "running_head": _css_string(running),
-        "coverage": writing.fmt_pct(t["coverage"]),
-        "rate": writing.fmt_pct(t["rate"]),
-        "summary": writing.summary_paragraph(fig),
-        "hazard_text": writing.hazard_paragraph(fig),
-        "overdue_text": writing.overdue_sentence(fig),
-        "listed_text": writing.listed_sentence(fig),
-        "listed_more": fig["listed"]["total"] - len(fig["listed"]["rows"]),
-        "ranking_text": writing.ranking_sentence(fig),
-        "section7": _section7_blocks(briefing.section7),
-        "trend_svg": mark_safe(charts.trend_chart(fig["trend"])),  # noqa: S308 - built from escaped parts
-        "sector_svg": mark_safe(charts.sector_chart(fig["by_sector"], 2)) if fig["by_sector"] else "",  # noqa: S308
-        "units_svg": (
-            mark_safe(charts.units_chart(active_units, fig["node"]["children_word"], 3 if fig["by_sector"] else 2))  # noqa: S308
-            if active_units
-            else ""
-        ),
+        "sections": sections,
         "distribution": _distribution(briefing.node),
         "period_range": f"{_day(start)}至{_day(end)}",
         "as_of": _day(end),
@@ -474,6 +461,19 @@ def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: 
         "font_bold": (FONT_DIR / "NotoSansSC-Bold.otf").as_uri(),
     }
     return render_to_string("briefings/pdf.html", context)
+
+
+def register_section7() -> None:
+    """Briefings' own last section, 存在问题及下步工作: the official's text (section 7), or on a draft a
+    placeholder asking for it; left out of a published issue without text."""
+    register_briefing_section(
+        "section7",
+        order=70,
+        title="存在问题及下步工作",
+        template="briefings/sections/section7.html",
+        context=lambda render: {"section7": _section7_blocks(render.extra.get("section7", ""))},
+        shown=lambda render: render.draft or bool(_section7_blocks(render.extra.get("section7", ""))),
+    )
 
 
 def write_pdf(html: str, path: Path) -> None:
@@ -515,7 +515,7 @@ def briefing_update_section7(*, actor: Any, briefing_id: int, text: str) -> Brie
         _editable(briefing)
         briefing.section7 = text.strip()
         briefing.save(update_fields=["section7"])
-        audit_log(actor=actor, action="briefings.briefing.section7_updated", target=briefing)
+        log_action(briefing, "briefings.briefing.section7_updated", actor=actor)
     return briefing
 
 
@@ -529,7 +529,7 @@ def briefing_regenerate(*, actor: Any, briefing_id: int) -> Briefing:
             raise BriefingError(_("简报正在生成，请稍候，生成完成后再重新生成。"))
         _check_rate(actor)
         _queue_again(briefing)
-        audit_log(actor=actor, action="briefings.briefing.regenerated", target=briefing)
+        log_action(briefing, "briefings.briefing.regenerated", actor=actor)
         _enqueue(briefing.pk)
     return briefing
 
@@ -582,10 +582,10 @@ def briefing_publish(*, actor: Any, briefing_id: int) -> Briefing:
                         "published_at",
                     ]
                 )
-                audit_log(
+                log_action(
+                    locked,
+                    "briefings.briefing.published",
                     actor=actor,
-                    action="briefings.briefing.published",
-                    target=locked,
                     data={"issue_number": number, "year": locked.year, "sha256": digest},
                 )
                 if old and old != name:

@@ -48,8 +48,6 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
         if data.get("status"):
             briefings = briefings.filter(status=data["status"])
     page = Paginator(briefings, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "briefings/list.html",
@@ -57,7 +55,6 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "form": BriefingRequestForm(user=request.user),
-            "query": query.urlencode(),
             "can_write": services.may_write(request.user),
         },
     )

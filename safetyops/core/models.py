@@ -1,4 +1,4 @@
-"""The audit trail: one row for every state change, written by the services."""
+"""The audit trail: one row for every state change, written by the services (core/audit.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-ACTION_LABELS = {
-    "orgs.enterprise.created": _("登记企业"),
-    "orgs.enterprise.updated": _("修改企业信息"),
-    "orgs.enterprise.imported": _("批量导入企业"),
-    "orgs.user.created": _("创建账号"),
-}
 
 
 class AuditEvent(models.Model):
@@ -41,4 +34,31 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
 
     def get_action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        from safetyops.core.audit import action_label  # audit.py imports this module
+
+        return action_label(self.action)
+
+
+class IdempotencyKey(models.Model):
+    """A form post's key, claimed by the service that applies it: the same post sent again (a retry,
+    a double click, two tabs) is answered with what the first did, never applied twice."""
+
+    key = models.CharField(max_length=64, unique=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=64)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+        verbose_name_plural = _("表单提交记录")
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.key}"
+
+    @property
+    def target(self) -> models.Model | None:
+        if self.target_type_id is None:
+            return None
+        return self.target_type.get_object_for_this_type(pk=self.target_id)

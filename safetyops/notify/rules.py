@@ -18,6 +18,16 @@ from django.db.models import Q, QuerySet
 
 
 @dataclass(frozen=True, slots=True)
+class AuditNote:
+    """An entry for the object's audit trail, written when its due is first sent (e.g. 提醒 on a
+    hazard's timeline): once per (reason, object, day), by the scan that claims it."""
+
+    action: str
+    target_repr: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Due:
     """What one rule says is due today about one object: who gets it, and what it says."""
 
@@ -28,6 +38,7 @@ class Due:
     body: str
     url: str = ""
     node_id: int | None = None  # the object's area, for the group robots
+    audit: AuditNote | None = None
 
     @classmethod
     def of(
@@ -39,6 +50,7 @@ class Due:
         body: str,
         url: str = "",
         node_id: int | None = None,
+        audit: AuditNote | None = None,
     ) -> Due:
         """`target` is a model instance, or (content type or its id, object id) when a rule works
         from values_list() rows and never loads the objects."""
@@ -55,6 +67,7 @@ class Due:
             body=body,
             url=url,
             node_id=node_id,
+            audit=audit,
         )
 
 

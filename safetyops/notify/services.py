@@ -19,12 +19,13 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyops.core.audit import audit_log
+from safetyops.core.audit import log_action, log_actions
 from safetyops.notify.channels import (
     Message,
     PermanentDeliveryError,
@@ -85,8 +86,11 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
     token = uuid.uuid4().hex
     rows: list[Reminder] = []
     by_type: dict[int, list[str]] = defaultdict(list)
+    dues_with_audit: list[Due] = []
     for due in dues:
         by_type[due.target_type_id].append(due.target_id)
+        if due.audit is not None:
+            dues_with_audit.append(due)
         rows += [
             Reminder(
                 reason=reason,
@@ -105,15 +109,48 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
     if not rows:
         return []
     with transaction.atomic():
+        noted = [due for due in dues_with_audit if due.recipients]
+        sent_before = _sent_today(noted, reason=reason, day=day)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         claimed: list[int] = []
+        ours: set[tuple[int, str]] = set()
         for type_id, target_ids in by_type.items():
             # Walks the unique index (reason, target_type, target_id, …): no scan of the table.
-            claimed += Reminder.objects.filter(
+            for pk, target_id in Reminder.objects.filter(
                 reason=reason, target_type_id=type_id, target_id__in=target_ids, day=day, claim=token
-            ).values_list("pk", flat=True)
+            ).values_list("pk", "target_id"):
+                claimed.append(pk)
+                ours.add((type_id, target_id))
+        _write_audit_notes([d for d in noted if (d.target_type_id, d.target_id) in ours - sent_before])
         transaction.on_commit(functools.partial(_enqueue, claimed))
     return claimed
+
+
+def _sent_today(dues: Sequence[Due], *, reason: str, day: date) -> set[tuple[int, str]]:
+    """Which of these objects already had this reminder today (their audit note is written then)."""
+    found: set[tuple[int, str]] = set()
+    by_type: dict[int, list[str]] = defaultdict(list)
+    for due in dues:
+        by_type[due.target_type_id].append(due.target_id)
+    for type_id, target_ids in by_type.items():
+        found |= {
+            (type_id, target_id)
+            for target_id in Reminder.objects.filter(
+                reason=reason, target_type_id=type_id, target_id__in=target_ids, day=day
+            ).values_list("target_id", flat=True)
+        }
+    return found
+
+
+def _write_audit_notes(dues: Sequence[Due]) -> None:
+    """The first claim of a due that carries an AuditNote writes it on the object, in bulk."""
+    grouped: dict[tuple[int, str], list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+    for due in dues:
+        assert due.audit is not None
+        data = {**due.audit.data, "recipients": len(due.recipients)}
+        grouped[(due.target_type_id, due.audit.action)].append((due.target_id, due.audit.target_repr, data))
+    for (type_id, action), entries in grouped.items():
+        log_actions(ContentType.objects.get_for_id(type_id), action, entries)
 
 
 def _chunks(items: Iterable[Due], size: int) -> Iterator[list[Due]]:
@@ -330,7 +367,7 @@ def reminders_retry(*, actor: Any, reminder_ids: Iterable[int]) -> int:
             status=Reminder.Status.PENDING, attempts=0, locked_until=None, last_error=""
         )
         for reminder in reminders:
-            audit_log(actor=actor, action="notify.reminder.retried", target=reminder)
+            log_action(reminder, "notify.reminder.retried", actor=actor)
         transaction.on_commit(functools.partial(_enqueue, ids))
     return len(ids)
 
@@ -362,7 +399,5 @@ def channel_preferences_update(*, user: Any, email_address: str, email: bool, sm
             user.save(update_fields=["email"])
         after = {"email": email, "sms": sms, "address": email_address}
         if before != after:
-            audit_log(
-                actor=user, action="notify.preferences.updated", target=user, data={"before": before, "after": after}
-            )
+            log_action(user, "notify.preferences.updated", actor=user, data={"before": before, "after": after})
     return preference

@@ -9,9 +9,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from safetyops.core.audit import audit_log
-from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Sector, User
-from safetyops.orgs.scope import Right, enterprises_visible_to, has_right, nodes_visible_to, scope_for
+from safetyops.core.audit import log_action
+from safetyops.orgs.models import Department, Enterprise, EnterpriseImport, Membership, Node, Sector, User
+from safetyops.orgs.scope import (
+    Right,
+    departments_visible_to,
+    enterprises_visible_to,
+    has_right,
+    nodes_visible_to,
+    scope_for,
+)
 
 
 class RoleGatedAdmin(admin.ModelAdmin):
@@ -35,7 +42,7 @@ class RoleGatedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         action = f"{obj._meta.app_label}.{obj._meta.model_name}.{'updated' if change else 'created'}"
-        audit_log(actor=request.user, action=action, target=obj, data={"fields": form.changed_data, "via": "admin"})
+        log_action(obj, action, actor=request.user, data={"fields": form.changed_data, "via": "admin"})
 
 
 @admin.register(Node)
@@ -65,6 +72,25 @@ class SectorAdmin(RoleGatedAdmin):
         return bool(request.user.is_superuser)
 
     has_add_permission = has_change_permission  # type: ignore[assignment]
+
+
+@admin.register(Department)
+class DepartmentAdmin(RoleGatedAdmin):
+    """A county admin keeps the departments of their county and its townships."""
+
+    list_display = ("name", "node", "sort_order")
+    list_filter = ("node__level",)
+    search_fields = ("name",)
+    filter_horizontal = ("sectors",)
+    list_select_related = ("node",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
+        return Department.objects.filter(node__in=nodes_visible_to(request.user))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "node":
+            kwargs["queryset"] = nodes_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Enterprise)
@@ -97,6 +123,8 @@ class MembershipInline(admin.StackedInline):
             kwargs["queryset"] = nodes_visible_to(request.user)
         if db_field.name == "enterprise":
             kwargs["queryset"] = enterprises_visible_to(request.user)
+        if db_field.name == "department":
+            kwargs["queryset"] = departments_visible_to(request.user).select_related("node")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

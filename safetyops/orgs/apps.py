@@ -1,4 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# How orgs' audit entries read (the admin's saves are "<app>.<model>.created/updated").
+ACTION_LABELS = {
+    "orgs.enterprise.created": _("登记企业"),
+    "orgs.enterprise.updated": _("修改企业信息"),
+    "orgs.enterprise.imported": _("批量导入企业"),
+    "orgs.enterprise_import.given_up": _("企业导入中断后放弃"),
+    "orgs.user.created": _("创建账号"),
+    "orgs.user.updated": _("修改账号"),
+    "orgs.node.created": _("新增行政区域"),
+    "orgs.node.updated": _("修改行政区域"),
+    "orgs.sector.created": _("新增行业领域"),
+    "orgs.sector.updated": _("修改行业领域"),
+    "orgs.department.created": _("新增部门"),
+    "orgs.department.updated": _("修改部门"),
+}
 
 
 class OrgsConfig(AppConfig):
@@ -9,9 +26,11 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from safetyops.core.audit import register_action_labels
         from safetyops.orgs.models import Enterprise, Node, Sector
         from safetyops.orgs.selectors import enterprises_changed
 
+        register_action_labels(ACTION_LABELS)
         # Cached dashboard counts (selectors.enterprise_stats) follow every change.
         for model in (Enterprise, Node, Sector):  # a renamed sector changes the breakdown too
             for signal in (post_save, post_delete):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safetyops.core import jobs
-from safetyops.core.audit import audit_log
+from safetyops.core.audit import log_action
 from safetyops.core.spreadsheets import append_as_text
 from safetyops.orgs.creditcode import check_character, credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, EnterpriseImport, Node, Sector
@@ -923,7 +923,7 @@ def _save(job: EnterpriseImport, results: list[_RowResult]) -> None:
     ]
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
     enterprises_changed()  # bulk_create sends no signals
-    audit_log(actor=job.created_by, action="orgs.enterprise.imported", target=job, data={"count": len(created)})
+    log_action(job, "orgs.enterprise.imported", actor=job.created_by, data={"count": len(created)})
     job.status = EnterpriseImport.Status.DONE
     job.total_rows = len(results)
     job.created_count = len(created)
@@ -954,7 +954,7 @@ def enterprise_imports_requeue_stale() -> int:
                 )
             ],
         ):
-            audit_log(actor=None, action="orgs.enterprise_import.given_up", target=job)
+            log_action(job, "orgs.enterprise_import.given_up")
     stale = EnterpriseImport.objects.filter(
         lost | Q(status=EnterpriseImport.Status.PENDING, created_at__lt=now - ENQUEUE_GRACE)
     ).values_list("pk", flat=True)

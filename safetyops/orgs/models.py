@@ -204,8 +204,34 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
 
 
+class Department(models.Model):
+    """A 行业监管部门 of a node (县住建局, 县消防救援大队 ...) and the sectors it supervises:
+    管行业必须管安全. Its supervisors see the enterprises of these sectors in their area."""
+
+    node = models.ForeignKey(Node, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("部门名称"), max_length=64)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("监管行业"), blank=True, related_name="departments")
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行业监管部门")
+        verbose_name_plural = _("行业监管部门")
+        ordering = ["sort_order", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "name"],
+                name="department_unique_name_per_node",
+                violation_error_message=_("该区域已有同名部门。"),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="department_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
-    """What a user is: their role and where it applies (a node, sectors, or one enterprise)."""
+    """What a user is: their role and where it applies (a node, a department's sectors, or one enterprise)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
@@ -220,8 +246,18 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
     )
-    sectors = models.ManyToManyField(Sector, verbose_name=_("监管行业"), blank=True, related_name="supervisors")
-    department = models.CharField(_("单位/部门"), max_length=64, blank=True)
+    # A department supervisor's department: their sectors are the department's.
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("行业监管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    # Optional 分工 inside the department: empty means all of the department's sectors.
+    sectors = models.ManyToManyField(Sector, verbose_name=_("分管行业"), blank=True, related_name="supervisors")
+    unit = models.CharField(_("单位/部门"), max_length=64, blank=True)  # the 单位 shown by the name
     title = models.CharField(_("职务"), max_length=64, blank=True)
 
     class Meta:
@@ -234,12 +270,25 @@ class Membership(models.Model):
                     | (~Q(role=Role.ENTERPRISE_USER) & Q(node__isnull=False, enterprise__isnull=True))
                 ),
                 name="membership_scope_matches_role",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.DEPARTMENT_SUPERVISOR, department__isnull=False)
+                | (~Q(role=Role.DEPARTMENT_SUPERVISOR) & Q(department__isnull=True)),
+                name="membership_department_iff_supervisor",
+                violation_error_message=_("行业监管部门的用户须选择所属部门，其他角色不选部门。"),
+            ),
         ]
 
     def __str__(self) -> str:
         where = self.enterprise or self.node
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # A supervisor belongs to a department of their own area or of an area above it.
+        if self.department_id and self.node_id and not self.node.is_within(self.department.node):
+            raise ValidationError({"department": _("所选部门不属于该用户所在区域或其上级区域。")})
 
 
 def _import_upload_path(instance: EnterpriseImport, filename: str) -> str:

@@ -7,16 +7,18 @@ confirm that an object exists); inside the scope without the right is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
-from safetyops.orgs.models import Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
+from safetyops.orgs.models import Department, Enterprise, EnterpriseImport, Membership, Node, Role, Sector, User
 from safetyops.orgs.rights import Right, all_rights, rights_of
 
-__all__ = ["Right", "Scope", "has_right", "require_right", "scope_for"]
+__all__ = ["Right", "Scope", "get_for_user", "has_right", "require_right", "scope_for"]
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,20 @@ def _sector_with_descendants(sector_ids: set[int]) -> frozenset[int]:
     return frozenset(found)
 
 
+def supervised_sector_ids(membership: Membership) -> frozenset[int]:
+    """A supervisor's sectors: their department's, narrowed to their own 分工 if they have one
+    (one query for both lists, then the sub-sectors)."""
+    department = Department.sectors.through.objects.filter(department_id=membership.department_id)
+    own = Membership.sectors.through.objects.filter(membership_id=membership.pk)
+    rows = department.values_list("sector_id", Value(True)).union(own.values_list("sector_id", Value(False)), all=True)
+    theirs: set[int] = set()
+    narrowed: set[int] = set()
+    for sector_id, of_department in rows:
+        (theirs if of_department else narrowed).add(sector_id)
+    sectors = _sector_with_descendants(theirs)
+    return sectors & _sector_with_descendants(narrowed) if narrowed else sectors
+
+
 def scope_for(user: Any) -> Scope:
     cached = getattr(user, "_safetyops_scope", None)
     if cached is not None:
@@ -101,7 +117,7 @@ def _build_scope(user: Any) -> Scope:
         return Scope(role=membership.role, enterprise_id=membership.enterprise_id)
     sector_ids = None
     if membership.role == Role.DEPARTMENT_SUPERVISOR:
-        sector_ids = _sector_with_descendants(set(membership.sectors.values_list("pk", flat=True)))
+        sector_ids = supervised_sector_ids(membership)
     assert membership.node is not None
     return Scope(
         role=membership.role,
@@ -110,6 +126,18 @@ def _build_scope(user: Any) -> Scope:
         node_path=membership.node.path,
         sector_ids=sector_ids,
     )
+
+
+def get_for_user(queryset: QuerySet[M], pk: Any, *, user: Any, right: str | None = None) -> M:
+    """The object `pk` of an already scoped `queryset` (else 404: missing, invalid or outside the
+    scope, never told apart), then `right` checked (else 403). Every get_<kind>_for_user is this."""
+    try:
+        obj = queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if right is not None:
+        require_right(user, right)
+    return obj
 
 
 def has_right(user: Any, right: str) -> bool:
@@ -129,14 +157,7 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
 
 
 def get_enterprise_for_user(user: Any, pk: Any, *, right: str | None = None) -> Enterprise:
-    """The enterprise if it is in the user's scope (else 404) and the user has `right` (else 403)."""
-    try:
-        enterprise = enterprises_visible_to(user).select_related("node").get(pk=int(pk))
-    except (Enterprise.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return enterprise
+    return get_for_user(enterprises_visible_to(user).select_related("node"), pk, user=user, right=right)
 
 
 # Nodes ---------------------------------------------------------------------------------------
@@ -147,13 +168,59 @@ def nodes_visible_to(user: Any) -> QuerySet[Node]:
 
 
 def get_node_for_user(user: Any, pk: Any, *, right: str | None = None) -> Node:
-    try:
-        node = nodes_visible_to(user).get(pk=int(pk))
-    except (Node.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if right is not None:
-        require_right(user, right)
-    return node
+    return get_for_user(nodes_visible_to(user), pk, user=user, right=right)
+
+
+# Objects organised at a node (a county campaign, a county letter, a department) ---------------
+
+
+def _path_and_above(path: str) -> list[str]:
+    """ "/33/3301/330101/" → ["/33/", "/33/3301/", "/33/3301/330101/"]: the node and its ancestors."""
+    parts = [part for part in path.strip("/").split("/") if part]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def organised_q(user: Any, node_field: str = "node") -> Q:
+    """A Q over objects organised at `node_field` that the user sees: those of the user's node and
+    of every node below it (the organiser's side: county staff see all their county's) and those of
+    every node above it (they are addressed to it). Enterprise users and other branches see none."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.node_path is None:  # enterprise users, no membership
+        return Q(pk__in=[])
+    return Q(**{f"{node_field}__path__startswith": scope.node_path}) | Q(
+        **{f"{node_field}__path__in": _path_and_above(scope.node_path)}
+    )
+
+
+def organised_visible_to(user: Any, queryset: QuerySet[M], node_field: str = "node") -> QuerySet[M]:
+    """The objects of `queryset` organised at a node the user sees from above or from below."""
+    return queryset.filter(organised_q(user, node_field))
+
+
+def get_organised_for_user(
+    user: Any, queryset: QuerySet[M], pk: Any, *, node_field: str = "node", right: str | None = None
+) -> M:
+    return get_for_user(organised_visible_to(user, queryset, node_field), pk, user=user, right=right)
+
+
+def scope_part_q(user: Any, node_field: str = "node") -> Q:
+    """A Q over the parts of an organised object (its targets, tasks, unit reports: rows with a node)
+    that the user sees: the parts within the user's own subtree. A township sees its own part of a
+    county campaign; the county, organiser, sees every township's part."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.node_path is None:
+        return Q(pk__in=[])
+    return Q(**{f"{node_field}__path__startswith": scope.node_path})
+
+
+def departments_visible_to(user: Any) -> QuerySet[Department]:
+    """Departments of the user's node, of the nodes above it (the county's, for a township), and
+    below it (a county sees its townships' 所 and 站)."""
+    return organised_visible_to(user, Department.objects.all())
 
 
 def scoped(user: Any, queryset: QuerySet[Any], *, enterprise_field: str) -> QuerySet[Any]:
@@ -173,7 +240,4 @@ def imports_visible_to(user: Any) -> QuerySet[EnterpriseImport]:
 
 
 def get_import_for_user(user: Any, pk: Any) -> EnterpriseImport:
-    try:
-        return imports_visible_to(user).get(pk=int(pk))
-    except (EnterpriseImport.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for_user(imports_visible_to(user), pk, user=user)

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safetyops.core.audit import audit_log
-from safetyops.orgs.models import Enterprise, Membership, Node, Role, Sector, User
+from safetyops.core.audit import log_action
+from safetyops.orgs.models import Department, Enterprise, Membership, Node, Role, Sector, User
 from safetyops.orgs.scope import Right, nodes_visible_to, require_right
 
 ENTERPRISE_FIELDS = (
@@ -42,9 +42,7 @@ def enterprise_create(*, actor: Any, sectors: Iterable[Sector], **fields: Any) -
     enterprise.full_clean(exclude=["sectors"])
     enterprise.save()
     enterprise.sectors.set(sectors)
-    audit_log(
-        actor=actor, action="orgs.enterprise.created", target=enterprise, data={"credit_code": enterprise.credit_code}
-    )
+    log_action(enterprise, "orgs.enterprise.created", actor=actor, data={"credit_code": enterprise.credit_code})
     return enterprise
 
 
@@ -76,8 +74,25 @@ def enterprise_update(
             locked.sectors.set(new_ids)
             changes["sectors"] = [sorted(old_ids), sorted(new_ids)]  # type: ignore[list-item]
     if changes:
-        audit_log(actor=actor, action="orgs.enterprise.updated", target=locked, data={"changes": changes})
+        log_action(locked, "orgs.enterprise.updated", actor=actor, data={"changes": changes})
     return locked
+
+
+@transaction.atomic
+def department_create(
+    *, node: Node, name: str, sectors: Iterable[Sector] = (), sort_order: int = 0, actor: Any = None
+) -> Department:
+    """Create a 行业监管部门 of a node with the sectors it supervises (an actor's node must be in scope)."""
+    if actor is not None:
+        require_right(actor, Right.ADMIN)
+        _check_node_in_scope(actor, node)
+    sectors = list(sectors)
+    department = Department(node=node, name=name.strip(), sort_order=sort_order)
+    department.full_clean()
+    department.save()
+    department.sectors.set(sectors)
+    log_action(department, "orgs.department.created", actor=actor, data={"sectors": sorted(s.pk for s in sectors)})
+    return department
 
 
 @transaction.atomic
@@ -90,21 +105,31 @@ def user_create_with_membership(
     node: Node | None = None,
     enterprise: Enterprise | None = None,
     sectors: Iterable[Sector] = (),
-    department: str = "",
+    department: Department | None = None,
+    unit: str = "",
     title: str = "",
     phone: str = "",
     email: str = "",
     actor: Any = None,
 ) -> User:
-    """Create a login with its role. County admins get Django admin access (is_staff)."""
+    """Create a login with its role. County admins get Django admin access (is_staff); a department
+    supervisor belongs to a department (their scope is its sectors, or `sectors` of them)."""
     user = User(username=username, full_name=full_name, phone=phone, email=email)
     user.is_staff = role == Role.COUNTY_ADMIN
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    membership = Membership(user=user, role=role, node=node, enterprise=enterprise, department=department, title=title)
+    membership = Membership(
+        user=user,
+        role=role,
+        node=node,
+        enterprise=enterprise,
+        department=department,
+        unit=unit or (department.name if department else ""),
+        title=title,
+    )
     membership.full_clean()
     membership.save()
     membership.sectors.set(sectors)
-    audit_log(actor=actor, action="orgs.user.created", target=user, data={"role": str(role)})
+    log_action(user, "orgs.user.created", actor=actor, data={"role": str(role)})
     return user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safetyops.orgs.views import enterprises, imports, nodes
+from safetyops.orgs.views import departments, enterprises, imports, nodes
 
 app_name = "orgs"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("enterprises/import/<int:pk>/", imports.import_detail, name="enterprise_import_detail"),
     path("nodes/", nodes.node_list, name="node_list"),
     path("nodes/<int:pk>/", nodes.node_detail, name="node_detail"),
+    path("departments/", departments.department_list, name="department_list"),
 ]

@@ -125,14 +125,14 @@ def test_a_crash_leaves_no_file_and_the_request_can_be_retried(world: World, mon
 
 
 def test_a_failure_after_storing_the_file_removes_it(world: World, monkeypatch: Any) -> None:
-    real_audit_log = services.audit_log
+    real_log_action = services.log_action
 
-    def refuse_generated(**kwargs: Any) -> Any:
-        if kwargs["action"] == "briefings.briefing.generated":
+    def refuse_generated(obj: Any, action: str, **kwargs: Any) -> Any:
+        if action == "briefings.briefing.generated":
             raise RuntimeError("database went away")
-        return real_audit_log(**kwargs)
+        return real_log_action(obj, action, **kwargs)
 
-    monkeypatch.setattr(services, "audit_log", refuse_generated)
+    monkeypatch.setattr(services, "log_action", refuse_generated)
     briefing = request_briefing(world.county_admin, world.county, *MARCH)
     assert briefing.status == "failed" and not briefing.file
     assert not stored_files()  # no orphan, no half-written file

@@ -42,7 +42,9 @@ def _hazards(world: World) -> Hazard:
             ),
             photos=[jpeg()],
         )
-        Hazard.objects.filter(pk=hazard.pk).update(registered_at=when, deadline=period.end - timedelta(days=n * 30))
+        Hazard.objects.filter(pk=hazard.pk).tally_update(
+            registered_at=when, deadline=period.end - timedelta(days=n * 30)
+        )
     major = services.hazard_register(
         actor=world.official_a,
         enterprise_id=world.ent_a.pk,
@@ -63,7 +65,7 @@ def _hazards(world: World) -> Hazard:
         note="第三届职工代表大会第二次会议通报该重大事故隐患的现状、治理方案和整改期限，职工代表无异议。",
         evidence=jpeg(),
     )
-    Hazard.objects.filter(pk=major.pk).update(registered_at=when)
+    Hazard.objects.filter(pk=major.pk).tally_update(registered_at=when)
     return major
 
 

@@ -27,3 +27,68 @@ def test_same_pages_as_django_in_two_queries(world: World, django_assert_num_que
 
 def test_a_list_is_paged_as_usual() -> None:
     assert list(DeferredJoinPaginator([1, 2, 3], 2).page(2)) == [3]
+
+
+# The one pagination partial (templates/_pagination.html) ---------------------------------------
+
+
+def _render(query: str, number: int = 2, **extra: Any) -> str:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(f"/list/?{query}")
+    request.user = AnonymousUser()
+    page = Paginator(list(range(30)), 10).page(number)
+    return render_to_string("_pagination.html", {"page": page, **extra}, request=request)
+
+
+def _hrefs(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def test_the_links_keep_the_query_string_and_change_only_the_page() -> None:
+    html = _render("q=%E9%85%8D%E7%94%B5&status=open&page=2")
+    assert _hrefs(html) == ["?q=%E9%85%8D%E7%94%B5&status=open&page=1", "?q=%E9%85%8D%E7%94%B5&status=open&page=3"]
+    assert "第 2 / 3 页" in html and 'class="pagination pagination-sm flex-wrap"' in html
+    assert _hrefs(_render("", 1)) == ["?page=2"] and _render("", 1).count("上一页") == 0
+
+
+def test_a_single_page_has_no_links() -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    page = Paginator([1, 2], 10).page(1)
+    assert render_to_string("_pagination.html", {"page": page}, request=request).strip() == ""
+
+
+def test_the_ledger_variant_carries_its_cursors_and_htmx() -> None:
+    from django.http import QueryDict
+
+    base = QueryDict("status=open")
+    html = _render(
+        "status=open&q=&page=2&after=1_2", base=base, path="/hazards/", before="9_8", after="7_6", htmx="results"
+    )
+    assert _hrefs(html) == ["/hazards/?status=open&page=1&before=9_8", "/hazards/?status=open&page=3&after=7_6"]
+    assert 'hx-get="/hazards/?status=open&page=3&after=7_6" hx-target="#results" hx-push-url="true"' in html
+    plain = _render("page=2", base=QueryDict(""), path="/hazards/", before=None, after=None)
+    assert _hrefs(plain) == ["/hazards/?page=1", "/hazards/?page=3"]
+
+
+def test_no_template_writes_the_page_links_by_hand() -> None:
+    """The prev/next stanza lives in templates/_pagination.html only."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = [
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        if path.name != "_pagination.html" and "page.next_page_number" in path.read_text()
+    ]
+    assert offenders == []

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, pdf
 
-BEFORE = [("inspections", "0009_lifecycle_extension_withdrawn"), ("evidence", "0001_evidence_initial")]
+BEFORE = [("inspections", "0010_steps_idempotency_keys"), ("evidence", "0001_evidence_initial")]
 STATISTICS_TEXT = (
     "东城化工有限公司（统一社会信用代码 X）\n2026年第一季度事故隐患排查治理情况统计分析\n报告期内无重大事故隐患。"
 )

@@ -504,23 +504,34 @@ def test_two_officials_verifying_at_the_same_moment_close_once(world: World, haz
     assert "已销号" in next(o for o in outcomes if o != "closed")
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_a_copy_that_arrives_after_the_first_committed_is_not_an_error(world: World, hazard_factory: Any) -> None:
-    """The retry raced the first post: it passed the early key check, then waited for the lock."""
+    """Two copies of one post race (double click): the copy that waited for the first to commit is
+    answered with the closed hazard, not an error, and the step is applied once."""
     hazard = hazard_factory(status="awaiting_verification")
-    original = services._already_done
-    calls = {"n": 0}
+    barrier = threading.Barrier(2)
+    answers: list[Any] = []
 
-    def first_check_misses(key: str | None, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        return None if calls["n"] == 1 else original(key, **kwargs)
+    def post() -> None:
+        try:
+            barrier.wait(timeout=10)
+            answers.append(services.hazard_verify(actor=official, hazard_id=hazard.pk, opinion="同意", key="same-post"))
+        except HazardStepError as exc:
+            answers.append(exc.message)
+        finally:
+            connection.close()
 
-    services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意", key="same-post")
-    services._already_done = first_check_misses  # simulate: the copy checked before the first committed
-    try:
-        again = services.hazard_verify(actor=world.official_a, hazard_id=hazard.pk, opinion="同意", key="same-post")
-    finally:
-        services._already_done = original
-    assert again.status == S.CLOSED
+    from safetyops.orgs.models import User
+
+    official = User.objects.get(pk=world.official_a.pk)
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(answers) == 2 and all(isinstance(again, Hazard) for again in answers), answers
+    assert all(again.status == S.CLOSED for again in answers)
     assert hazard.events.filter(action=A.VERIFIED).count() == 1
 
 

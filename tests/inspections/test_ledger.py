@@ -85,10 +85,10 @@ def ledger(world: World, hazard_factory: Callable[..., Hazard]) -> Ledger:
     b_general = hazard_factory(level="general", status="registered", enterprise=world.ent_b)
     b_major = hazard_factory(level="major", status="awaiting_verification", enterprise=world.ent_b)
     # Setup only: the services refuse past deadlines, so age the rows directly.
-    Hazard.objects.filter(pk=a_general.pk).update(deadline=today - timedelta(days=5))
-    Hazard.objects.filter(pk=b_major.pk).update(deadline=today - timedelta(days=2))
-    Hazard.objects.filter(pk=a2_closed.pk).update(deadline=today - timedelta(days=9))
-    Hazard.objects.filter(pk=a_self.pk).update(registered_at=timezone.now() - timedelta(days=20))
+    Hazard.objects.filter(pk=a_general.pk).tally_update(deadline=today - timedelta(days=5))
+    Hazard.objects.filter(pk=b_major.pk).tally_update(deadline=today - timedelta(days=2))
+    Hazard.objects.filter(pk=a2_closed.pk).tally_update(deadline=today - timedelta(days=9))
+    Hazard.objects.filter(pk=a_self.pk).tally_update(registered_at=timezone.now() - timedelta(days=20))
     Hazard.objects.filter(pk=a_major.pk).update(campaign=campaign, description="粉尘涉爆除尘系统未设泄爆装置")
     return Ledger(
         a_general=_reload(a_general),
@@ -258,7 +258,7 @@ def _clone(template: Hazard, count: int, *, prefix: str, **overrides: Any) -> No
     """Rows straight into the table, for volume; every field copied from a service-made hazard."""
     fields = {f.attname: getattr(template, f.attname) for f in Hazard._meta.concrete_fields if not f.primary_key}
     fields.update(overrides)
-    Hazard.objects.bulk_create(
+    Hazard.objects.tally_bulk_create(
         [Hazard(**{**fields, "number": f"{prefix}-{i:06d}"}) for i in range(count)], batch_size=1000
     )
 

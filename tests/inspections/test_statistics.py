@@ -124,7 +124,9 @@ def test_figures_are_prefilled_from_the_hazards_as_at_the_period_end(world: Worl
     assert {key: figures[key] for key in want} == want
     assert [(m["number"], m["state"]) for m in figures["majors"]] == [(quarter["major"].number, "逾期未销号")]
     # Closing the 重大 hazard in April does not change Q1.
-    Hazard.objects.filter(pk=quarter["major"].pk).update(status="closed", closed_at=quarter["april"].registered_at)
+    Hazard.objects.filter(pk=quarter["major"].pk).tally_update(
+        status="closed", closed_at=quarter["april"].registered_at
+    )
     assert statistics_figures(enterprise=world.ent_a, period=Q1) == figures
 
 

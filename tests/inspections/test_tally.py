@@ -105,7 +105,7 @@ def test_rebuild_equals_live_counts(world: World, hazard_factory: Any) -> None:
         (world.ent_b, "general", "registered", 0),
     ]:
         hazard = hazard_factory(enterprise=enterprise, level=level, status=status)
-        Hazard.objects.filter(pk=hazard.pk).update(deadline=today + timedelta(days=days))
+        Hazard.objects.filter(pk=hazard.pk).tally_update(deadline=today + timedelta(days=days))
     assert rebuild_tallies() >= 4
     assert not HazardTally.objects.filter(dirty=True).exists()
     assert_tally_equals_live(world)

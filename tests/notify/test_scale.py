@@ -105,7 +105,7 @@ def build_county() -> dict[str, int]:
                 closed_at=registered + timedelta(days=5) if status == "closed" else None,
             )
         )
-    Hazard.objects.bulk_create(hazards, batch_size=2000)
+    Hazard.objects.tally_bulk_create(hazards, batch_size=2000)
     pending = Hazard.objects.filter(status__in=["awaiting_verification", "plan_pending"]).values_list("pk", "status")
     submitted = timezone.make_aware(datetime(2026, 5, 20, 10))
     CompletionReport.objects.bulk_create(

@@ -36,6 +36,7 @@ CASES: dict[str, list[Case]] = {
         Case(kwargs=lambda w: {"pk": _import_for(w).pk}, obj="import_a", allowed=WRITERS),
     ],
     "orgs:node_list": [Case(allowed=OFFICE_ROLES)],
+    "orgs:department_list": [Case(allowed=OFFICE_ROLES)],
     "orgs:node_detail": [
         Case(kwargs=lambda w: {"pk": w.town_a.pk}, obj="town_a", allowed=OFFICE_ROLES),
         Case(kwargs=lambda w: {"pk": w.town_b.pk}, obj="town_b", allowed=OFFICE_ROLES),

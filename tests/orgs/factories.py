@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from safetyops.orgs.creditcode import ALPHABET, check_character
-from safetyops.orgs.models import Enterprise, Membership, Node, Role, Sector, User
+from safetyops.orgs.models import Department, Enterprise, Membership, Node, Role, Sector, User
 
 _code_counter = itertools.count(1)
 REGISTERED_LONG_AGO = datetime(2020, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -87,9 +87,21 @@ def make_user(
     sectors: list[Sector] | None = None,
     **user_fields: object,
 ) -> User:
-    """A user with a membership of the given role."""
+    """A user with a membership of the given role. A department supervisor gets the department of
+    their node that supervises exactly `sectors` (made on first use), or `department`."""
+    department = user_fields.pop("department", None)
+    if role == Role.DEPARTMENT_SUPERVISOR and department is None:
+        assert node is not None
+        department = department_for(node, sectors or [])
     user = UserFactory(is_staff=role == Role.COUNTY_ADMIN, **user_fields)
-    membership = Membership.objects.create(user=user, role=role, node=node, enterprise=enterprise)
-    if sectors:
-        membership.sectors.set(sectors)
+    Membership.objects.create(user=user, role=role, node=node, enterprise=enterprise, department=department)
     return user
+
+
+def department_for(node: Node, sectors: list[Sector], name: str = "") -> Department:
+    """The department of `node` named after its sectors (e.g. 建筑施工监管部门), made on first use."""
+    name = name or "、".join(sector.name for sector in sectors) + "监管部门"
+    department, created = Department.objects.get_or_create(node=node, name=name)
+    if created:
+        department.sectors.set(sectors)
+    return department

@@ -38,3 +38,22 @@ def test_orgs_imports_no_domain_app() -> None:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     assert alias.name.split(".")[0] not in domain, f"{path} imports {alias.name}"
+
+
+def test_briefings_declare_their_own_rights() -> None:
+    from safetyops.briefings.rights import BriefingRight
+
+    assert BriefingRight.READ in rights_of(Role.LEADER) and BriefingRight.WRITE not in rights_of(Role.LEADER)
+    assert BriefingRight.WRITE in rights_of(Role.TOWNSHIP_OFFICIAL)
+    assert not {BriefingRight.READ, BriefingRight.WRITE} & rights_of(Role.ENTERPRISE_USER)
+
+
+def test_orgs_names_no_right_of_another_app() -> None:
+    from safetyops.orgs.rights import all_rights
+
+    others = all_rights() - {str(right) for right in Right}
+    assert others, "the domain apps declared no rights: the registry is not filled"
+    for path in (ROOT / "safetyops" / "orgs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in others, f"{path} names the right {node.value!r}"

@@ -95,3 +95,93 @@ def test_scope_is_cached_per_request_user(world: World, django_assert_num_querie
     list(enterprises_visible_to(user))
     with django_assert_num_queries(1):
         list(enterprises_visible_to(user))
+
+
+# Objects organised at a node: seen from above and from below --------------------------------------
+
+
+@pytest.fixture
+def two_counties(world: World) -> dict[str, Any]:
+    from safetyops.orgs.models import Node
+    from safetyops.orgs.services import department_create
+    from tests.orgs.factories import NodeFactory
+
+    other = NodeFactory(code="330002", name="临江县", level=Node.Level.COUNTY, kind=Node.Kind.COUNTY)
+    other_town = NodeFactory(code="330002001", name="临江镇", parent=other)
+    return {
+        "other_official": make_user(Role.TOWNSHIP_OFFICIAL, node=other_town),
+        "other_enterprise": EnterpriseFactory(name="临江化工", node=other_town, sectors=[world.sector_chem]),
+        # a county letter (any object organised at a node: a Department here)
+        "county_letter": department_create(node=world.county, name="安平县的来文"),
+        "town_a_letter": department_create(node=world.town_a, name="东城镇的来文"),
+        "village_letter": department_create(node=world.village_a, name="东村的来文"),
+        "other_letter": department_create(node=other, name="临江县的来文"),
+    }
+
+
+def organised(user: Any) -> set[str]:
+    from safetyops.orgs.models import Department
+    from safetyops.orgs.scope import organised_visible_to
+
+    names = organised_visible_to(user, Department.objects.exclude(memberships__isnull=False))
+    return set(names.values_list("name", flat=True))
+
+
+def test_a_county_object_is_seen_by_its_townships_and_not_by_another_countys(
+    world: World, two_counties: dict[str, Any]
+) -> None:
+    county, town, village, other = "安平县的来文", "东城镇的来文", "东村的来文", "临江县的来文"
+    assert organised(world.county_admin) == {county, town, village}  # county staff: all their county's
+    assert organised(world.leader_county) == {county, town, village}
+    assert organised(world.official_a) == {county, town, village}  # above (addressed to it), own, below
+    assert organised(world.leader_a) == {county, town, village}
+    assert organised(world.supervisor_a) == {county, town, village}
+    assert organised(world.official_b) == {county}  # not its sibling's
+    assert organised(two_counties["other_official"]) == {other}  # another county's township: nothing of ours
+    assert organised(world.enterprise_a) == organised(world.nobody) == set()
+    root = UserFactory(is_superuser=True, is_staff=True)
+    assert organised(root) == {county, town, village, other}
+
+
+def test_a_township_sees_only_its_own_part_of_a_county_object(world: World, two_counties: dict[str, Any]) -> None:
+    from safetyops.orgs.scope import scope_part_q
+
+    # The parts of a county campaign: its target enterprises in each township.
+    parts = Enterprise.objects.all()
+    assert set(parts.filter(scope_part_q(world.county_admin))) == {world.ent_a, world.ent_a2, world.ent_b}
+    assert set(parts.filter(scope_part_q(world.official_a))) == {world.ent_a, world.ent_a2}
+    assert set(parts.filter(scope_part_q(world.official_b))) == {world.ent_b}
+    assert not parts.filter(scope_part_q(world.enterprise_a)).exists()
+
+
+def test_get_organised_for_user_is_404_outside_and_403_without_right(
+    world: World, two_counties: dict[str, Any]
+) -> None:
+    from safetyops.orgs.models import Department
+    from safetyops.orgs.scope import get_organised_for_user
+
+    letter = two_counties["county_letter"]
+    departments = Department.objects.all()
+    assert get_organised_for_user(world.official_b, departments, letter.pk) == letter
+    with pytest.raises(Http404):
+        get_organised_for_user(two_counties["other_official"], departments, letter.pk)
+    with pytest.raises(Http404):
+        get_organised_for_user(world.enterprise_a, departments, letter.pk)
+    with pytest.raises(PermissionDenied):
+        get_organised_for_user(world.official_b, departments, letter.pk, right=Right.ADMIN)
+
+
+def test_one_get_for_user_behind_every_kind(world: World) -> None:
+    from safetyops.orgs.scope import get_for_user
+
+    for bad in ("x", None, "1.5", 10**30):
+        with pytest.raises(Http404):
+            get_for_user(enterprises_visible_to(world.official_a), bad, user=world.official_a)
+    with pytest.raises(Http404):  # missing and outside read the same
+        get_for_user(enterprises_visible_to(world.official_a), world.ent_b.pk, user=world.official_a)
+    with pytest.raises(PermissionDenied):
+        get_for_user(enterprises_visible_to(world.leader_a), world.ent_a.pk, user=world.leader_a, right=Right.ADMIN)
+    assert (
+        get_for_user(enterprises_visible_to(world.official_a), str(world.ent_a.pk), user=world.official_a)
+        == world.ent_a
+    )

@@ -144,7 +144,7 @@ def test_the_zhujian_supervisor_sees_only_construction_and_urban_gas(county: Nod
     sectors = Sector.objects.filter(code__in=["construction", "urban-gas"])
     visible = enterprises_visible_to(zhujian)
 
-    assert set(zhujian.membership.sectors.all()) == set(sectors)
+    assert set(zhujian.membership.department.sectors.all()) == set(sectors)
     assert visible.count() > 0
     assert set(visible) == set(Enterprise.objects.filter(sectors__in=sectors))
     assert not visible.exclude(sectors__in=sectors).exists()

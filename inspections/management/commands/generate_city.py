@@ -399,7 +399,7 @@ class Generator:
             users,
         )
         insert_rows(
-            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "department", "title"], memberships
+            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "unit", "title"], memberships
         )
         self.counts["users"] = len(users)
 
@@ -629,11 +629,10 @@ class Generator:
                 "to_status",
                 "comment",
                 "data",
-                "idempotency_key",
                 "actor_id",
                 "hazard_id",
             ],
-            ((event_id + i, a, c, f, t, "", "{}", None, actor, h) for i, (a, c, f, t, actor, h) in enumerate(events)),
+            ((event_id + i, a, c, f, t, "", "{}", actor, h) for i, (a, c, f, t, actor, h) in enumerate(events)),
         )
         self.log("hazard events", len(events), t1)
         extension_id = _next_id("inspections_hazardextension")

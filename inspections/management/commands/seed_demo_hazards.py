@@ -337,7 +337,7 @@ class Command(BaseCommand):
             deadline = today + timedelta(days=rng.randint(2, 25))
         if hazard.extensions.exists():
             deadline = Hazard.objects.get(pk=hazard.pk).deadline  # keep it consistent with the request
-        Hazard.objects.filter(pk=hazard.pk).update(registered_at=registered, deadline=deadline)
+        Hazard.objects.filter(pk=hazard.pk).tally_update(registered_at=registered, deadline=deadline)
         if Hazard.objects.filter(pk=hazard.pk, listed_supervision=True).exists():
             Hazard.objects.filter(pk=hazard.pk).update(listed_at=registered + timedelta(days=3))
         if hazard.closed_at or state in {"closed", "fixed"}:

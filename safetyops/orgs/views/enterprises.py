@@ -22,12 +22,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     enterprises = enterprise_search(user=request.user, filters=filters).order_by("name", "pk")
     page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_add": has_right(request.user, Right.ENTERPRISE_ADD),
     }
     template = "orgs/_enterprise_results.html" if request.headers.get("HX-Request") else "orgs/enterprise_list.html"

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetyops.orgs.creditcode import ALPHABET, check_character, credit_code_problem
-from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
+from safetyops.orgs.models import Department, Enterprise, Node, Role, Sector, User
 from safetyops.orgs.selectors import enterprises_changed
-from safetyops.orgs.services import user_create_with_membership
+from safetyops.orgs.services import department_create, user_create_with_membership
 
 SEED = 20261123
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - public on purpose: printed, and in the README
@@ -420,13 +420,35 @@ def _mobile(rng: random.Random) -> str:
 
 
 @dataclass(frozen=True)
+class DemoDepartment:
+    name: str
+    sectors: tuple[str, ...]  # what it supervises (三管三必须)
+    township: int | None = None  # index into TOWNSHIPS; None means the county
+
+
+# The county's 行业监管部门 and the sectors each supervises; one 市场监管所 in 东城镇.
+DEPARTMENTS = (
+    DemoDepartment("安平县应急管理局", ("hazchem", "fireworks", "non-coal-mine", "industry-trade")),
+    DemoDepartment("安平县住房和城乡建设局", ("construction", "urban-gas")),
+    DemoDepartment("安平县市场监督管理局", ("special-equipment",)),
+    DemoDepartment("安平县消防救援大队", ("fire-crowded",)),
+    DemoDepartment("安平县交通运输局", ("road-transport",)),
+    DemoDepartment("安平县教育局", ("campus",)),
+    DemoDepartment("安平县民政局", ("elderly-care",)),
+    DemoDepartment("安平县文化和旅游局", ("entertainment", "scenic-spots")),
+    DemoDepartment("安平县农业农村局", ("agri-machinery", "fishing-vessels")),
+    DemoDepartment("安平县市场监督管理局东城市场监督管理所", ("special-equipment",), township=0),
+)
+
+
+@dataclass(frozen=True)
 class DemoLogin:
     username: str
     role: Role
     full_name: str = ""  # "" for enterprise users: taken from the enterprise's record
     township: int | None = None  # index into TOWNSHIPS; None means the county
-    sectors: tuple[str, ...] = ()
-    department: str = ""
+    department: str = ""  # supervisors: the name of their DemoDepartment
+    unit: str = ""  # the 单位 shown by the name
     title: str = ""
     phone: str = ""
     # Enterprise users: which enterprise (the first in the plan that matches), and which of its people.
@@ -458,17 +480,17 @@ def _enterprise_logins(number: int, pick: Callable[[EnterprisePlan], bool]) -> t
 
 
 LOGINS = (
-    DemoLogin("admin", Role.COUNTY_ADMIN, "陈立军", None, (), "安平县应急管理局", "综合协调科科长", "13905790101"),
-    DemoLogin("official1", Role.TOWNSHIP_OFFICIAL, "王海峰", 0, (), "东城镇安监办", "安监员", "13905790111"),
-    DemoLogin("official2", Role.TOWNSHIP_OFFICIAL, "李晓燕", 1, (), "城关街道应急管理办公室", "安监员", "13905790112"),
-    DemoLogin("official3", Role.TOWNSHIP_OFFICIAL, "张伟东", 2, (), "安平经济开发区安监局", "安监员", "13905790113"),
-    DemoLogin("leader", Role.LEADER, "赵国平", None, (), "安平县人民政府", "副县长", "13905790121"),
-    DemoLogin("leader_town", Role.LEADER, "刘志强", 0, (), "东城镇人民政府", "副镇长", "13905790122"),
-    DemoLogin("zhujian", Role.DEPARTMENT_SUPERVISOR, "吴建华", None, ("construction", "urban-gas"),
+    DemoLogin("admin", Role.COUNTY_ADMIN, "陈立军", None, "", "安平县应急管理局", "综合协调科科长", "13905790101"),
+    DemoLogin("official1", Role.TOWNSHIP_OFFICIAL, "王海峰", 0, "", "东城镇安监办", "安监员", "13905790111"),
+    DemoLogin("official2", Role.TOWNSHIP_OFFICIAL, "李晓燕", 1, "", "城关街道应急管理办公室", "安监员", "13905790112"),
+    DemoLogin("official3", Role.TOWNSHIP_OFFICIAL, "张伟东", 2, "", "安平经济开发区安监局", "安监员", "13905790113"),
+    DemoLogin("leader", Role.LEADER, "赵国平", None, "", "安平县人民政府", "副县长", "13905790121"),
+    DemoLogin("leader_town", Role.LEADER, "刘志强", 0, "", "东城镇人民政府", "副镇长", "13905790122"),
+    DemoLogin("zhujian", Role.DEPARTMENT_SUPERVISOR, "吴建华", None, "安平县住房和城乡建设局",
               "安平县住房和城乡建设局", "质量安全监督站站长", "13905790131"),
-    DemoLogin("shijian", Role.DEPARTMENT_SUPERVISOR, "周敏", None, ("special-equipment",),
+    DemoLogin("shijian", Role.DEPARTMENT_SUPERVISOR, "周敏", None, "安平县市场监督管理局",
               "安平县市场监督管理局", "特种设备安全监察科科长", "13905790132"),
-    DemoLogin("shijian_dc", Role.DEPARTMENT_SUPERVISOR, "郑少华", 0, ("special-equipment",),
+    DemoLogin("shijian_dc", Role.DEPARTMENT_SUPERVISOR, "郑少华", 0, "安平县市场监督管理局东城市场监督管理所",
               "安平县市场监督管理局东城市场监督管理所", "特种设备监管员", "13905790133"),
     *_enterprise_logins(1, _ent1),
     *_enterprise_logins(2, _ent2),
@@ -483,7 +505,7 @@ DEMO_USERNAMES = tuple(login.username for login in LOGINS)
 def _write(plan: DemoPlan) -> None:
     """Nodes one by one (Node.save builds the path), enterprises and their sectors in bulk, then the logins."""
     sectors = Sector.objects.in_bulk(field_name="code")
-    wanted = {code for e in plan.enterprises for code in e.sector_codes} | {c for lg in LOGINS for c in lg.sectors}
+    wanted = {code for e in plan.enterprises for code in e.sector_codes} | {c for d in DEPARTMENTS for c in d.sectors}
     if missing := wanted - sectors.keys():
         raise CommandError(f"sectors missing ({', '.join(sorted(missing))}): run `manage.py migrate` first")
     for enterprise in plan.enterprises:
@@ -542,8 +564,17 @@ def _write(plan: DemoPlan) -> None:
     enterprises_changed()  # bulk_create sends no signals
 
     township_codes = [n.code for n in plan.nodes if n.level == Node.Level.TOWNSHIP]
+    departments = {
+        spec.name: department_create(
+            node=nodes[COUNTY_CODE if spec.township is None else township_codes[spec.township]],
+            name=spec.name,
+            sectors=[sectors[code] for code in spec.sectors],
+            sort_order=index,
+        )
+        for index, spec in enumerate(DEPARTMENTS)
+    }
     for login in LOGINS:
-        _create_login(login, plan, nodes, township_codes, ids, sectors)
+        _create_login(login, plan, nodes, township_codes, ids, departments)
 
 
 def _create_login(
@@ -552,12 +583,13 @@ def _create_login(
     nodes: dict[str, Node],
     township_codes: list[str],
     enterprise_ids: dict[str, int],
-    sectors: dict[str, Sector],
+    departments: dict[str, Department],
 ) -> None:
     fields: dict[str, Any] = {
         "full_name": login.full_name,
         "phone": login.phone,
-        "department": login.department,
+        "department": departments[login.department] if login.department else None,
+        "unit": login.unit,
         "title": login.title,
         # So that reminders show up in the e-mail log too (.example never resolves: RFC 2606).
         "email": f"{login.username}@anping.example",
@@ -567,7 +599,7 @@ def _create_login(
         if found is None:
             raise CommandError(f"no enterprise fits the demo login {login.username}")
         fields["enterprise"] = Enterprise.objects.get(pk=enterprise_ids[found.credit_code])
-        fields["department"] = found.name[:64]
+        fields["unit"] = found.name[:64]
         if login.safety_officer:
             fields.update(full_name=found.safety_officer_name, phone=found.safety_officer_phone)
         else:
@@ -575,13 +607,7 @@ def _create_login(
     else:
         code = COUNTY_CODE if login.township is None else township_codes[login.township]
         fields["node"] = nodes[code]
-    user_create_with_membership(
-        username=login.username,
-        password=DEMO_PASSWORD,
-        role=login.role,
-        sectors=[sectors[code] for code in login.sectors],
-        **fields,
-    )
+    user_create_with_membership(username=login.username, password=DEMO_PASSWORD, role=login.role, **fields)
 
 
 # Output ----------------------------------------------------------------------------------------
@@ -602,8 +628,8 @@ def login_rows() -> list[tuple[str, str, str, str]]:
     users = {
         user.username: user
         for user in User.objects.filter(username__in=DEMO_USERNAMES)
-        .select_related("membership__node", "membership__enterprise")
-        .prefetch_related("membership__sectors")
+        .select_related("membership__node", "membership__enterprise", "membership__department")
+        .prefetch_related("membership__department__sectors")
     }
     rows = []
     for username in DEMO_USERNAMES:
@@ -615,7 +641,8 @@ def login_rows() -> list[tuple[str, str, str, str]]:
             scope = f"{membership.enterprise.name}（{membership.title}）"
         else:
             scope = membership.node.name if membership.node else ""
-            if sector_names := "、".join(s.name for s in membership.sectors.all()):
+            department = membership.department
+            if department and (sector_names := "、".join(s.name for s in department.sectors.all())):
                 scope += f" · {sector_names}"
         rows.append((username, DEMO_PASSWORD, str(membership.get_role_display()), scope))
     return rows

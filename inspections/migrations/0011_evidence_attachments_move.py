@@ -123,7 +123,7 @@ def _evidence_field(to, *, constraint):
 class Migration(migrations.Migration):
     dependencies = [
         ("evidence", "0001_evidence_initial"),
-        ("inspections", "0009_lifecycle_extension_withdrawn"),
+        ("inspections", "0010_steps_idempotency_keys"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

@@ -129,7 +129,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("evidence", "0001_evidence_initial"),
-        ("inspections", "0010_evidence_attachments_move"),
+        ("inspections", "0011_evidence_attachments_move"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

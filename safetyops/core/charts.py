@@ -1,4 +1,4 @@
-"""Charts for the PDF as hand-built SVG strings (WeasyPrint draws inline SVG itself).
+"""Charts for PDFs as hand-built SVG strings (WeasyPrint draws inline SVG itself).
 
 Every <text> names the vendored font explicitly, so that the charts embed the same CJK font as
 the text and never fall back to a system font. Sizes are in SVG user units on a 640-unit-wide
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from xml.sax.saxutils import escape
 
 FONT = "SafetyOps Sans"
@@ -153,63 +152,3 @@ def hbar_chart(
         if row < len(notes):
             parts.append(_text(WIDTH - 8, y0 + bar_h * len(series) / 2 + 4, notes[row], size=11, anchor="end"))
     return _svg(height, "".join(parts), title)
-
-
-# The briefing's three charts -------------------------------------------------------------------
-
-
-def trend_chart(trend: Sequence[dict[str, Any]], number: int = 1) -> str:
-    labels = [str(m["label"]) for m in trend]
-    years = [f"{m['year']}年" if i == 0 or m["label"] == "1月" else "" for i, m in enumerate(trend)]
-    return line_chart(
-        f"图{number}　近12个月隐患排查治理趋势（项）",
-        labels,
-        [
-            Series("发现隐患", BLUE, [int(m["found"]) for m in trend]),
-            Series("整改销号", GREEN, [int(m["closed"]) for m in trend]),
-        ],
-        sublabels=years,
-    )
-
-
-SECTORS_SHOWN = 10
-
-
-def sector_chart(by_sector: Sequence[dict[str, Any]], number: int = 2) -> str:
-    rows = list(by_sector[:SECTORS_SHOWN])
-    rest = by_sector[SECTORS_SHOWN:]
-    if rest:
-        rows.append(
-            {
-                "name": "其他行业",
-                "found": sum(int(r["found"]) for r in rest),
-                "major": sum(int(r["major"]) for r in rest),
-                "closed": sum(int(r["closed"]) for r in rest),
-            }
-        )
-    return hbar_chart(
-        f"图{number}　本期隐患按行业领域分布（项）",
-        [str(r["name"]) for r in rows],
-        [
-            Series("发现隐患", BLUE, [int(r["found"]) for r in rows]),
-            Series("已销号", GREEN, [int(r["closed"]) for r in rows]),
-        ],
-        notes=[f"{int(r['major'])}项" if r["major"] else "—" for r in rows],
-        note_title="其中重大",
-    )
-
-
-def units_chart(units: Sequence[dict[str, Any]], children_word: str, number: int = 3) -> str:
-    from safetyops.briefings.writing import fmt_pct
-
-    return hbar_chart(
-        f"图{number}　{children_word}隐患排查治理对比（项）",
-        [str(u["name"]) for u in units],
-        [
-            Series("发现隐患", BLUE, [int(u["found"]) for u in units]),
-            Series("已销号", GREEN, [int(u["found_closed"]) for u in units]),
-            Series("逾期", ORANGE, [int(u["overdue"]) for u in units]),
-        ],
-        notes=[fmt_pct(u["rate"]) for u in units],
-        note_title="整改率",
-    )
