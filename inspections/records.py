@@ -34,6 +34,6 @@ def inspection_record_text(inspection: Any) -> str:
         clause = f"〔{result.item.clause}〕" if result.item.clause else ""
         note = f"（{result.note}）" if result.note else ""
         lines.append(f"{n}. {clause}{result.item.text}：{result.get_result_display()}{note}")
-    if len(lines) and lines[-1] == "检查项：":
+    if lines[-1] == "检查项：":  # no answers recorded
         lines.append("—")
-    return "\n".join(str(line) for line in lines)
+    return "\n".join(lines)

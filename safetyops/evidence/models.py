@@ -35,7 +35,7 @@ class AppendOnlyError(ProtectedError):
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
     def delete(self) -> Any:
-        raise AppendOnlyError(self.model, self)
+        raise AppendOnlyError(self.model)
 
 
 class AppendOnly(models.Model):

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from safetyops.evidence.models import Attachment, Signature
+from safetyops.evidence.models import Attachment
 from safetyops.orgs.scope import scope_for
 
 
@@ -38,8 +37,3 @@ def get_attachment_for_user(user: Any, pk: Any) -> Attachment:
         return attachments_visible_to(user).get(pk=int(pk))
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def signatures_of(owner: Any) -> QuerySet[Signature]:
-    """The signatures of one owner (the caller has already checked that the user sees the owner)."""
-    return Signature.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)

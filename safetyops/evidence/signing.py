@@ -59,8 +59,7 @@ def verify(signature: Signature, text: str) -> bool:
 
 def name_of(user: Any) -> str:
     """The name a signer must type: their full name, or their username when they have none."""
-    name: str = user.full_name or user.username
-    return name.strip()
+    return str(user.full_name or user.username).strip()
 
 
 def _refs(owner: models.Model) -> dict[str, Any]:
