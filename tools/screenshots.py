@@ -91,7 +91,7 @@ def main() -> None:
                 )
                 if path == "ADMIN_USER":
                     page.goto(f"{BASE}/admin/orgs/user/?q=official1")
-                    page.click("#result_list th a >> nth=0")
+                    page.click("#result_list tbody th a >> nth=0")
                     page.wait_for_load_state()
                 elif path == "HAZARD":
                     page.goto(f"{BASE}/hazards/?listed=on")
