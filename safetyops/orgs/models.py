@@ -105,6 +105,25 @@ class Sector(models.Model):
         return self.name
 
 
+class EnterpriseBulkMoveError(RuntimeError):
+    """A queryset update that would move enterprises past the signals that move their hazards."""
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def update(self, **kwargs: Any) -> int:
+        # A move must reach the apps that follow it (hazards, tallies) through save()'s signals.
+        if {"node", "node_id"} & kwargs.keys():
+            raise EnterpriseBulkMoveError(
+                "Enterprise queryset update() of node skips the signals that move its hazards and tallies: "
+                "move enterprises one at a time through safetyops.orgs.services.enterprise_update."
+            )
+        return super().update(**kwargs)
+
+    def update_past_move_signals(self, **kwargs: Any) -> int:
+        """An update that moves enterprises without telling anyone (data repairs and their tests only)."""
+        return super().update(**kwargs)
+
+
 class Enterprise(models.Model):
     class Status(models.TextChoices):
         OPERATING = "operating", _("在营")
@@ -137,6 +156,8 @@ class Enterprise(models.Model):
     # When the enterprise was closed (关闭): figures for a past period count an enterprise registered
     # by the period's end and not closed by then. Kept in step with status by save().
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
+
+    objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("企业")

@@ -18,7 +18,7 @@ from inspections.scope import hazards_visible_to
 from inspections.stats import hazard_stats
 from inspections.tally import live_counts, rebuild_tallies, tally_counts
 from safetyops.briefings.figures import briefing_figures
-from safetyops.orgs.models import Enterprise, Role
+from safetyops.orgs.models import Enterprise, EnterpriseBulkMoveError, Role
 from safetyops.orgs.scope import scope_for
 from safetyops.orgs.services import enterprise_update
 from tests.conftest import World
@@ -126,9 +126,19 @@ def test_a_queryset_delete_marks_the_node_dirty(world: World, hazard_factory: An
 def test_the_migration_moves_hazards_left_behind_by_an_earlier_move(world: World, hazard_factory: Any) -> None:
     hazard = hazard_factory(enterprise=world.ent_a2)
     # As before this rule: the enterprise moved, its hazard stayed (written past the guard on purpose).
-    Enterprise.objects.filter(pk=world.ent_a2.pk).update(node=world.town_b)
+    Enterprise.objects.filter(pk=world.ent_a2.pk).update_past_move_signals(node=world.town_b)
     assert Hazard.objects.get(pk=hazard.pk).node_id == world.town_a.pk
     migration = importlib.import_module("inspections.migrations.0013_sections_hazard_area")
     state = MigrationExecutor(connection).loader.project_state(("inspections", "0013_sections_hazard_area"))
     migration.forwards(state.apps, None)
     assert Hazard.objects.get(pk=hazard.pk).node_id == world.town_b.pk
+
+
+def test_a_bulk_move_of_enterprises_cannot_skip_their_hazards(world: World, hazard_factory: Any) -> None:
+    hazard = hazard_factory(enterprise=world.ent_a2)
+    with pytest.raises(EnterpriseBulkMoveError):
+        Enterprise.objects.filter(pk=world.ent_a2.pk).update(node=world.town_b)
+    with pytest.raises(EnterpriseBulkMoveError):
+        Enterprise.objects.filter(pk=world.ent_a2.pk).update(node_id=world.town_b.pk)
+    assert Hazard.objects.get(pk=hazard.pk).node_id == world.town_a.pk
+    assert Enterprise.objects.filter(pk=world.ent_a2.pk).update(employees=12) == 1  # other fields pass
