@@ -6,12 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from safetyops.briefings.models import Briefing
 from safetyops.briefings.services import may_read, may_write
 from safetyops.orgs.models import Node
-from safetyops.orgs.scope import nodes_visible_to, scope_for
+from safetyops.orgs.scope import get_for_user, nodes_visible_to, scope_for
 
 
 def briefings_visible_to(user: Any) -> QuerySet[Briefing]:
@@ -22,10 +21,8 @@ def briefings_visible_to(user: Any) -> QuerySet[Briefing]:
 
 
 def get_briefing_for_user(user: Any, pk: Any, *, write: bool = False) -> Briefing:
-    try:
-        briefing = briefings_visible_to(user).select_related("node", "requested_by", "published_by").get(pk=int(pk))
-    except (Briefing.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    queryset = briefings_visible_to(user).select_related("node", "requested_by", "published_by")
+    briefing = get_for_user(queryset, pk, user=user)
     if not may_read(user) or (write and not may_write(user)):
         raise PermissionDenied
     return briefing

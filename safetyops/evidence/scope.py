@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from safetyops.evidence.models import Attachment
-from safetyops.orgs.scope import scope_for
+from safetyops.orgs.scope import get_for_user, scope_for
 
 
 def anchor_q(user: Any, prefix: str = "") -> Q:
@@ -33,7 +32,4 @@ def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
 
 
 def get_attachment_for_user(user: Any, pk: Any) -> Attachment:
-    try:
-        return attachments_visible_to(user).get(pk=int(pk))
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for_user(attachments_visible_to(user), pk, user=user)

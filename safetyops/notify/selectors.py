@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from safetyops.notify.models import ChannelPreference, Notification
 from safetyops.orgs.models import User
+from safetyops.orgs.scope import get_for_user
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
@@ -18,10 +18,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 
 def get_notification_for_user(user: User, pk: Any) -> Notification:
-    try:
-        return notifications_for(user).get(pk=int(pk))
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for_user(notifications_for(user), pk, user=user)
 
 
 def unread_count(user: User) -> int:
