@@ -32,6 +32,7 @@ class Scope:
     node_path: str | None = None
     sector_ids: frozenset[int] | None = None
     enterprise_id: int | None = None
+    department_id: int | None = None  # a department supervisor's department
 
     @property
     def empty(self) -> bool:
@@ -69,7 +70,7 @@ class Scope:
         return Q(path__startswith=self.node_path)
 
 
-def _sector_with_descendants(sector_ids: set[int]) -> frozenset[int]:
+def sector_with_descendants(sector_ids: set[int]) -> frozenset[int]:
     """A supervisor of 工贸 also supervises 冶金, 建材 ...: add every descendant sector."""
     found = set(sector_ids)
     frontier = set(sector_ids)
@@ -91,8 +92,8 @@ def supervised_sector_ids(membership: Membership) -> frozenset[int]:
     narrowed: set[int] = set()
     for sector_id, of_department in rows:
         (theirs if of_department else narrowed).add(sector_id)
-    sectors = _sector_with_descendants(theirs)
-    return sectors & _sector_with_descendants(narrowed) if narrowed else sectors
+    sectors = sector_with_descendants(theirs)
+    return sectors & sector_with_descendants(narrowed) if narrowed else sectors
 
 
 def scope_for(user: Any) -> Scope:
@@ -127,6 +128,7 @@ def _build_scope(user: Any) -> Scope:
         node_level=membership.node.level,
         node_path=membership.node.path,
         sector_ids=sector_ids,
+        department_id=membership.department_id,
     )
 
 

@@ -1,0 +1,16 @@
+"""The campaigns app's models, one module per part."""
+
+from campaigns.models.campaign import Campaign, Target, Unit, unit_constraint, unit_fields
+from campaigns.models.work import Activity, ActivityAssignment, ReportTask, UnitReport
+
+__all__ = [
+    "Activity",
+    "ActivityAssignment",
+    "Campaign",
+    "ReportTask",
+    "Target",
+    "Unit",
+    "UnitReport",
+    "unit_constraint",
+    "unit_fields",
+]

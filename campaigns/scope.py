@@ -1,0 +1,90 @@
+"""Who sees which campaign, target and unit's work (DOMAIN §1, §5). Views, exports and PDFs reach
+campaign objects only through here, built on safetyops.orgs.scope.
+
+- Campaigns: organised at the user's node, below it (the organiser's side) or above it (a county
+  campaign is addressed to its townships); a draft only to its organiser's side. A department
+  supervisor sees those whose sectors meet its own (or that name no sector). Enterprise users see
+  no campaign page: only the activities and tasks addressed to their enterprise (units_q).
+- Targets: the enterprise scope (a township sees its part, a supervisor its sectors).
+- Units' work (activity assignments, unit reports): the organiser sees all of its campaign's, a
+  township its own subtree's, a supervisor its department's and its sectors' enterprises', an
+  enterprise its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from campaigns.models import Campaign, Target
+from safetyops.orgs.models import Enterprise, Role
+from safetyops.orgs.scope import get_for_user, organised_q, scope_for
+
+# Officials of a node organise its campaigns and report for it.
+_ORGANISING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL})
+
+
+def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+    scope = scope_for(user)
+    qs = Campaign.objects.select_related("node")
+    if scope.everything:
+        return qs
+    if scope.node_path is None:
+        return qs.none()
+    qs = qs.filter(organised_q(user)).filter(
+        ~Q(status=Campaign.Status.DRAFT) | Q(node__path__startswith=scope.node_path)
+    )
+    if scope.sector_ids is not None:
+        named = Campaign.scope_sectors.through.objects.filter(campaign_id=OuterRef("pk"))
+        qs = qs.filter(~Exists(named) | Exists(named.filter(sector_id__in=scope.sector_ids)))
+    return qs
+
+
+def get_campaign_for_user(user: Any, pk: Any, *, right: str | None = None) -> Campaign:
+    return get_for_user(campaigns_visible_to(user), pk, user=user, right=right)
+
+
+def is_organiser(user: Any, campaign: Campaign) -> bool:
+    """The organiser's officials: staff of the campaign's own node (a superuser counts)."""
+    scope = scope_for(user)
+    return scope.everything or (scope.node_id == campaign.node_id and scope.role in _ORGANISING_ROLES)
+
+
+def targets_visible_to(user: Any, campaign: Campaign | None = None) -> QuerySet[Target]:
+    qs = Target.objects.filter(scope_for(user).enterprise_q("enterprise"))
+    return qs.filter(campaign=campaign) if campaign is not None else qs
+
+
+def units_q(user: Any, prefix: str = "") -> Q:
+    """A Q over rows of a Unit model (see campaigns.models.Unit) that the user sees; `prefix`
+    reaches the unit row from another model ("assignment__")."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.enterprise_id is not None:
+        return Q(**{f"{prefix}enterprise_id": scope.enterprise_id})
+    if scope.node_path is None:
+        return Q(pk__in=[])
+    in_area = Q(**{f"{prefix}area__path__startswith": scope.node_path})
+    if scope.sector_ids is None:
+        return in_area
+    sectors = Enterprise.sectors.through.objects.filter(
+        enterprise_id=OuterRef(f"{prefix}enterprise_id"), sector_id__in=scope.sector_ids
+    )
+    return in_area & (Q(**{f"{prefix}department_id": scope.department_id}) | Q(Exists(sectors)))
+
+
+def units_for_q(user: Any, prefix: str = "") -> Q:
+    """A Q over Unit rows addressed to the user: their enterprise, their department, or their own
+    node (the node's officials report for it). These are the units the user reports for."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.enterprise_id is not None:
+        return Q(**{f"{prefix}enterprise_id": scope.enterprise_id})
+    if scope.department_id is not None:
+        return Q(**{f"{prefix}department_id": scope.department_id})
+    if scope.node_id is not None and scope.role in _ORGANISING_ROLES:
+        return Q(**{f"{prefix}node_id": scope.node_id})
+    return Q(pk__in=[])

@@ -1,0 +1,95 @@
+"""Figures the system can count from its own records, offered by the apps that own the records.
+
+A report form asks for figures (检查企业数, 发现隐患数 …); where the records hold the answer, the
+form is pre-filled from them and says where each number came from. Each app registers its
+figures and one provider that computes them for a set of enterprises and a period; a campaign's
+progress asks the registered coverage probe which enterprises were inspected. Core names no app:
+inspections registers in its ready(), the asking app reads this registry.
+
+`enterprises` is a queryset of enterprise ids (`values("pk")` or `values("enterprise_id")`), so
+every figure is one query over the records, whatever the number of enterprises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, QuerySet
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure a form may ask for. `source` says, for the form, where a pre-filled value comes
+    from ("" for a figure the unit fills in itself); `unit` is shown after the value (家, 条, %, 元)."""
+
+    key: str
+    label: str
+    unit: str = ""
+    source: str = ""
+    decimal: bool = False  # a money amount or a rate; otherwise a whole count
+
+    @property
+    def from_records(self) -> bool:
+        return bool(self.source)
+
+
+# (enterprise ids, first day, last day) -> {figure key: value}
+FigureProvider = Callable[[QuerySet[Any], date, date], dict[str, Number]]
+# (the OuterRef name of the enterprise id, first day, last day) -> Exists(an inspection in the period)
+CoverageProbe = Callable[[str, date, date], Exists]
+
+_figures: dict[str, Figure] = {}
+_providers: dict[str, tuple[tuple[str, ...], FigureProvider]] = {}
+_coverage: list[CoverageProbe] = []
+
+
+def register_figures(key: str, figures: Iterable[Figure], provider: FigureProvider | None = None) -> None:
+    """Offer `figures`; `provider` computes those with a source (the others are typed by hand)."""
+    listed = tuple(figures)
+    for figure in listed:
+        known = _figures.get(figure.key)
+        if known is not None and known != figure:
+            raise ValueError(f"figure {figure.key!r} registered twice differently")
+        _figures[figure.key] = figure
+    if provider is not None:
+        _providers[key] = (tuple(f.key for f in listed if f.from_records), provider)
+
+
+def register_coverage_probe(probe: CoverageProbe) -> None:
+    """The one probe that says whether an enterprise was inspected in a period (inspections')."""
+    if probe not in _coverage:
+        _coverage.append(probe)
+
+
+def figures() -> dict[str, Figure]:
+    """Every registered figure, in registration order (the library a form picks from)."""
+    return dict(_figures)
+
+
+def figure(key: str) -> Figure | None:
+    return _figures.get(key)
+
+
+def compute(keys: Iterable[str], *, enterprises: QuerySet[Any], start: date, end: date) -> dict[str, Number]:
+    """The values of `keys` that the records hold, for `enterprises` and the period [start, end];
+    keys without a provider are left out. Each provider is asked once, if one of its keys is wanted."""
+    wanted = set(keys)
+    values: dict[str, Number] = {}
+    for provided, provider in _providers.values():
+        if wanted & set(provided):
+            found = provider(enterprises, start, end)
+            values.update({k: v for k, v in found.items() if k in wanted})
+    return values
+
+
+def inspected(outer_enterprise: str, start: date, end: date) -> Exists:
+    """Exists(an inspection of OuterRef(outer_enterprise) dated within [start, end])."""
+    if not _coverage:
+        raise LookupError("no coverage probe is registered (the inspections app registers one)")
+    return _coverage[0](outer_enterprise, start, end)
