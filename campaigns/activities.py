@@ -40,7 +40,7 @@ def activity_create(
         activity = Activity.objects.create(
             campaign=campaign,
             kind=kind,
-            title=title.strip() or Activity.Kind(kind).label,
+            title=title.strip() or str(Activity.Kind(kind).label),
             planned_on=planned_on,
             due_on=due_on,
             description=description,

@@ -6,9 +6,19 @@ class CampaignsConfig(AppConfig):
     verbose_name = "专项行动"
 
     def ready(self) -> None:
-        from campaigns import briefing, lifecycle, rights
+        from django.db.models.signals import m2m_changed, post_save
+
+        from campaigns import briefing, lifecycle, rights, targets
         from safetyops.core.audit import register_action_labels
+        from safetyops.orgs.models import Enterprise
 
         rights.declare()
         register_action_labels(lifecycle.action_labels())
         briefing.register()
+        # Active campaigns' target lists follow the enterprises (campaigns/targets.py).
+        post_save.connect(targets.enterprise_saved, sender=Enterprise, dispatch_uid="campaign-targets-enterprise")
+        m2m_changed.connect(
+            targets.enterprise_sectors_changed,
+            sender=Enterprise.sectors.through,
+            dispatch_uid="campaign-targets-sectors",
+        )

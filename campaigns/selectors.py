@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Target
 from safetyops.orgs.scope import scope_for
 
 
@@ -34,3 +34,15 @@ def campaigns_referenced_by(rows: QuerySet[Any], *, field: str = "campaign") -> 
 def campaigns_none() -> QuerySet[Campaign]:
     """An empty campaign queryset, for a form field whose choices are set per user."""
     return Campaign.objects.none()
+
+
+def campaign_default_for(*, user: Any, enterprise_id: int | None = None) -> Campaign | None:
+    """The campaign a new inspection is filed under by default: the newest active campaign the user
+    sees that lists the enterprise among its current targets; without an enterprise, the only
+    active campaign when there is exactly one."""
+    active = campaigns_active_for(user=user)
+    if enterprise_id is None:
+        first_two = list(active[:2])
+        return first_two[0] if len(first_two) == 1 else None
+    targeting = Target.objects.filter(campaign=OuterRef("pk"), enterprise_id=enterprise_id, removed_at__isnull=True)
+    return active.filter(Exists(targeting)).first()

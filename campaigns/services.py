@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,20 +208,27 @@ def targets_sync(*, campaign_id: int, enterprise_ids: Iterable[int] | None = Non
             if pk not in known
         ]
         Target.objects.bulk_create(new)
-        back = list(rows.filter(enterprise_id__in=wanted, removed_at__isnull=False).values_list("pk", "enterprise_id"))
+        back = list(
+            rows.filter(enterprise_id__in=wanted_qs.values("pk"), removed_at__isnull=False).values_list(
+                "pk", "enterprise_id"
+            )
+        )
         if back:
             Target.objects.filter(pk__in=[pk for pk, _e in back]).update(
                 removed_at=None, removed_reason="", added_later=True
             )
         leaving = list(
-            current.exclude(enterprise_id__in=wanted).values_list("pk", "enterprise_id", "enterprise__status")
+            current.exclude(enterprise_id__in=wanted_qs.values("pk")).values_list(
+                "pk", "enterprise_id", "enterprise__status"
+            )
         )
-        for pk, _enterprise, status in leaving:
-            reason = _("企业已关闭") if status == Enterprise.Status.CLOSED else _("企业已不在行动范围内")
-            Target.objects.filter(pk=pk).update(removed_at=now, removed_reason=reason)
-        # The area follows a move.
-        for pk, node_id in wanted.items():
-            Target.objects.filter(campaign=campaign, enterprise_id=pk).exclude(node_id=node_id).update(node_id=node_id)
+        closed = [pk for pk, _e, status in leaving if status == Enterprise.Status.CLOSED]
+        Target.objects.filter(pk__in=closed).update(removed_at=now, removed_reason=_("企业已关闭"))
+        out = [pk for pk, _e, status in leaving if status != Enterprise.Status.CLOSED]
+        Target.objects.filter(pk__in=out).update(removed_at=now, removed_reason=_("企业已不在行动范围内"))
+        # The area follows a move: one UPDATE for every row whose enterprise has moved.
+        moved = rows.exclude(node_id=F("enterprise__node_id"))
+        moved.update(node_id=Subquery(Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("node_id")[:1]))
         added = [(t.enterprise_id, "") for t in new] + [(e, "") for _p, e in back]
         if added:
             log_actions(

@@ -265,6 +265,12 @@ CELERY_BEAT_SCHEDULE["hazard-tallies-nightly"] = {
     "schedule": crontab(hour=0, minute=1),
     "options": {"queue": "default"},
 }
+# Active campaigns' target lists re-checked against their scope every night (campaigns/targets.py).
+CELERY_BEAT_SCHEDULE["campaign-targets-nightly"] = {
+    "task": "campaigns.tasks.sync_campaign_targets",
+    "schedule": crontab(hour=0, minute=11),
+    "options": {"queue": "default"},
+}
 
 # An inspection dated more than this many days back is a late entry (补录): it needs a reason.
 INSPECTION_BACKDATE_DAYS = envint("INSPECTION_BACKDATE_DAYS", 30)

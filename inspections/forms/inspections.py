@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.selectors import campaigns_active_for
+from campaigns.selectors import campaign_default_for, campaigns_active_for
 from inspections.dates import inspection_date_problem, needs_backdate_reason
 from inspections.models import ChecklistItem, ChecklistResult, Hazard, Inspection
 from inspections.selectors import co_inspector_candidates, sectors_with_ancestors
@@ -104,6 +104,20 @@ class InspectionCreateForm(forms.Form):
         self.backdate_days = settings.INSPECTION_BACKDATE_DAYS
         if not self.is_bound:
             self.initial.setdefault("inspected_at", timezone.localtime().replace(second=0, microsecond=0))
+            self._offer_campaign()
+
+    def _offer_campaign(self) -> None:
+        """While a campaign runs, a new inspection offers it (the one that lists the enterprise)."""
+        if self.initial.get("campaign"):
+            return
+        enterprise = self.initial.get("enterprise")
+        try:
+            enterprise_id = int(enterprise) if enterprise not in (None, "") else None
+        except (TypeError, ValueError):
+            enterprise_id = None
+        default = campaign_default_for(user=self.user, enterprise_id=enterprise_id)
+        if default is not None:
+            self.initial["campaign"] = default.pk
 
     backdate_reason = forms.CharField(
         label=_("补录原因"),

@@ -87,7 +87,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
     require_right(request.user, InspectionRight.INSPECT)
-    form = InspectionCreateForm(request.POST or None, user=request.user)
+    # 安排检查 from a campaign's list of targets not yet inspected: ?enterprise=…&campaign=…
+    initial = {k: request.GET[k] for k in ("enterprise", "campaign") if request.GET.get(k, "").isdigit()}
+    form = InspectionCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
