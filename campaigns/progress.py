@@ -1,0 +1,132 @@
+"""A campaign's progress (DOMAIN §5): coverage (全覆盖) — current targets inspected during the
+campaign's period / current targets — hazards found, closed and overdue at the targets, the
+rectification rate against the goal, and the child nodes ranked. Read for one user: the targets
+they see (a township its part, a supervisor its sectors).
+
+Queries do not grow with the number of targets: one grouped query counts targets and inspected
+targets per area (the coverage probe of safetyops.core.records inside it), then the record figures
+once for the whole and once per ranked child node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.scope import targets_visible_to
+from safetyops.core import records
+from safetyops.orgs.models import Node
+from safetyops.orgs.scope import scope_for
+
+HAZARD_KEYS = ("hazards_found", "hazards_closed", "hazards_overdue", "rectification_rate")
+
+
+@dataclass
+class Part:
+    """The figures of the whole, or of one child node."""
+
+    name: str
+    node_id: int | None
+    targets: int = 0
+    inspected: int = 0
+    hazards: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def coverage(self) -> Decimal:
+        return _percent(self.inspected, self.targets)
+
+    @property
+    def not_inspected(self) -> int:
+        return self.targets - self.inspected
+
+
+@dataclass
+class Progress:
+    campaign: Campaign
+    start: date
+    end: date
+    whole: Part
+    ranking: list[Part]
+
+    @property
+    def coverage_met(self) -> bool:
+        return self.whole.coverage >= self.campaign.goal_coverage
+
+    @property
+    def rectification_met(self) -> bool:
+        return Decimal(self.whole.hazards.get("rectification_rate", 0)) >= self.campaign.goal_rectification
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part * 100) / whole).quantize(Decimal("0.1")) if whole else Decimal("0")
+
+
+def period_of(campaign: Campaign, today: date | None = None) -> tuple[date, date]:
+    """The campaign's period up to today (a running campaign is counted so far)."""
+    today = today or timezone.localdate()
+    return campaign.starts_on, max(campaign.starts_on, min(campaign.ends_on, today))
+
+
+def current_targets(user: Any, campaign: Campaign) -> Any:
+    return targets_visible_to(user, campaign).filter(removed_at__isnull=True)
+
+
+def _ranked_level(user: Any, campaign: Campaign) -> Node:
+    """Whose children are ranked: the campaign's node for its organiser's side, else the user's node."""
+    scope = scope_for(user)
+    if scope.everything or scope.node_path is None or campaign.node.path.startswith(scope.node_path):
+        return campaign.node
+    return Node.objects.get(path=scope.node_path)
+
+
+def campaign_progress(*, user: Any, campaign: Campaign, today: date | None = None) -> Progress:
+    start, end = period_of(campaign, today)
+    targets = current_targets(user, campaign)
+    counted = (
+        targets.annotate(done=records.inspected("enterprise_id", start, end))
+        .values("node__path")
+        .annotate(total=Count("pk"), inspected=Count("pk", filter=Q(done=True)))
+    )
+    parent = _ranked_level(user, campaign)
+    children = list(Node.objects.filter(parent=parent).order_by("code").values("pk", "path", "name"))
+    whole = Part(name=parent.name, node_id=parent.pk)
+    parts = {child["path"]: Part(name=child["name"], node_id=child["pk"]) for child in children}
+    for row in counted:
+        path = row["node__path"]
+        whole.targets += row["total"]
+        whole.inspected += row["inspected"]
+        child = next((p for p in parts if path.startswith(p)), None)
+        if child is not None:
+            parts[child].targets += row["total"]
+            parts[child].inspected += row["inspected"]
+    whole.hazards = records.compute(HAZARD_KEYS, enterprises=targets.values("enterprise_id"), start=start, end=end)
+    ranked = [part for part in parts.values() if part.targets]
+    for path, part in parts.items():
+        if part.targets:
+            part.hazards = records.compute(
+                HAZARD_KEYS,
+                enterprises=targets.filter(node__path__startswith=path).values("enterprise_id"),
+                start=start,
+                end=end,
+            )
+    ranked.sort(key=lambda p: (-p.coverage, -Decimal(p.hazards.get("rectification_rate", 0)), p.name))
+    return Progress(campaign=campaign, start=start, end=end, whole=whole, ranking=ranked)
+
+
+def targets_not_inspected(*, user: Any, campaign: Campaign, today: date | None = None) -> Any:
+    """The current targets the user sees that no inspection of the period has reached yet."""
+    start, end = period_of(campaign, today)
+    return (
+        current_targets(user, campaign)
+        .annotate(done=records.inspected("enterprise_id", start, end))
+        .filter(done=False)
+        .select_related("enterprise", "node")
+        .order_by("node__path", "enterprise__name", "pk")
+    )
+

@@ -1,0 +1,84 @@
+"""A campaign's progress: coverage counts only inspections inside the period and the scope, the
+hazard figures are those of the targets, the ranking orders the townships, and the query count
+does not grow with the number of targets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from campaigns import services
+from campaigns.models import Campaign
+from campaigns.progress import campaign_progress, targets_not_inspected
+from inspections.models import Inspection
+from tests.conftest import World
+from tests.orgs.factories import EnterpriseFactory
+
+START, END = date(2026, 11, 1), date(2026, 12, 31)
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
+
+
+def _inspect(world: World, enterprise: Any, day: date) -> Inspection:
+    return Inspection.objects.create(enterprise=enterprise, inspected_at=_at(day), created_by=world.official_a)
+
+
+def _launched(world: World, **scope: Any) -> Campaign:
+    campaign = services.campaign_create(
+        actor=world.county_admin,
+        node=world.county,
+        kind=Campaign.Kind.WINTER_SPRING,
+        name="冬春大排查",
+        year=2026,
+        starts_on=START,
+        ends_on=END,
+        goal_coverage=60,
+        **scope,
+    )
+    return services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+
+
+@time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_coverage_counts_inspections_inside_the_period_and_the_scope(world: World) -> None:
+    campaign = _launched(world, scope_sectors=[world.sector_build])  # ent_a2 (town A), ent_b (town B)
+    _inspect(world, world.ent_a2, date(2026, 10, 31))  # the day before the period: not counted
+    _inspect(world, world.ent_a, date(2026, 11, 20))  # not a target (危化)
+    progress = campaign_progress(user=world.county_admin, campaign=campaign)
+    assert (progress.whole.targets, progress.whole.inspected) == (2, 0)
+
+    _inspect(world, world.ent_b, date(2026, 11, 5))
+    progress = campaign_progress(user=world.county_admin, campaign=campaign)
+    assert (progress.whole.targets, progress.whole.inspected, str(progress.whole.coverage)) == (2, 1, "50.0")
+    assert not progress.coverage_met  # goal 60 %
+    # Ranked: 西山镇 (100 %) before 东城镇 (0 %).
+    assert [(p.name, p.targets, p.inspected) for p in progress.ranking] == [("西山镇", 1, 1), ("东城镇", 1, 0)]
+    assert [t.enterprise for t in targets_not_inspected(user=world.county_admin, campaign=campaign)] == [world.ent_a2]
+
+    # A township sees its own part only, its villages ranked.
+    mine = campaign_progress(user=world.official_a, campaign=campaign)
+    assert (mine.whole.name, mine.whole.targets, mine.whole.inspected) == ("东城镇", 1, 0)
+    assert [t.enterprise for t in targets_not_inspected(user=world.official_b, campaign=campaign)] == []
+
+
+@time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_query_count_does_not_grow_with_the_targets(world: World) -> None:
+    small = _launched(world)
+    with CaptureQueriesContext(connection) as few:
+        campaign_progress(user=world.county_admin, campaign=small)
+    for i in range(30):
+        enterprise = EnterpriseFactory(name=f"东城{i}号厂", node=world.village_a if i % 2 else world.town_b)
+        if i % 3 == 0:
+            _inspect(world, enterprise, date(2026, 11, 10) + timedelta(days=i % 5))
+    large = _launched(world)
+    with CaptureQueriesContext(connection) as many:
+        progress = campaign_progress(user=world.county_admin, campaign=large)
+    assert progress.whole.targets == 33 and progress.whole.inspected == 10
+    assert len(many.captured_queries) == len(few.captured_queries)
