@@ -8,13 +8,14 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
-        from campaigns import briefing, lifecycle, rights, targets
+        from campaigns import briefing, lifecycle, reports, rights, targets
         from safetyops.core.audit import register_action_labels
         from safetyops.orgs.models import Enterprise
 
         rights.declare()
         register_action_labels(lifecycle.action_labels())
         briefing.register()
+        reports.register_figures()
         # Active campaigns' target lists follow the enterprises (campaigns/targets.py).
         post_save.connect(targets.enterprise_saved, sender=Enterprise, dispatch_uid="campaign-targets-enterprise")
         m2m_changed.connect(

@@ -129,4 +129,3 @@ def targets_not_inspected(*, user: Any, campaign: Campaign, today: date | None =
         .select_related("enterprise", "node")
         .order_by("node__path", "enterprise__name", "pk")
     )
-

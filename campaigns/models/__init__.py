@@ -1,6 +1,7 @@
 """The campaigns app's models, one module per part."""
 
 from campaigns.models.campaign import Campaign, Target, Unit, unit_constraint, unit_fields
+from campaigns.models.reports import ReportVersion
 from campaigns.models.work import Activity, ActivityAssignment, ReportTask, UnitReport
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "ActivityAssignment",
     "Campaign",
     "ReportTask",
+    "ReportVersion",
     "Target",
     "Unit",
     "UnitReport",
