@@ -4,8 +4,7 @@ submission kept; bad input changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -104,8 +103,10 @@ def test_prefilled_figures_equal_independent_counts(world: World, task: Any) -> 
 
 
 def _values(**changes: str) -> dict[str, str]:
-    base = {"targets": "2", "targets_inspected": "1", "inspections": "2", "hazards_found": "3",
-            "hazards_major": "1", "hazards_closed": "1", "hazards_overdue": "1", "fines": "0.5", "free_1": "300"}  # fmt: skip
+    base = dict(
+        targets="2", targets_inspected="1", inspections="2", hazards_found="3", hazards_major="1",
+        hazards_closed="1", hazards_overdue="1", fines="0.5", free_1="300",
+    )  # fmt: skip
     return {**base, **changes}
 
 
