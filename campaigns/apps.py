@@ -8,7 +8,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
-        from campaigns import briefing, lifecycle, reports, rights, targets
+        from campaigns import briefing, lifecycle, notices, reports, rights, signals, targets
         from safetyops.core.audit import register_action_labels
         from safetyops.orgs.models import Enterprise
 
@@ -16,6 +16,8 @@ class CampaignsConfig(AppConfig):
         register_action_labels(lifecycle.action_labels())
         briefing.register()
         reports.register_figures()
+        notices.register_rules()
+        signals.campaign_launched.connect(notices.campaign_launched, dispatch_uid="campaign-tell-units")
         # Active campaigns' target lists follow the enterprises (campaigns/targets.py).
         post_save.connect(targets.enterprise_saved, sender=Enterprise, dispatch_uid="campaign-targets-enterprise")
         m2m_changed.connect(

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns import notices
 from campaigns.errors import CampaignError, NotPermitted
 from campaigns.lifecycle import CAMPAIGN_STEPS, REPORTABLE
 from campaigns.models import Campaign, ReportTask, ReportVersion, Target, UnitReport, unit_fields
@@ -85,6 +86,8 @@ def task_create(
         )
         UnitReport.objects.bulk_create([UnitReport(task=task, **unit_fields(unit)) for unit in unit_list])
         log_action(campaign, "campaigns.task.created", actor=actor, data={"task": task.pk, "units": len(unit_list)})
+        if campaign.status == Campaign.Status.ACTIVE:  # a draft's tasks are told at launch
+            transaction.on_commit(lambda: notices.tell_task_issued([task.pk]))
     return task
 
 
@@ -285,6 +288,7 @@ def report_return(*, actor: User, report_id: int, reason: str) -> UnitReport:
         report.status = UnitReport.Status.RETURNED
         report.save(update_fields=["status"])
         log_action(report, "campaigns.report.returned", actor=actor, data={"reason": reason[:500]})
+        notices.tell_report_returned(report, reason[:500])
     return report
 
 

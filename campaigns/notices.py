@@ -1,0 +1,163 @@
+"""Who hears of campaign work, and when (DOMAIN §7).
+
+At once, after the step commits (safetyops.notify.services.notify_users, once per reason, object
+and person): a unit hears that a report task or an activity was addressed to it when the campaign
+is launched (or when the task is issued to a running campaign), and that its report was returned.
+Daily, by the rule registered here: a report due in REMINDER_DAYS_BEFORE days, due today, or
+late, to the unit's people, until it is submitted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.lifecycle import REPORTABLE
+from campaigns.models import ReportTask, UnitReport
+from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
+from safetyops.notify.services import notify_users
+from safetyops.orgs.models import Membership, Role
+
+OFFICE_ROLES = (Role.TOWNSHIP_OFFICIAL, Role.COUNTY_ADMIN)
+REASONS = {
+    "campaign_task_issued": gettext_lazy("专项行动报送任务下达（告知承办单位）"),
+    "campaign_report_returned": gettext_lazy("专项行动报告被退回（告知承办单位）"),
+    "campaign_report_due": gettext_lazy("专项行动报告即将到期、今日到期或逾期未报"),
+}
+
+
+def unit_people(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], list[int]]:
+    """The active people of units given as rows with node_id / department_id / enterprise_id:
+    a node's officials, a department's supervisors, an enterprise's users. One query."""
+    nodes, departments, enterprises = set(), set(), set()
+    for row in rows:
+        if row.get("node_id"):
+            nodes.add(row["node_id"])
+        elif row.get("department_id"):
+            departments.add(row["department_id"])
+        elif row.get("enterprise_id"):
+            enterprises.add(row["enterprise_id"])
+    people: dict[tuple[str, int], list[int]] = defaultdict(list)
+    memberships = Membership.objects.filter(user__is_active=True).filter(
+        Q(role__in=OFFICE_ROLES, node_id__in=nodes)
+        | Q(role=Role.DEPARTMENT_SUPERVISOR, department_id__in=departments)
+        | Q(role=Role.ENTERPRISE_USER, enterprise_id__in=enterprises)
+    )
+    for role, node_id, department_id, enterprise_id, user_id in memberships.order_by("user_id").values_list(
+        "role", "node_id", "department_id", "enterprise_id", "user_id"
+    ):
+        if role == Role.ENTERPRISE_USER:
+            people[("enterprise", enterprise_id)].append(user_id)
+        elif role == Role.DEPARTMENT_SUPERVISOR:
+            people[("department", department_id)].append(user_id)
+        else:
+            people[("node", node_id)].append(user_id)
+    return people
+
+
+def _key(row: dict[str, Any]) -> tuple[str, int]:
+    if row.get("node_id"):
+        return ("node", row["node_id"])
+    if row.get("department_id"):
+        return ("department", row["department_id"])
+    return ("enterprise", row["enterprise_id"])
+
+
+UNIT_FIELDS = ("pk", "node_id", "department_id", "enterprise_id", "area_id")
+
+
+def _task_url(report_id: int) -> str:
+    """The report's page; the campaign pages are not built yet, so the notice carries no link."""
+    return ""
+
+
+def tell_task_issued(task_ids: Iterable[int]) -> None:
+    """Each unit of these tasks hears at once that a report is wanted from it, and by when."""
+    for task in ReportTask.objects.filter(pk__in=list(task_ids)).select_related("campaign"):
+        rows = list(UnitReport.objects.filter(task=task).values(*UNIT_FIELDS))
+        people = unit_people(rows)
+        for row in rows:
+            report = UnitReport(pk=row["pk"])
+            notify_users(
+                reason="campaign_task_issued",
+                target=report,
+                users=people.get(_key(row), []),
+                title=_("报送任务：%(title)s") % {"title": task.title},
+                body=_("%(campaign)s：请于%(deadline)s前报送“%(title)s”。")
+                % {"campaign": task.campaign.name, "deadline": task.deadline.isoformat(), "title": task.title},
+                url=_task_url(row["pk"]),
+            )
+
+
+def tell_report_returned(report: UnitReport, reason: str) -> None:
+    row = {"node_id": report.node_id, "department_id": report.department_id, "enterprise_id": report.enterprise_id}
+    people = unit_people([row]).get(_key(row), [])
+
+    def send() -> None:
+        notify_users(
+            reason="campaign_report_returned",
+            target=report,
+            users=people,
+            title=_("报告被退回：%(title)s") % {"title": report.task.title},
+            body=_("退回原因：%(reason)s。请修改后重新报送。") % {"reason": reason},
+            url=_task_url(report.pk),
+        )
+
+    transaction.on_commit(send)
+
+
+def campaign_launched(sender: Any, campaign_id: int, **kwargs: Any) -> None:
+    tell_task_issued(ReportTask.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
+
+
+class ReportDueRule(Rule):
+    """A unit's report of an active or ended campaign, not submitted (pending or returned): from
+    REMINDER_DAYS_BEFORE days before the deadline, on the day, and every day late."""
+
+    reason = "campaign_report_due"
+    label = str(REASONS["campaign_report_due"])
+
+    def due(self, today: date) -> Iterator[Due]:
+        soon = today + timedelta(days=max(settings.REMINDER_DAYS_BEFORE, 0))
+        open_reports = UnitReport.objects.filter(
+            task__campaign__status__in=REPORTABLE,
+            status__in=[UnitReport.Status.PENDING, UnitReport.Status.RETURNED],
+            task__deadline__lte=soon,
+        )
+        report_type = ContentType.objects.get_for_model(UnitReport)
+        for rows in keyset_batches(
+            open_reports, fields=(*UNIT_FIELDS, "task__title", "task__deadline", "task__campaign__name")
+        ):
+            people = unit_people(rows)
+            for row in rows:
+                deadline = row["task__deadline"]
+                if deadline > today:
+                    when = _("将于%(day)s到期") % {"day": deadline.isoformat()}
+                elif deadline == today:
+                    when = _("今日到期")
+                else:
+                    when = _("已逾期%(days)s天") % {"days": (today - deadline).days}
+                yield Due.of(
+                    (report_type, row["pk"]),
+                    recipients=people.get(_key(row), []),
+                    title=_("报送提醒：%(title)s") % {"title": row["task__title"]},
+                    body=_("%(campaign)s“%(title)s”%(when)s，尚未报送。")
+                    % {"campaign": row["task__campaign__name"], "title": row["task__title"], "when": when},
+                    url=_task_url(row["pk"]),
+                    node_id=row["area_id"],
+                )
+
+
+def register_rules() -> None:
+    for reason, label in REASONS.items():
+        register_reason(reason, str(label))
+    register(ReportDueRule())

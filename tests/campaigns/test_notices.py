@@ -1,0 +1,98 @@
+"""Units hear of campaign work at once and exactly once (a task at launch, a returned report), and
+daily while a report is due or late, until it is submitted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from campaigns import reports, services
+from campaigns.models import Campaign, UnitReport
+from safetyops.notify.models import Reminder
+from safetyops.notify.services import reminders_scan
+from tests.conftest import World
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def travel(day: date) -> Any:
+    return time_machine.travel(datetime(day.year, day.month, day.day, 9, 0, tzinfo=SHANGHAI), tick=False)
+
+
+def _recipients(reason: str) -> list[str]:
+    return sorted(Reminder.objects.filter(reason=reason).values_list("recipient__username", flat=True))
+
+
+def test_units_hear_at_launch_once_and_when_returned(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    with travel(date(2026, 11, 2)):
+        campaign = services.campaign_create(
+            actor=world.county_admin,
+            node=world.county,
+            kind=Campaign.Kind.ILLEGAL_CRACKDOWN,
+            name="打非治违专项行动",
+            year=2026,
+            starts_on=date(2026, 11, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        task = reports.task_create(
+            actor=world.county_admin,
+            campaign_id=campaign.pk,
+            title="打非治违情况",
+            deadline=date(2026, 11, 30),
+            units=[world.town_a, world.ent_b],
+            figures=[{"key": "closed_down"}, {"key": "fines"}],
+        )
+        assert not Reminder.objects.exists()  # a draft's task is told at launch
+        with django_capture_on_commit_callbacks(execute=True):
+            services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+        assert _recipients("campaign_task_issued") == ["enterprise_b", "official_a"]
+        from campaigns.notices import tell_task_issued
+
+        tell_task_issued([task.pk])  # told again (a retried signal): nothing new
+        assert _recipients("campaign_task_issued") == ["enterprise_b", "official_a"]
+
+        report = UnitReport.objects.get(task=task, enterprise=world.ent_b)
+        reports.report_submit(actor=world.enterprise_b, report_id=report.pk, values={"closed_down": "0", "fines": "0"})
+        with django_capture_on_commit_callbacks(execute=True):
+            reports.report_return(actor=world.county_admin, report_id=report.pk, reason="请补充罚款明细")
+        assert _recipients("campaign_report_returned") == ["enterprise_b"]
+
+
+def test_a_due_report_is_reminded_daily_until_submitted(world: World) -> None:
+    with travel(date(2026, 11, 2)):
+        campaign = services.campaign_create(
+            actor=world.county_admin,
+            node=world.county,
+            kind=Campaign.Kind.GREAT_INSPECTION,
+            name="大排查大整治",
+            year=2026,
+            starts_on=date(2026, 11, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+        task = reports.task_create(
+            actor=world.county_admin,
+            campaign_id=campaign.pk,
+            title="隐患整治情况",
+            deadline=date(2026, 11, 30),
+            units=[world.town_a, world.town_b],
+            figures=[{"key": "free_1", "label": "宣传场次", "unit": "场"}],
+        )
+    with travel(date(2026, 11, 20)):  # ten days ahead: not yet
+        reminders_scan()
+    assert _recipients("campaign_report_due") == []
+    with travel(date(2026, 11, 27)):  # three days before
+        reminders_scan()
+        reminders_scan()  # the schedule ran twice: still once
+    assert _recipients("campaign_report_due") == ["official_a", "official_b"]
+    report_a = UnitReport.objects.get(task=task, node=world.town_a)
+    with travel(date(2026, 11, 28)):
+        reports.report_submit(actor=world.official_a, report_id=report_a.pk, values={"free_1": "3"})
+    with travel(date(2026, 12, 2)):  # late: only town B, which has not reported
+        reminders_scan()
+    late = Reminder.objects.filter(reason="campaign_report_due", created_at__date=date(2026, 12, 2))
+    assert sorted(late.values_list("recipient__username", flat=True)) == ["official_b"]
+    assert "已逾期2天" in late.get().body
