@@ -103,6 +103,7 @@ def action_labels() -> dict[str, Any]:
         "campaigns.target.added": _("目标企业列入"),
         "campaigns.target.removed": _("目标企业移出"),
         "campaigns.activity.created": _("安排活动"),
+        "campaigns.activity.reported": _("报送活动情况"),
         "campaigns.task.created": _("下发报送任务"),
         "campaigns.report.submitted": _("报送"),
         "campaigns.report.returned": _("退回修改"),
