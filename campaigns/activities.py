@@ -107,9 +107,7 @@ def activity_report(
             )
         if held_on < campaign.starts_on:
             raise CampaignError(_("开展日期早于行动开始日期（%(day)s）。") % {"day": campaign.starts_on.isoformat()})
-        before = (
-            {"held_on": assignment.held_on.isoformat(), "summary": assignment.summary} if assignment.reported else None
-        )
+        before = {"held_on": str(assignment.held_on), "summary": assignment.summary} if assignment.reported else None
         assignment.held_on, assignment.place, assignment.summary = held_on, place.strip()[:128], summary
         assignment.participants, assignment.reported_by, assignment.reported_at = participants, actor, timezone.now()
         assignment.save()
