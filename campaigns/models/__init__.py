@@ -1,6 +1,6 @@
 """The campaigns app's models, one module per part."""
 
-from campaigns.models.campaign import Campaign, Target, Unit, unit_constraint, unit_fields
+from campaigns.models.campaign import Campaign, Target, Unit, unit_constraints, unit_fields
 from campaigns.models.reports import ReportVersion
 from campaigns.models.work import Activity, ActivityAssignment, ReportTask, UnitReport
 
@@ -13,6 +13,6 @@ __all__ = [
     "Target",
     "Unit",
     "UnitReport",
-    "unit_constraint",
+    "unit_constraints",
     "unit_fields",
 ]

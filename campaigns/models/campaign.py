@@ -175,14 +175,22 @@ class Unit(models.Model):
         return "node" if self.node_id else "department" if self.department_id else "enterprise"
 
 
-def unit_constraint(name: str) -> models.CheckConstraint:
-    """Exactly one of node, department, enterprise."""
-    return models.CheckConstraint(
-        condition=Q(node__isnull=False, department__isnull=True, enterprise__isnull=True)
-        | Q(node__isnull=True, department__isnull=False, enterprise__isnull=True)
-        | Q(node__isnull=True, department__isnull=True, enterprise__isnull=False),
-        name=name,
-    )
+def unit_constraints(prefix: str, owner: str) -> list[models.BaseConstraint]:
+    """Exactly one of node, department, enterprise; and each unit once per `owner` (the activity, the task)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(node__isnull=False, department__isnull=True, enterprise__isnull=True)
+            | Q(node__isnull=True, department__isnull=False, enterprise__isnull=True)
+            | Q(node__isnull=True, department__isnull=True, enterprise__isnull=False),
+            name=f"{prefix}_one_unit",
+        ),
+        *(
+            models.UniqueConstraint(
+                fields=[owner, kind], condition=Q(**{f"{kind}__isnull": False}), name=f"{prefix}_unit_{kind}"
+            )
+            for kind in ("node", "department", "enterprise")
+        ),
+    ]
 
 
 def unit_fields(unit: Node | Department | Enterprise) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models.campaign import Campaign, Unit, unit_constraint
+from campaigns.models.campaign import Campaign, Unit, unit_constraints
 from safetyops.orgs.models import User
 
 
@@ -69,22 +69,7 @@ class ActivityAssignment(Unit):
         verbose_name = _("活动安排")
         verbose_name_plural = _("活动安排")
         ordering = ["activity", "area__path", "pk"]
-        constraints = [
-            unit_constraint("activity_assignment_one_unit"),
-            models.UniqueConstraint(
-                fields=["activity", "node"], condition=Q(node__isnull=False), name="activity_unit_node"
-            ),
-            models.UniqueConstraint(
-                fields=["activity", "department"],
-                condition=Q(department__isnull=False),
-                name="activity_unit_department",
-            ),
-            models.UniqueConstraint(
-                fields=["activity", "enterprise"],
-                condition=Q(enterprise__isnull=False),
-                name="activity_unit_enterprise",
-            ),
-        ]
+        constraints = unit_constraints("activity", "activity")
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.unit_name}"
@@ -137,16 +122,7 @@ class UnitReport(Unit):
         verbose_name = _("单位报送")
         verbose_name_plural = _("单位报送")
         ordering = ["task", "area__path", "pk"]
-        constraints = [
-            unit_constraint("unit_report_one_unit"),
-            models.UniqueConstraint(fields=["task", "node"], condition=Q(node__isnull=False), name="report_unit_node"),
-            models.UniqueConstraint(
-                fields=["task", "department"], condition=Q(department__isnull=False), name="report_unit_department"
-            ),
-            models.UniqueConstraint(
-                fields=["task", "enterprise"], condition=Q(enterprise__isnull=False), name="report_unit_enterprise"
-            ),
-        ]
+        constraints = unit_constraints("report", "task")
         indexes = [models.Index(fields=["task", "status"], name="unit_report_task_status")]
 
     def __str__(self) -> str:

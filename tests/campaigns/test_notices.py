@@ -3,23 +3,15 @@ daily while a report is due or late, until it is submitted."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import time_machine
 
 from campaigns import reports, services
 from campaigns.models import Campaign, UnitReport
 from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
+from tests.campaigns.factories import county_campaign, travel
 from tests.conftest import World
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def travel(day: date) -> Any:
-    return time_machine.travel(datetime(day.year, day.month, day.day, 9, 0, tzinfo=SHANGHAI), tick=False)
 
 
 def _recipients(reason: str) -> list[str]:
@@ -28,12 +20,11 @@ def _recipients(reason: str) -> list[str]:
 
 def test_units_hear_at_launch_once_and_when_returned(world: World, django_capture_on_commit_callbacks: Any) -> None:
     with travel(date(2026, 11, 2)):
-        campaign = services.campaign_create(
-            actor=world.county_admin,
-            node=world.county,
+        campaign = county_campaign(
+            world,
+            launch=False,
             kind=Campaign.Kind.ILLEGAL_CRACKDOWN,
             name="打非治违专项行动",
-            year=2026,
             starts_on=date(2026, 11, 1),
             ends_on=date(2026, 12, 31),
         )
@@ -63,16 +54,7 @@ def test_units_hear_at_launch_once_and_when_returned(world: World, django_captur
 
 def test_a_due_report_is_reminded_daily_until_submitted(world: World) -> None:
     with travel(date(2026, 11, 2)):
-        campaign = services.campaign_create(
-            actor=world.county_admin,
-            node=world.county,
-            kind=Campaign.Kind.GREAT_INSPECTION,
-            name="大排查大整治",
-            year=2026,
-            starts_on=date(2026, 11, 1),
-            ends_on=date(2026, 12, 31),
-        )
-        services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+        campaign = county_campaign(world, starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31))
         task = reports.task_create(
             actor=world.county_admin,
             campaign_id=campaign.pk,

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns import services
 from campaigns.models import Campaign
 from campaigns.progress import campaign_progress, targets_not_inspected
 from inspections.models import Inspection
+from tests.campaigns.factories import county_campaign, travel
 from tests.conftest import World
 from tests.orgs.factories import EnterpriseFactory
 
@@ -32,21 +30,18 @@ def _inspect(world: World, enterprise: Any, day: date) -> Inspection:
 
 
 def _launched(world: World, **scope: Any) -> Campaign:
-    campaign = services.campaign_create(
-        actor=world.county_admin,
-        node=world.county,
+    return county_campaign(
+        world,
         kind=Campaign.Kind.WINTER_SPRING,
         name="冬春大排查",
-        year=2026,
         starts_on=START,
         ends_on=END,
         goal_coverage=60,
         **scope,
     )
-    return services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
 
 
-@time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+@travel(date(2026, 12, 2), 12)
 def test_coverage_counts_inspections_inside_the_period_and_the_scope(world: World) -> None:
     campaign = _launched(world, scope_sectors=[world.sector_build])  # ent_a2 (town A), ent_b (town B)
     _inspect(world, world.ent_a2, date(2026, 10, 31))  # the day before the period: not counted
@@ -68,7 +63,7 @@ def test_coverage_counts_inspections_inside_the_period_and_the_scope(world: Worl
     assert [t.enterprise for t in targets_not_inspected(user=world.official_b, campaign=campaign)] == []
 
 
-@time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+@travel(date(2026, 12, 2), 12)
 def test_query_count_does_not_grow_with_the_targets(world: World) -> None:
     small = _launched(world)
     with CaptureQueriesContext(connection) as few:

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import timezone
 
-from campaigns import reports, services
+from campaigns import reports
 from campaigns.errors import CampaignError, NotPermitted
 from campaigns.models import Campaign, ReportVersion, UnitReport
 from inspections.models import Hazard, Inspection
+from tests.campaigns.factories import SHANGHAI, county_campaign, travel
 from tests.conftest import World
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 START, END, DEADLINE = date(2026, 11, 1), date(2026, 12, 31), date(2026, 11, 30)
 FIGURES = [
     {"key": "targets"},
@@ -33,23 +31,10 @@ FIGURES = [
 ]
 
 
-def travel(day: date, hour: int = 10) -> Any:
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI), tick=False)
-
-
 @pytest.fixture
 def task(world: World, hazard_factory: Any) -> Any:
     with travel(date(2026, 11, 2)):
-        campaign = services.campaign_create(
-            actor=world.county_admin,
-            node=world.county,
-            kind=Campaign.Kind.GREAT_INSPECTION,
-            name="大排查大整治",
-            year=2026,
-            starts_on=START,
-            ends_on=END,
-        )
-        services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+        campaign = county_campaign(world, year=2026, starts_on=START, ends_on=END)
         task = reports.task_create(
             actor=world.county_admin,
             campaign_id=campaign.pk,

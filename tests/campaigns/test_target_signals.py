@@ -3,32 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
-
-from campaigns import services
 from campaigns.models import Campaign, Target
 from campaigns.targets import sync_all_active
 from safetyops.orgs.models import Enterprise
+from tests.campaigns.factories import county_campaign
 from tests.conftest import World
 from tests.orgs.factories import EnterpriseFactory
 
 
 def _launched(world: World, **scope: Any) -> Campaign:
-    today = timezone.localdate()
-    campaign = services.campaign_create(
-        actor=world.county_admin,
-        node=world.county,
-        kind=Campaign.Kind.WINTER_SPRING,
-        name="冬春大排查",
-        year=today.year,
-        starts_on=today - timedelta(days=3),
-        ends_on=today + timedelta(days=40),
-        **scope,
-    )
-    return services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+    return county_campaign(world, kind=Campaign.Kind.WINTER_SPRING, name="冬春大排查", **scope)
 
 
 def _current(campaign: Campaign) -> set[int]:
