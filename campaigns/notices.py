@@ -22,16 +22,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import REPORTABLE
-from campaigns.models import ReportTask, UnitReport
+from campaigns.models import Campaign, ReportTask, UnitReport
 from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
 from safetyops.notify.services import notify_users
 from safetyops.orgs.models import Membership, Role
 
 OFFICE_ROLES = (Role.TOWNSHIP_OFFICIAL, Role.COUNTY_ADMIN)
+ENDING_DAYS = 7  # the organiser hears this many days before the end when coverage is below the goal
 REASONS = {
     "campaign_task_issued": gettext_lazy("专项行动报送任务下达（告知承办单位）"),
     "campaign_report_returned": gettext_lazy("专项行动报告被退回（告知承办单位）"),
     "campaign_report_due": gettext_lazy("专项行动报告即将到期、今日到期或逾期未报"),
+    "campaign_ending_below_goal": gettext_lazy("专项行动即将结束而覆盖率未达目标（告知组织单位）"),
 }
 
 
@@ -161,3 +163,41 @@ def register_rules() -> None:
     for reason, label in REASONS.items():
         register_reason(reason, str(label))
     register(ReportDueRule())
+    register(CampaignEndingRule())
+
+
+class CampaignEndingRule(Rule):
+    """An active campaign ending in CAMPAIGN_ENDING_DAYS (7) days or fewer whose coverage is below
+    its goal: daily to the organiser's officials, with the coverage and the targets left."""
+
+    reason = "campaign_ending_below_goal"
+    label = str(REASONS["campaign_ending_below_goal"])
+
+    def due(self, today: date) -> Iterator[Due]:
+        from campaigns.progress import whole_coverage
+
+        ending = Campaign.objects.filter(
+            status=Campaign.Status.ACTIVE, ends_on__gte=today, ends_on__lte=today + timedelta(days=ENDING_DAYS)
+        ).select_related("node")
+        for campaign in ending:
+            targets, inspected = whole_coverage(campaign, today=today)
+            coverage = inspected * 100 / targets if targets else 100
+            if coverage >= campaign.goal_coverage:
+                continue
+            people = unit_people([{"node_id": campaign.node_id}]).get(("node", campaign.node_id), [])
+            yield Due.of(
+                campaign,
+                recipients=people,
+                title=_("专项行动即将结束：%(name)s") % {"name": campaign.name},
+                body=_(
+                    "%(name)s将于%(day)s结束，目前检查覆盖率%(coverage).1f%%（目标%(goal)s%%），尚有%(left)s家目标企业未检查。"
+                )
+                % {
+                    "name": campaign.name,
+                    "day": campaign.ends_on.isoformat(),
+                    "coverage": coverage,
+                    "goal": campaign.goal_coverage,
+                    "left": targets - inspected,
+                },
+                node_id=campaign.node_id,
+            )

@@ -78,3 +78,22 @@ def test_a_due_report_is_reminded_daily_until_submitted(world: World) -> None:
     late = Reminder.objects.filter(reason="campaign_report_due", created_at__date=date(2026, 12, 2))
     assert sorted(late.values_list("recipient__username", flat=True)) == ["official_b"]
     assert "已逾期2天" in late.get().body
+
+
+def test_the_organiser_hears_when_the_campaign_ends_soon_below_its_goal(world: World) -> None:
+    from inspections.models import Inspection
+
+    with travel(date(2026, 12, 1)):
+        county_campaign(world, starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 20), goal_coverage=60)
+        Inspection.objects.create(enterprise=world.ent_a, created_by=world.official_a)  # 1 of 3: 33 %
+    with travel(date(2026, 12, 10)):  # ten days before the end: not yet
+        reminders_scan()
+    assert _recipients("campaign_ending_below_goal") == []
+    with travel(date(2026, 12, 13)):  # seven days before, 33 % < 60 %
+        reminders_scan()
+    assert _recipients("campaign_ending_below_goal") == ["county_admin"]
+    assert "尚有2家目标企业未检查" in Reminder.objects.get(reason="campaign_ending_below_goal").body
+    with travel(date(2026, 12, 14)):
+        Inspection.objects.create(enterprise=world.ent_b, created_by=world.official_b)  # 2 of 3: 67 %
+        reminders_scan()
+    assert Reminder.objects.filter(reason="campaign_ending_below_goal").count() == 1  # goal met: quiet
