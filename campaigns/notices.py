@@ -18,13 +18,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import REPORTABLE
 from campaigns.models import Campaign, ReportTask, UnitReport
 from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
-from safetyops.notify.services import notify_users
+from safetyops.notify.services import notify_users, reminders_claim
 from safetyops.orgs.models import Membership, Role
 
 OFFICE_ROLES = (Role.TOWNSHIP_OFFICIAL, Role.COUNTY_ADMIN)
@@ -77,27 +78,25 @@ def _key(row: dict[str, Any]) -> tuple[str, int]:
 UNIT_FIELDS = ("pk", "node_id", "department_id", "enterprise_id", "area_id")
 
 
-def _task_url(report_id: int) -> str:
-    """The report's page; the campaign pages are not built yet, so the notice carries no link."""
-    return ""
-
-
 def tell_task_issued(task_ids: Iterable[int]) -> None:
-    """Each unit of these tasks hears at once that a report is wanted from it, and by when."""
+    """Each unit of these tasks hears at once that a report is wanted from it, and by when: one
+    claim per task for all its units (the campaign pages are not built yet: no link)."""
+    report_type = ContentType.objects.get_for_model(UnitReport)
+    today = timezone.localdate()
     for task in ReportTask.objects.filter(pk__in=list(task_ids)).select_related("campaign"):
-        rows = list(UnitReport.objects.filter(task=task).values(*UNIT_FIELDS))
-        people = unit_people(rows)
-        for row in rows:
-            report = UnitReport(pk=row["pk"])
-            notify_users(
-                reason="campaign_task_issued",
-                target=report,
-                users=people.get(_key(row), []),
-                title=_("报送任务：%(title)s") % {"title": task.title},
-                body=_("%(campaign)s：请于%(deadline)s前报送“%(title)s”。")
-                % {"campaign": task.campaign.name, "deadline": task.deadline.isoformat(), "title": task.title},
-                url=_task_url(row["pk"]),
-            )
+        facts = {"campaign": task.campaign.name, "deadline": task.deadline.isoformat(), "title": task.title}
+        for rows in keyset_batches(UnitReport.objects.filter(task=task), fields=UNIT_FIELDS):
+            people = unit_people(rows)
+            dues = [
+                Due.of(
+                    (report_type, row["pk"]),
+                    recipients=people.get(_key(row), []),
+                    title=_("报送任务：%(title)s") % facts,
+                    body=_("%(campaign)s：请于%(deadline)s前报送“%(title)s”。") % facts,
+                )
+                for row in rows
+            ]
+            reminders_claim(dues, reason="campaign_task_issued", day=today)
 
 
 def tell_report_returned(report: UnitReport, reason: str) -> None:
@@ -111,7 +110,6 @@ def tell_report_returned(report: UnitReport, reason: str) -> None:
             users=people,
             title=_("报告被退回：%(title)s") % {"title": report.task.title},
             body=_("退回原因：%(reason)s。请修改后重新报送。") % {"reason": reason},
-            url=_task_url(report.pk),
         )
 
     transaction.on_commit(send)
@@ -154,7 +152,6 @@ class ReportDueRule(Rule):
                     title=_("报送提醒：%(title)s") % {"title": row["task__title"]},
                     body=_("%(campaign)s“%(title)s”%(when)s，尚未报送。")
                     % {"campaign": row["task__campaign__name"], "title": row["task__title"], "when": when},
-                    url=_task_url(row["pk"]),
                     node_id=row["area_id"],
                 )
 

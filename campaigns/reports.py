@@ -145,7 +145,7 @@ def _figure_of(item: dict[str, Any]) -> records.Figure:
     return found or records.Figure(item["key"], item["key"])
 
 
-def report_prefill(report: UnitReport, *, today: date | None = None) -> list[Prefilled]:
+def report_prefill(report: UnitReport) -> list[Prefilled]:
     """Every figure the task asks for, with the value the records hold for the unit's part and the
     task's period (and where it came from), or None for a figure the unit types in."""
     task = report.task
@@ -239,7 +239,7 @@ def report_submit(
         if report.status == UnitReport.Status.SUBMITTED and today > task.deadline:
             raise CampaignError(_("已过报送期限，报告不能再修改；如需更正，请联系组织单位退回后重报。"))
         figures: dict[str, dict[str, Any]] = {}
-        for prefilled in report_prefill(report, today=today):
+        for prefilled in report_prefill(report):
             value = _parse(prefilled, values.get(prefilled.key, ""))
             note = (notes.get(prefilled.key) or "").strip()
             system = prefilled.value

@@ -23,7 +23,7 @@ from campaigns.models import Campaign, Target
 from campaigns.signals import campaign_ended, campaign_launched
 from safetyops.core.audit import log_action, log_actions
 from safetyops.orgs.models import Department, Enterprise, Node, User
-from safetyops.orgs.scope import get_node_for_user, sector_with_descendants
+from safetyops.orgs.scope import get_node_for_user, path_and_above, sector_with_descendants
 
 Status = Campaign.Status
 SCOPE_FIELDS = ("scope_nodes", "scope_sectors", "scope_enterprises")
@@ -229,10 +229,10 @@ def targets_sync(*, campaign_id: int, enterprise_ids: Iterable[int] | None = Non
         # The area follows a move: one UPDATE for every row whose enterprise has moved.
         moved = rows.exclude(node_id=F("enterprise__node_id"))
         moved.update(node_id=Subquery(Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("node_id")[:1]))
-        added = [(t.enterprise_id, "") for t in new] + [(e, "") for _p, e in back]
+        added = [t.enterprise_id for t in new] + [e for _p, e in back]
         if added:
             log_actions(
-                Campaign, "campaigns.target.added", [(campaign.pk, str(campaign), {"enterprise": e}) for e, _x in added]
+                Campaign, "campaigns.target.added", [(campaign.pk, str(campaign), {"enterprise": e}) for e in added]
             )
         if leaving:
             log_actions(
@@ -245,14 +245,8 @@ def targets_sync(*, campaign_id: int, enterprise_ids: Iterable[int] | None = Non
 
 def active_campaigns_covering(enterprise: Enterprise) -> list[int]:
     """Active campaigns whose organiser's subtree holds the enterprise (their scope may take it in)."""
-    path = enterprise.node.path
-    parts = [p for p in path.strip("/").split("/") if p]
-    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return list(Campaign.objects.filter(status=Status.ACTIVE, node__path__in=prefixes).values_list("pk", flat=True))
-
-
-def is_scope_empty(campaign: Campaign) -> bool:
-    return not scope_enterprises(campaign).exists()
+    above = path_and_above(enterprise.node.path)
+    return list(Campaign.objects.filter(status=Status.ACTIVE, node__path__in=above).values_list("pk", flat=True))
 
 
 # Units --------------------------------------------------------------------------------------------------

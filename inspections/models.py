@@ -17,19 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safetyops.evidence.models import _attachment_path, _thumbnail_path  # noqa: F401 (named by migrations 0001-0009)
+from safetyops.evidence.models import _attachment_path, _thumbnail_path, evidence_of  # noqa: F401 (named by migrations 0001-0009)
 from safetyops.orgs.models import Enterprise, Node, Sector
-
-
-def evidence_of(query_name: str) -> GenericRelation:
-    """`obj.attachments`: the evidence files whose owner is obj (Attachment.objects.filter(<query_name>=obj))."""
-    return GenericRelation(
-        "evidence.Attachment",
-        content_type_field="owner_type",
-        object_id_field="owner_id",
-        related_query_name=query_name,
-    )
-
 
 User = settings.AUTH_USER_MODEL
 

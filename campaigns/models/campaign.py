@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from safetyops.evidence.models import evidence_of
 from safetyops.orgs.models import Department, Enterprise, Node, Sector, User
 
 
@@ -83,12 +83,7 @@ class Campaign(models.Model):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     summarised_at = models.DateTimeField(_("总结时间"), null=True, blank=True)
     # The plan document (实施方案) and other files of the campaign: evidence anchored at the node.
-    attachments = GenericRelation(
-        "evidence.Attachment",
-        content_type_field="owner_type",
-        object_id_field="owner_id",
-        related_query_name="campaign",
-    )
+    attachments = evidence_of("campaign")
 
     class Meta:
         verbose_name = _("专项行动")
@@ -105,11 +100,6 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_open(self) -> bool:
-        """Work is still being done and reported (not summarised)."""
-        return self.status in (self.Status.DRAFT, self.Status.ACTIVE, self.Status.ENDED)
 
 
 class Target(models.Model):
@@ -137,10 +127,6 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.enterprise_id}"
-
-    @property
-    def current(self) -> bool:
-        return self.removed_at is None
 
 
 class Unit(models.Model):

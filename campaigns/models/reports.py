@@ -3,18 +3,20 @@ the value the records gave and the note that explains a correction, the text, wh
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.work import UnitReport
+from safetyops.evidence.models import AppendOnly, evidence_of
 from safetyops.orgs.models import User
 
 
-class ReportVersion(models.Model):
-    """`figures`: {key: {"value": "12", "system": "10" | None, "note": "…"}} in the task's order."""
+class ReportVersion(AppendOnly):
+    """Append-only (safetyops.evidence.models.AppendOnly): saved once, never changed or deleted.
+    `figures`: {key: {"value": "12", "system": "10" | None, "note": "…"}} in the task's order."""
 
-    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="versions")
+    # PROTECT: a report with submissions is never deleted with its task or campaign (nothing lost).
+    report = models.ForeignKey(UnitReport, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本"))
     figures = models.JSONField(_("报送数据"), default=dict)
     text = models.TextField(_("报送内容"), blank=True, db_default="")
@@ -22,9 +24,7 @@ class ReportVersion(models.Model):
     late = models.BooleanField(_("迟报"), default=False)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("报送时间"))
-    attachments = GenericRelation(
-        "evidence.Attachment", content_type_field="owner_type", object_id_field="owner_id", related_query_name="+"
-    )
+    attachments = evidence_of("report_version")
 
     class Meta:
         verbose_name = _("报送版本")
@@ -34,8 +34,3 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("a submitted report version is never changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -5,19 +5,13 @@ its versions are kept one row per submission (campaigns/models/reports.py)."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaign import Campaign, Unit, unit_constraints
+from safetyops.evidence.models import evidence_of
 from safetyops.orgs.models import User
-
-
-def _evidence() -> GenericRelation:
-    return GenericRelation(
-        "evidence.Attachment", content_type_field="owner_type", object_id_field="owner_id", related_query_name="+"
-    )
 
 
 class Activity(models.Model):
@@ -63,7 +57,7 @@ class ActivityAssignment(Unit):
     participants = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
     reported_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    attachments = _evidence()
+    attachments = evidence_of("activity_assignment")
 
     class Meta:
         verbose_name = _("活动安排")

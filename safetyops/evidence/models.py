@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import ProtectedError, Q
@@ -53,6 +53,17 @@ class AppendOnly(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError(self, [self])
+
+
+def evidence_of(query_name: str) -> GenericRelation:
+    """`obj.attachments` on an owner model: the evidence files whose owner is obj
+    (Attachment.objects.filter(<query_name>=obj)); the owner's app declares it."""
+    return GenericRelation(
+        "evidence.Attachment",
+        content_type_field="owner_type",
+        object_id_field="owner_id",
+        related_query_name=query_name,
+    )
 
 
 def refuse_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -178,7 +178,7 @@ def get_node_for_user(user: Any, pk: Any, *, right: str | None = None) -> Node:
 # Objects organised at a node (a county campaign, a county letter, a department) ---------------
 
 
-def _path_and_above(path: str) -> list[str]:
+def path_and_above(path: str) -> list[str]:
     """ "/33/3301/330101/" → ["/33/", "/33/3301/", "/33/3301/330101/"]: the node and its ancestors."""
     parts = [part for part in path.strip("/").split("/") if part]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -194,7 +194,7 @@ def organised_q(user: Any, node_field: str = "node") -> Q:
     if scope.node_path is None:  # enterprise users, no membership
         return Q(pk__in=[])
     return Q(**{f"{node_field}__path__startswith": scope.node_path}) | Q(
-        **{f"{node_field}__path__in": _path_and_above(scope.node_path)}
+        **{f"{node_field}__path__in": path_and_above(scope.node_path)}
     )
 
 

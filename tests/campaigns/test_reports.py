@@ -159,3 +159,22 @@ def test_only_the_unit_reports_and_not_after_the_summary(world: World, task: Any
         with pytest.raises(CampaignError, match="已总结"):
             reports.report_submit(actor=world.official_a, report_id=a.pk, values=_values())
     assert not ReportVersion.objects.exists() and UnitReport.objects.get(pk=a.pk).status == "pending"
+
+
+def test_a_submitted_version_is_never_changed_or_deleted(world: World, task: Any) -> None:
+    from django.db.models import ProtectedError
+
+    from safetyops.evidence.models import AppendOnlyError
+
+    with travel(date(2026, 11, 20)):
+        version = reports.report_submit(
+            actor=world.official_a, report_id=_report(task, world.town_a).pk, values=_values()
+        )
+    version.text = "改过"
+    with pytest.raises(AppendOnlyError):
+        version.save()
+    with pytest.raises(AppendOnlyError):
+        ReportVersion.objects.filter(pk=version.pk).delete()
+    with pytest.raises(ProtectedError):  # the campaign cannot take its reports along
+        Campaign.objects.filter(pk=task.campaign_id).delete()
+    assert ReportVersion.objects.get(pk=version.pk).text == ""
