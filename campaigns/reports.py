@@ -145,11 +145,16 @@ def _figure_of(item: dict[str, Any]) -> records.Figure:
     return found or records.Figure(item["key"], item["key"])
 
 
+def task_figures(task: ReportTask) -> list[records.Figure]:
+    """The figures the task asks for, in its order: the library's, and its free ones with their label."""
+    return [_figure_of(item) for item in task.figures]
+
+
 def report_prefill(report: UnitReport) -> list[Prefilled]:
     """Every figure the task asks for, with the value the records hold for the unit's part and the
     task's period (and where it came from), or None for a figure the unit types in."""
     task = report.task
-    figures = [_figure_of(item) for item in task.figures]
+    figures = task_figures(task)
     targets = report_targets(report)
     wanted = [f.key for f in figures if f.from_records]
     values = records.compute(
@@ -304,16 +309,37 @@ class State:
     }
 
 
-def report_state(report: UnitReport, latest: ReportVersion | None, *, today: date | None = None) -> str:
-    """已报 / 迟报 / 未报 (past the deadline) / 零报告 / 退回 / 待报 (not yet due)."""
+def report_state(
+    report: UnitReport, latest: ReportVersion | None, *, today: date | None = None, first_late: bool | None = None
+) -> str:
+    """已报 / 迟报 / 未报 (past the deadline) / 零报告 / 退回 / 待报 (not yet due). `first_late`:
+    whether the first version came after the deadline, when the caller has it (else one query)."""
+    pending = report.status != UnitReport.Status.RETURNED and latest is not None and not latest.zero
+    if pending and first_late is None:
+        first = ReportVersion.objects.filter(report=report).order_by("number").values_list("late", flat=True).first()
+        first_late = bool(first)
+    return state_of(
+        status=report.status,
+        deadline=report.task.deadline,
+        submitted=latest is not None,
+        zero=latest is not None and latest.zero,
+        first_late=bool(first_late),
+        today=today,
+    )
+
+
+def state_of(
+    *, status: str, deadline: date, submitted: bool, zero: bool, first_late: bool, today: date | None = None
+) -> str:
+    """The state from the report's status, the task's deadline and its versions: whether there is
+    one, whether the latest is a zero report and whether the first came late."""
     today = today or timezone.localdate()
-    if report.status == UnitReport.Status.RETURNED:
+    if status == UnitReport.Status.RETURNED:
         return State.RETURNED
-    if latest is None:
-        return State.MISSING if today > report.task.deadline else State.WAITING
-    if latest.zero:
+    if not submitted:
+        return State.MISSING if today > deadline else State.WAITING
+    if zero:
         return State.ZERO
-    first_late = ReportVersion.objects.filter(report=report).order_by("number").values_list("late", flat=True).first()
     return State.LATE if first_late else State.SUBMITTED
 
 

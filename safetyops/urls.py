@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("safetyops.orgs.urls")),
     path("", include("safetyops.evidence.urls")),
     path("", include("inspections.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("", include("safetyops.notify.urls")),
     path("", include("safetyops.briefings.urls")),
     path("admin/", admin.site.urls),

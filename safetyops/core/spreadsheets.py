@@ -8,8 +8,10 @@ edited (= + - @, tab, CR) also gets the quote prefix, Excel's own "this is text"
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
@@ -47,3 +49,8 @@ def append_as_text(sheet: Any, values: list[Any]) -> None:
     sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
     for cell in sheet[sheet.max_row]:
         as_text(cell)
+
+
+def local_naive(value: datetime | None) -> datetime | None:
+    """A datetime as Excel holds it: the wall-clock time of the project's zone, without a zone."""
+    return timezone.localtime(value).replace(tzinfo=None) if value is not None else None

@@ -1,0 +1,127 @@
+"""The organiser's view of a report task (报送情况): one row per unit report the user sees, with its
+state (已报/迟报/未报/零报告/退回/待报), its versions and the latest version's figures and text; the
+counts per state; and the counts per task of a campaign.
+
+The number of queries does not grow with the units: the reports come with their version count,
+their first version's late flag and their latest version's id as subqueries in one query, then
+the latest versions in one more.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaigns.models import Campaign, ReportTask, ReportVersion, UnitReport
+from campaigns.reports import State, state_of
+from campaigns.scope import units_q
+
+# The header's order; 待报 (not yet due) last.
+STATES = (State.SUBMITTED, State.LATE, State.ZERO, State.RETURNED, State.MISSING, State.WAITING)
+
+
+@dataclass(frozen=True)
+class Row:
+    report_id: int
+    unit_name: str
+    unit_kind: str  # "node", "department" or "enterprise"
+    area: str
+    state: str
+    versions: int
+    submitted_at: datetime | None  # of the latest version
+    figures: dict[str, dict[str, Any]]  # the latest version's: {key: {"value", "system", "note"}}
+    text: str
+
+    @property
+    def state_label(self) -> str:
+        return str(State.LABELS[self.state])
+
+
+def _versions(report: str = "pk") -> QuerySet[ReportVersion]:
+    return ReportVersion.objects.filter(report=OuterRef(report))
+
+
+def _annotated(reports: QuerySet[UnitReport]) -> QuerySet[UnitReport]:
+    """Reports with `n_versions`, `first_late`, `latest_id` and `latest_zero`, each a subquery."""
+    counted = _versions().order_by().values("report").annotate(n=Count("pk")).values("n")
+    return reports.annotate(
+        n_versions=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+        first_late=Subquery(_versions().order_by("number").values("late")[:1]),
+        latest_id=Subquery(_versions().order_by("-number").values("pk")[:1]),
+        latest_zero=Subquery(_versions().order_by("-number").values("zero")[:1]),
+    )
+
+
+def _state(report: Any, deadline: date, today: date) -> str:
+    return state_of(
+        status=report.status,
+        deadline=deadline,
+        submitted=report.latest_id is not None,
+        zero=bool(report.latest_zero),
+        first_late=bool(report.first_late),
+        today=today,
+    )
+
+
+def task_overview(*, user: Any, task: ReportTask, today: date | None = None) -> list[Row]:
+    """The task's unit reports the user sees (campaigns.scope.units_q), by area: two queries."""
+    today = today or timezone.localdate()
+    reports: list[Any] = list(
+        _annotated(UnitReport.objects.filter(task=task).filter(units_q(user)))
+        .select_related("node", "department", "enterprise", "area")
+        .order_by("area__path", "pk")
+    )
+    wanted = [r.latest_id for r in reports if r.latest_id is not None]
+    latest = {v.pk: v for v in ReportVersion.objects.filter(pk__in=wanted)} if wanted else {}
+    rows = []
+    for report in reports:
+        version = latest.get(report.latest_id)
+        rows.append(
+            Row(
+                report_id=report.pk,
+                unit_name=report.unit_name,
+                unit_kind=report.unit_kind,
+                area=report.area.name,
+                state=_state(report, task.deadline, today),
+                versions=report.n_versions,
+                submitted_at=version.submitted_at if version else None,
+                figures=version.figures if version else {},
+                text=version.text if version else "",
+            )
+        )
+    return rows
+
+
+def state_counts(states: Iterable[str]) -> dict[str, int]:
+    """How many of each state, every state listed (in the header's order), and the total."""
+    counted = Counter(states)
+    return {**{state: counted.get(state, 0) for state in STATES}, "total": sum(counted.values())}
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    task: ReportTask
+    counts: dict[str, int]  # state_counts of the reports the user sees
+
+
+def campaign_overview(*, user: Any, campaign: Campaign, today: date | None = None) -> list[TaskCounts]:
+    """Each task of the campaign with the counts per state of its reports the user sees: two queries."""
+    today = today or timezone.localdate()
+    tasks = list(ReportTask.objects.filter(campaign=campaign).order_by("deadline", "pk"))
+    if not tasks:
+        return []
+    by_task: dict[int, list[str]] = {task.pk: [] for task in tasks}
+    deadlines = {task.pk: task.deadline for task in tasks}
+    reports = _annotated(UnitReport.objects.filter(task__campaign=campaign).filter(units_q(user))).only(
+        "pk", "task_id", "status"
+    )
+    for report in reports:
+        by_task[report.task_id].append(_state(report, deadlines[report.task_id], today))
+    return [TaskCounts(task=task, counts=state_counts(by_task[task.pk])) for task in tasks]

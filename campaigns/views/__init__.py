@@ -1,0 +1,1 @@
+"""The campaigns app's views, one module per part (the lead's pages; exports in exports.py)."""

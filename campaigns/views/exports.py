@@ -1,0 +1,47 @@
+"""Workbook downloads: a report task's unit reports and a campaign's progress (CampaignRight.EXPORT)."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from openpyxl import Workbook
+
+from campaigns.exports import progress_workbook, task_workbook
+from campaigns.overview import task_overview
+from campaigns.progress import campaign_progress, targets_not_inspected
+from campaigns.rights import CampaignRight
+from campaigns.scope import get_campaign_for_user, get_task_for_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(workbook: Workbook, filename: str) -> FileResponse:
+    # On disk, not in memory; unlinked at once, and gone when the response closes it.
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        workbook.save(out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+def task_export(request: HttpRequest, pk: int) -> FileResponse:
+    task = get_task_for_user(request.user, pk, right=CampaignRight.EXPORT)
+    rows = task_overview(user=request.user, task=task)
+    return _download(task_workbook(rows, task), f"{task.title}-报送情况-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def campaign_progress_export(request: HttpRequest, pk: int) -> FileResponse:
+    campaign = get_campaign_for_user(request.user, pk, right=CampaignRight.EXPORT)
+    progress = campaign_progress(user=request.user, campaign=campaign)
+    not_inspected = targets_not_inspected(user=request.user, campaign=campaign)
+    return _download(
+        progress_workbook(progress, not_inspected), f"{campaign.name}-进度-{timezone.localdate():%Y%m%d}.xlsx"
+    )
