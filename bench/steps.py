@@ -1,6 +1,6 @@
 """Heavy benchmark jobs, each run in its own process by bench/run.py so that its peak memory is its own.
 
-    python -m bench.steps export 100000 | reminders | briefing county|city
+    python -m bench.steps export 100000 | reminders | briefing county|city | campaign_export
 
 Prints one line `STEP{json}` with seconds, peak_mb and details.
 """
@@ -41,6 +41,31 @@ def export(limit: str) -> dict[str, Any]:
         "peak_mb": peak_mb(),
         "baseline_mb": round(baseline),
         "rows": rows,
+        "file_mb": round(size / 1e6, 1),
+    }
+
+
+def campaign_export() -> dict[str, Any]:
+    """The city campaign's progress workbook for the city admin: the figures, the ranking and every
+    target not yet inspected (tens of thousands of rows)."""
+    from campaigns.exports import progress_workbook
+    from campaigns.models import Campaign
+    from campaigns.progress import campaign_progress, targets_not_inspected
+    from safetyops.orgs.models import User
+
+    campaign = Campaign.objects.filter(node__level="city", status="active").order_by("pk").first()
+    if campaign is None:
+        raise SystemExit("no city campaign in this data set")
+    user = User.objects.get(username="bench_city_admin")
+    started = time.perf_counter()
+    progress = campaign_progress(user=user, campaign=campaign)
+    with tempfile.TemporaryFile(suffix=".xlsx") as out:
+        progress_workbook(progress, targets_not_inspected(user=user, campaign=campaign)).save(out)
+        size = out.tell()
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_mb": peak_mb(),
+        "not_inspected": progress.whole.not_inspected,
         "file_mb": round(size / 1e6, 1),
     }
 
@@ -120,7 +145,8 @@ def briefing(scope: str) -> dict[str, Any]:
 def main() -> None:
     django.setup()
     name, *args = sys.argv[1:]
-    result = {"export": export, "reminders": reminders, "briefing": briefing}[name](*args)
+    steps = {"export": export, "reminders": reminders, "briefing": briefing, "campaign_export": campaign_export}
+    result = steps[name](*args)
     result["seconds"] = round(result["seconds"], 2)
     result["peak_mb"] = round(result["peak_mb"])
     print("STEP" + json.dumps(result, ensure_ascii=False))

@@ -81,3 +81,39 @@ def test_generated_users_can_use_the_app(small: dict[str, int]) -> None:
     client.force_login(User.objects.get(username="bench_official_0"))
     visible = client.get("/hazards/").context["page"].paginator.count
     assert 0 < visible < 500
+
+
+@pytest.mark.django_db
+def test_generates_the_city_campaign_and_its_report_task(small: dict[str, int]) -> None:
+    from django.utils import timezone
+
+    from campaigns.models import Campaign, ReportVersion, Target, UnitReport
+    from campaigns.overview import task_overview
+    from campaigns.progress import campaign_progress
+    from campaigns.scope import get_campaign_for_user
+
+    call_command("generate_city", "--preset", "tiny", "--seed", "7")
+    admin = User.objects.get(username="bench_city_admin")
+    (campaign,) = Campaign.objects.all()
+    assert (campaign.status, campaign.node.level) == ("active", "city") and campaign.launched_at is not None
+    assert get_campaign_for_user(admin, campaign.pk) == campaign
+    # Every enterprise once, at its own area.
+    assert Target.objects.filter(campaign=campaign, removed_at__isnull=True).count() == 60
+    assert not Target.objects.exclude(node=models_f("enterprise__node")).exists()
+    progress = campaign_progress(user=admin, campaign=campaign)
+    assert progress.whole.targets == 60 and [p.name for p in progress.ranking] != []
+    (task,) = campaign.tasks.all()
+    assert campaign.starts_on <= task.deadline < timezone.localdate()
+    units = UnitReport.objects.filter(task=task)
+    assert set(units.values_list("node__level", flat=True)) == {"county", "township"} and units.count() == 2 + 4
+    versions = ReportVersion.objects.filter(report__task=task)
+    assert versions.exists() and versions.values("report", "number").distinct().count() == versions.count()
+    assert all(
+        v.late == (timezone.localtime(v.submitted_at).date() > task.deadline) for v in versions
+    )  # the late flag is what report_submit would have set
+    rows = task_overview(user=admin, task=task)
+    assert len(rows) == 6 and {row.state for row in rows} <= {"submitted", "late", "zero", "returned", "missing"}
+    assert not UnitReport.objects.filter(task=task, status="pending", versions__isnull=False).exists()
+    # A county sees its own units' reports (itself and its townships).
+    county_admin = User.objects.get(username="bench_admin_0")
+    assert len(task_overview(user=county_admin, task=task)) == 1 + 2

@@ -1,5 +1,7 @@
 """Fill the database with a synthetic city for benchmarks: jurisdictions, enterprises, users,
-inspections, hazards (every state, overdue, extensions, 挂牌督办) and their events.
+inspections, hazards (every state, overdue, extensions, 挂牌督办) and their events; with a city
+above the counties also one active city campaign over every enterprise (its 底数 as targets) and a
+report task addressed to the counties and townships, most of them reported.
 
     manage.py generate_city --preset city     # 10 counties, 150 townships, 50,000 enterprises,
                                               # 300,000 inspections, 1,000,000 hazards over 3 years
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -214,6 +217,8 @@ class Generator:
         self.enterprises()
         self.inspections()
         self.hazards()
+        if self.city_id is not None:
+            self.campaign()
         _reset_sequences(
             [
                 "orgs_node",
@@ -228,6 +233,11 @@ class Generator:
                 "inspections_hazardevent",
                 "inspections_hazardextension",
                 "inspections_hazardsequence",
+                "campaigns_campaign",
+                "campaigns_target",
+                "campaigns_reporttask",
+                "campaigns_unitreport",
+                "campaigns_reportversion",
             ]
         )
         return self.counts
@@ -242,6 +252,7 @@ class Generator:
         city_id = node_id
         city_path = f"/{CITY_CODE}/"
         multi = s["counties"] > 1
+        self.city_id: int | None = city_id if multi else None
         if multi:
             rows.append((city_id, CITY_CODE, "云州市", "city", "city", None, city_path, 0))
             node_id += 1
@@ -295,12 +306,12 @@ class Generator:
             membership_id += 1
             return user_id - 1
 
-        if len(self.counties) > 1:
-            city_id = self.counties[0][0] - 1  # the city node is written just before the first county
-            add("bench_city_admin", Role.COUNTY_ADMIN, city_id, staff=True)
-            add("bench_city_leader", Role.LEADER, city_id)
+        self.admins: dict[int, int] = {}  # city or county id -> its admin's user id
+        if self.city_id is not None:
+            self.admins[self.city_id] = add("bench_city_admin", Role.COUNTY_ADMIN, self.city_id, staff=True)
+            add("bench_city_leader", Role.LEADER, self.city_id)
         for index, (county_id, _code, _path) in enumerate(self.counties):
-            add(f"bench_admin_{index}", Role.COUNTY_ADMIN, county_id, staff=True)
+            self.admins[county_id] = add(f"bench_admin_{index}", Role.COUNTY_ADMIN, county_id, staff=True)
             add(f"bench_leader_{index}", Role.LEADER, county_id)
         for index, (town_id, _code, _path, _county) in enumerate(self.townships):
             self.officials[town_id] = add(f"bench_official_{index}", Role.TOWNSHIP_OFFICIAL, town_id)
@@ -677,3 +688,90 @@ class Generator:
             ((y, code, last) for (y, code), last in sequences.items()),
         )
         self.counts["first_hazard_id"] = first_hazard
+
+    # The city's campaign ------------------------------------------------------------------------
+
+    def campaign(self) -> None:
+        """An active 大排查大整治 of the city over every enterprise (one target each), launched a
+        month ago, and a report task of it for the counties and townships, due three days ago:
+        most units reported (some late, some twice, a few zero reports), some returned, some not.
+        Written by table name: a domain app imports another's models only through its port."""
+        t0 = time.monotonic()
+        rng, city = self.rng, self.city_id
+        assert city is not None
+        today = timezone.localdate()
+        starts_on, ends_on, deadline = today - timedelta(days=30), today + timedelta(days=60), today - timedelta(days=3)
+        launched = NOW - timedelta(days=30)
+        campaign_id = _next_id("campaigns_campaign")
+        insert_rows(
+            "campaigns_campaign",
+            ["id", "kind", "name", "year", "theme", "topic", "description", "starts_on", "ends_on", "status",
+             "created_at", "launched_at", "node_id", "created_by_id", "goal_coverage", "goal_rectification",
+             "scope_risk_levels"],
+            [(campaign_id, "great_inspection", f"{today.year}年安全生产大排查大整治", today.year,
+              "全覆盖、零容忍、严执法、重实效", "", "", starts_on, ends_on, "active", launched, launched, city,
+              self.admins[city], 100, 90, "[]")],
+        )  # fmt: skip
+        target_id = _next_id("campaigns_target")
+        columns = ["id", "campaign_id", "enterprise_id", "node_id", "added_at", "added_later", "removed_at"]
+        targets = insert_rows(
+            "campaigns_target",
+            [*columns, "removed_reason"],
+            (
+                (target_id + i, campaign_id, eid, self.enterprise_node[eid], launched, False, None, "")
+                for i, eid in enumerate(self.enterprise_ids)
+            ),
+        )
+        self.log("campaign targets", targets, t0)
+        t1 = time.monotonic()
+        task_id = _next_id("campaigns_reporttask")
+        figures = [
+            {"key": "targets"},
+            {"key": "targets_inspected"},
+            {"key": "hazards_found"},
+            {"key": "hazards_closed"},
+            {"key": "free_1", "label": "宣传材料发放", "unit": "份"},
+        ]
+        insert_rows(
+            "campaigns_reporttask",
+            ["id", "campaign_id", "title", "instructions", "period_start", "period_end", "deadline", "figures",
+             "created_at", "created_by_id"],
+            [(task_id, campaign_id, "大排查大整治阶段性情况报送", "", starts_on, deadline, deadline,
+              json.dumps(figures, ensure_ascii=False), launched, self.admins[city])],
+        )  # fmt: skip
+        # The units: every county (its admin reports) and every township (its official reports).
+        units = [(county_id, self.admins[county_id]) for county_id, _code, _path in self.counties]
+        units += [(town_id, self.officials[town_id]) for town_id, _code, _path, _county in self.townships]
+        report_id, version_id = _next_id("campaigns_unitreport"), _next_id("campaigns_reportversion")
+        reports, versions = [], []
+        for offset, (node_id, reporter) in enumerate(units):
+            roll = rng.random()
+            submitted = roll < 0.85
+            status = "pending" if not submitted else "returned" if roll < 0.05 else "submitted"
+            reports.append((report_id + offset, task_id, status, node_id, node_id, None, None))
+            if not submitted:
+                continue
+            late, zero = rng.random() < 0.15, rng.random() < 0.05
+            for number in range(1, (2 if rng.random() < 0.3 and not late else 1) + 1):
+                day = deadline + timedelta(days=rng.randint(1, 2)) if late else deadline - timedelta(days=3 - number)
+                values = {f["key"]: "0" if zero else str(rng.randint(1, 400)) for f in figures}
+                figure_rows = {
+                    key: {"value": value, "system": None if key == "free_1" else value, "note": ""}
+                    for key, value in values.items()
+                }
+                when = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=10)
+                versions.append((version_id, report_id + offset, number, json.dumps(figure_rows), "本阶段排查整治情况",
+                                 zero, late, min(when, NOW), reporter))  # fmt: skip
+                version_id += 1
+        insert_rows(
+            "campaigns_unitreport",
+            ["id", "task_id", "status", "area_id", "node_id", "department_id", "enterprise_id"],
+            reports,
+        )
+        insert_rows(
+            "campaigns_reportversion",
+            ["id", "report_id", "number", "figures", "text", "zero", "late", "submitted_at", "submitted_by_id"],
+            versions,
+        )
+        self.log("campaign unit reports", len(reports), t1)
+        self.counts["campaign report versions"] = len(versions)
