@@ -11,14 +11,15 @@ once for the whole and once per ranked child node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from campaigns.models import Campaign, Target
+from campaigns.models import Campaign, ReportVersion, Target, UnitReport
 from campaigns.scope import targets_visible_to
 from safetyops.core import records
 from safetyops.orgs.models import Node
@@ -36,6 +37,12 @@ class Part:
     targets: int = 0
     inspected: int = 0
     hazards: dict[str, Any] = field(default_factory=dict)
+    reports_due: int = 0  # unit reports of tasks past their deadline
+    reports_on_time: int = 0
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _percent(self.reports_on_time, self.reports_due) if self.reports_due else None
 
     @property
     def coverage(self) -> Decimal:
@@ -85,7 +92,11 @@ def _ranked_level(user: Any, campaign: Campaign) -> Node:
     return Node.objects.get(path=scope.node_path)
 
 
-def campaign_progress(*, user: Any, campaign: Campaign, today: date | None = None) -> Progress:
+def campaign_progress(
+    *, user: Any, campaign: Campaign, today: date | None = None, whole_only: bool = False
+) -> Progress:
+    """The progress the user sees; `whole_only` (a list or detail page) leaves out the ranking's
+    hazard figures (its coverage stays: it comes from the same grouped query)."""
     start, end = period_of(campaign, today)
     targets = current_targets(user, campaign)
     counted = (
@@ -108,15 +119,56 @@ def campaign_progress(*, user: Any, campaign: Campaign, today: date | None = Non
     whole.hazards = records.compute(HAZARD_KEYS, enterprises=targets.values("enterprise_id"), start=start, end=end)
     ranked = [part for part in parts.values() if part.targets]
     for path, part in parts.items():
-        if part.targets:
+        if part.targets and not whole_only:
             part.hazards = records.compute(
                 HAZARD_KEYS,
                 enterprises=targets.filter(node__path__startswith=path).values("enterprise_id"),
                 start=start,
                 end=end,
             )
+    if not whole_only:
+        _reports_on_time(campaign, parts, today)
     ranked.sort(key=lambda p: (-p.coverage, -Decimal(p.hazards.get("rectification_rate", 0)), p.name))
     return Progress(campaign=campaign, start=start, end=end, whole=whole, ranking=ranked)
+
+
+def _reports_on_time(campaign: Campaign, parts: dict[str, Part], today: date | None) -> None:
+    """Each ranked node's unit reports of tasks already due: how many, and how many came in on time
+    (a first version before the deadline). One query."""
+    today = today or timezone.localdate()
+    first_on_time = ReportVersion.objects.filter(report=OuterRef("pk"), number=1, late=False)
+    rows = (
+        UnitReport.objects.filter(task__campaign=campaign, task__deadline__lt=today)
+        .annotate(first_on_time=Exists(first_on_time))
+        .values("area__path")
+        .annotate(due=Count("pk"), punctual=Count("pk", filter=Q(first_on_time=True)))
+    )
+    for row in rows:
+        child = next((p for p in parts if row["area__path"].startswith(p)), None)
+        if child is not None:
+            parts[child].reports_due += row["due"]
+            parts[child].reports_on_time += row["punctual"]
+
+
+def daily_progress(*, user: Any, campaign: Campaign, today: date | None = None) -> list[tuple[date, int]]:
+    """The targets the user sees, inspected so far, day by day over the period (cumulative): one query."""
+    start, end = period_of(campaign, today)
+    counted = (
+        current_targets(user, campaign)
+        .annotate(first=records.first_inspected("enterprise_id", start, end))
+        .filter(first__isnull=False)
+        .annotate(day=TruncDate("first"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    per_day = {row["day"]: row["n"] for row in counted}
+    out, total, day = [], 0, start
+    while day <= end:
+        total += per_day.get(day, 0)
+        out.append((day, total))
+        day += timedelta(days=1)
+    return out
 
 
 def targets_not_inspected(*, user: Any, campaign: Campaign, today: date | None = None) -> Any:

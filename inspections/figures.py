@@ -13,13 +13,19 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, Inspection
 from safetyops.core.periods import local_start
-from safetyops.core.records import Figure, Number, register_coverage_probe, register_figures
+from safetyops.core.records import (
+    Figure,
+    Number,
+    register_coverage_probe,
+    register_figures,
+    register_first_inspection_probe,
+)
 
 
 def inspected_probe(outer_enterprise: str, start: date, end: date) -> Exists:
@@ -29,6 +35,18 @@ def inspected_probe(outer_enterprise: str, start: date, end: date) -> Exists:
             inspected_at__gte=local_start(start),
             inspected_at__lt=local_start(end + timedelta(days=1)),
         )
+    )
+
+
+def first_inspection_probe(outer_enterprise: str, start: date, end: date) -> Subquery:
+    return Subquery(
+        Inspection.objects.filter(
+            enterprise_id=OuterRef(outer_enterprise),
+            inspected_at__gte=local_start(start),
+            inspected_at__lt=local_start(end + timedelta(days=1)),
+        )
+        .order_by("inspected_at")
+        .values("inspected_at")[:1]
     )
 
 
@@ -68,6 +86,7 @@ def record_figures(enterprises: QuerySet[Any], start: date, end: date) -> dict[s
 
 def register() -> None:
     register_coverage_probe(inspected_probe)
+    register_first_inspection_probe(first_inspection_probe)
     source_i, source_h = _("检查记录"), _("隐患台账")
     register_figures(
         "inspections",

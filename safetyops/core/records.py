@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, QuerySet, Subquery
 
 Number = int | Decimal
 
@@ -43,10 +43,13 @@ class Figure:
 FigureProvider = Callable[[QuerySet[Any], date, date], dict[str, Number]]
 # (the OuterRef name of the enterprise id, first day, last day) -> Exists(an inspection in the period)
 CoverageProbe = Callable[[str, date, date], Exists]
+# The time of an enterprise's first inspection within [start, end], or NULL: the daily progress chart.
+FirstProbe = Callable[[str, date, date], Subquery]
 
 _figures: dict[str, Figure] = {}
 _providers: dict[str, tuple[tuple[str, ...], FigureProvider]] = {}
 _coverage: list[CoverageProbe] = []
+_first: list[FirstProbe] = []
 
 
 def register_figures(key: str, figures: Iterable[Figure], provider: FigureProvider | None = None) -> None:
@@ -65,6 +68,12 @@ def register_coverage_probe(probe: CoverageProbe) -> None:
     """The one probe that says whether an enterprise was inspected in a period (inspections')."""
     if probe not in _coverage:
         _coverage.append(probe)
+
+
+def register_first_inspection_probe(probe: FirstProbe) -> None:
+    """The one probe that gives the time of an enterprise's first inspection in a period (inspections')."""
+    if probe not in _first:
+        _first.append(probe)
 
 
 def figures() -> dict[str, Figure]:
@@ -93,3 +102,10 @@ def inspected(outer_enterprise: str, start: date, end: date) -> Exists:
     if not _coverage:
         raise LookupError("no coverage probe is registered (the inspections app registers one)")
     return _coverage[0](outer_enterprise, start, end)
+
+
+def first_inspected(outer_enterprise: str, start: date, end: date) -> Subquery:
+    """Subquery(the time of the first inspection of OuterRef(outer_enterprise) within [start, end])."""
+    if not _first:
+        raise LookupError("no first-inspection probe is registered (the inspections app registers one)")
+    return _first[0](outer_enterprise, start, end)

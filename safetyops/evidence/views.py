@@ -13,6 +13,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
+from safetyops.evidence.models import Attachment
 from safetyops.evidence.scope import get_attachment_for_user
 
 # Photos are shown in the browser; anything else (a PDF) is downloaded, never rendered inline from
@@ -44,7 +45,12 @@ def _serve(file: FieldFile, *, content_type: str, disposition: str) -> FileRespo
 @login_required
 @require_safe
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_attachment_for_user(request.user, pk)
+    return attachment_response(get_attachment_for_user(request.user, pk))
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file of an attachment the caller has already found in the user's scope (an app whose
+    objects carry node-anchored files that more people see, e.g. a county campaign's plan)."""
     kind = "inline" if attachment.content_type in INLINE_TYPES else "attachment"
     name = attachment.original_name or f"file{PurePath(attachment.file.name or '').suffix}"
     return _serve(attachment.file, content_type=attachment.content_type, disposition=content_disposition(kind, name))

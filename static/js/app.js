@@ -29,6 +29,7 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var source = data[el.dataset.chartSource];
       if (!source || !source.labels.length) { el.style.display = "none"; return; }
+      if (el.dataset.chart === "line") { drawLine(el, source, family); return; }
       var horizontal = el.dataset.chart === "hbar";
       var category = { type: "category", data: horizontal ? source.labels.slice().reverse() : source.labels,
                        axisLabel: { interval: 0, rotate: horizontal ? 0 : 30, fontSize: 11, fontFamily: family } };
@@ -45,6 +46,27 @@
       });
       window.addEventListener("resize", function () { chart.resize(); });
     });
+  }
+
+  // A cumulative daily series with an optional goal line (a campaign's inspected targets).
+  function drawLine(el, source, family) {
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var series = [{ type: "line", name: source.name || "", data: source.values, showSymbol: false,
+                    areaStyle: { opacity: 0.15 }, itemStyle: { color: "#0d6efd" } }];
+    if (source.goal) {
+      series[0].markLine = { symbol: "none", label: { fontFamily: family, formatter: String(source.goal) },
+                             lineStyle: { color: "#dc3545", type: "dashed" }, data: [{ yAxis: source.goal }] };
+    }
+    chart.setOption({
+      textStyle: { fontFamily: family },
+      grid: { left: 8, right: 24, top: 20, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", textStyle: { fontFamily: family } },
+      xAxis: { type: "category", data: source.labels, boundaryGap: false, axisLabel: { fontSize: 11, fontFamily: family } },
+      yAxis: { type: "value", minInterval: 1, max: source.goal ? function (v) { return Math.max(v.max, source.goal); } : null,
+               axisLabel: { fontFamily: family } },
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
   }
 
   document.addEventListener("DOMContentLoaded", drawCharts);
