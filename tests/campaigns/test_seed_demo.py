@@ -73,6 +73,9 @@ def test_a_second_run_changes_nothing(seeded: str) -> None:
     assert counts() == first
     assert "nothing changed" in again
     assert first["Campaign"] == 3 and first["ReportVersion"] > 0 and first["Inspection"] > 0
+    # Every township has an official who reports for it; one name has a rare character.
+    assert User.objects.get(username="official4").full_name == "黄璟"
+    assert "黄璟（西山镇）" in seeded
 
 
 def test_the_safety_month_is_ended_with_its_activities_reported(seeded: str) -> None:
