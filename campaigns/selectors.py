@@ -46,3 +46,12 @@ def campaign_default_for(*, user: Any, enterprise_id: int | None = None) -> Camp
         return first_two[0] if len(first_two) == 1 else None
     targeting = Target.objects.filter(campaign=OuterRef("pk"), enterprise_id=enterprise_id, removed_at__isnull=True)
     return active.filter(Exists(targeting)).first()
+
+
+def campaign_target_enterprise_ids(*, campaign: Campaign) -> QuerySet[Any]:
+    """The enterprise ids of a campaign's current targets (its 底数 as it stands)."""
+    return (
+        Target.objects.filter(campaign=campaign, removed_at__isnull=True)
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", flat=True)
+    )
