@@ -161,7 +161,17 @@ class CampaignForm(forms.Form):
         return initial
 
 
-class ProposedActivityForm(forms.Form):
+class _ProposedForm(forms.Form):
+    """A row of the proposal: compact inputs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.DateInput):
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+class ProposedActivityForm(_ProposedForm):
     include = forms.BooleanField(label=_("安排"), required=False, initial=True)
     kind = forms.ChoiceField(choices=Activity.Kind.choices, widget=forms.HiddenInput)
     title = forms.CharField(label=_("活动名称"), max_length=128)
@@ -170,7 +180,7 @@ class ProposedActivityForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class ProposedTaskForm(forms.Form):
+class ProposedTaskForm(_ProposedForm):
     include = forms.BooleanField(label=_("下发"), required=False, initial=True)
     title = forms.CharField(label=_("任务名称"), max_length=128)
     deadline = _date(_("报送期限"))

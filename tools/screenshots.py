@@ -52,6 +52,16 @@ PAGES = [
     ("inspection-new", "official1", "/inspections/new/"),
     ("inbox", "ent1", "/inbox/"),
     ("briefings", "leader", "/briefings/"),
+    ("campaigns", "admin", "/campaigns/"),
+    ("campaign-new", "admin", "/campaigns/new/?kind=safety_month"),
+    ("campaign-detail", "admin", "/campaigns/?status=active|main .list-group a >> nth=0|"),
+    ("campaign-progress", "admin", "/campaigns/?status=active|main .list-group a >> nth=0|progress/"),
+    ("campaign-progress-township", "official1", "/campaigns/?status=active|main .list-group a >> nth=0|progress/"),
+    ("campaign-task", "admin", "/campaigns/?status=active|main .list-group a >> nth=0|"),
+    ("campaign-my-work", "official1", "/campaigns/mine/"),
+    ("campaign-report", "official4", "/campaigns/mine/|main .list-group a >> nth=0|"),
+    ("campaign-activity", "official1", "/campaigns/mine/|main .list-group >> nth=1 >> a >> nth=0|"),
+    ("campaign-enterprise", "ent1", "/campaigns/mine/"),
     ("admin", "admin", "/admin/"),
     ("admin-user", "admin", "ADMIN_USER"),
 ]
@@ -97,6 +107,14 @@ def main() -> None:
                     page.goto(f"{BASE}/hazards/?listed=on")
                     page.click("main table a >> nth=0")
                     page.wait_for_load_state()
+                elif path and path.count("|") == 2:  # go to a list, follow a link, then a sub-path
+                    start, link, suffix = path.split("|")
+                    page.goto(f"{BASE}{start}")
+                    href = page.get_attribute(link, "href")
+                    if name == "campaign-task":  # the campaign's first report task
+                        page.goto(f"{BASE}{href}")
+                        href = page.get_attribute("a[href^='/campaigns/tasks/'] >> nth=0", "href")
+                    page.goto(f"{BASE}{href}{suffix}")
                 elif path is None:
                     page.goto(f"{BASE}/enterprises/?risk_level=major")
                     page.click("table.enterprise-table a >> nth=0")

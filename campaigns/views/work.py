@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -201,6 +201,15 @@ def task_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/task_form.html", {"campaign": campaign, "form": form})
 
 
+def _cell(item: dict[str, Any] | None) -> tuple[str, str]:
+    """A figure of a unit's latest version for the overview table: its value, and the note when it
+    differs from the system's value ("" otherwise)."""
+    if not item:
+        return "", ""
+    corrected = item.get("system") is not None and item.get("system") != item.get("value")
+    return str(item.get("value", "")), (str(item.get("note") or "") if corrected else "")
+
+
 def _task_for(user: Any, pk: int) -> ReportTask:
     task = ReportTask.objects.select_related("campaign__node").filter(pk=pk).first()
     if task is None:
@@ -217,10 +226,13 @@ def task_overview(request: HttpRequest, pk: int) -> HttpResponse:
     counts = {state: 0 for state in State.LABELS}
     for row in rows:
         counts[row.state] += 1
+    keys = [item["key"] for item in task.figures]
+    table = [(row, [_cell(row.figures.get(key)) for key in keys]) for row in rows]
     context = {
         "task": task,
         "campaign": campaign,
         "rows": rows,
+        "table": table,
         "counts": [(state, label, counts[state]) for state, label in State.LABELS.items()],
         "organiser": is_organiser(request.user, campaign),
         "can_export": has_right(request.user, CampaignRight.EXPORT),
@@ -353,12 +365,13 @@ def my_work(request: HttpRequest) -> HttpResponse:
     assignments = list(
         ActivityAssignment.objects.filter(mine, activity__campaign__in=Campaign.objects.filter(open_campaigns))
         .select_related("activity__campaign")
-        .order_by("reported_at", "activity__due_on", "pk")[:200]
+        .order_by(F("reported_at").asc(nulls_first=True), "-activity__planned_on", "pk")[:200]
     )
     reports = list(
         UnitReport.objects.filter(mine, task__campaign__in=Campaign.objects.filter(open_campaigns))
         .select_related("task__campaign")
-        .order_by("task__deadline", "pk")[:200]
+        .annotate(done=Case(When(status=UnitReport.Status.SUBMITTED, then=1), default=0))
+        .order_by("done", "-task__deadline", "pk")[:200]
     )
     context = {
         "assignments": assignments,
