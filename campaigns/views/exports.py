@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,12 @@ from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a file name may not hold (Windows' reserved characters, control characters: a header).
+UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def _filename(name: str, what: str) -> str:
+    return f"{UNSAFE.sub('', name)[:60]}-{what}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def _download(workbook: Workbook, filename: str) -> FileResponse:
@@ -34,7 +41,7 @@ def _download(workbook: Workbook, filename: str) -> FileResponse:
 def task_export(request: HttpRequest, pk: int) -> FileResponse:
     task = get_task_for_user(request.user, pk, right=CampaignRight.EXPORT)
     rows = task_overview(user=request.user, task=task)
-    return _download(task_workbook(rows, task), f"{task.title}-报送情况-{timezone.localdate():%Y%m%d}.xlsx")
+    return _download(task_workbook(rows, task), _filename(task.title, "报送情况"))
 
 
 @login_required
@@ -42,6 +49,4 @@ def campaign_progress_export(request: HttpRequest, pk: int) -> FileResponse:
     campaign = get_campaign_for_user(request.user, pk, right=CampaignRight.EXPORT)
     progress = campaign_progress(user=request.user, campaign=campaign)
     not_inspected = targets_not_inspected(user=request.user, campaign=campaign)
-    return _download(
-        progress_workbook(progress, not_inspected), f"{campaign.name}-进度-{timezone.localdate():%Y%m%d}.xlsx"
-    )
+    return _download(progress_workbook(progress, not_inspected), _filename(campaign.name, "进度"))

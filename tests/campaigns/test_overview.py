@@ -252,3 +252,14 @@ def test_the_downloads_need_the_export_right_and_the_scope(client: Any, world: W
         client.get(reverse("campaigns:campaign_progress_export", kwargs={"pk": task.campaign_id + 99})).status_code
         == 404
     )
+
+
+def test_a_title_with_quotes_and_line_breaks_makes_a_safe_file_name(client: Any, world: World) -> None:
+    task = _task(world, [world.town_a])
+    ReportTask.objects.filter(pk=task.pk).update(title='报送"情况"\r\nSet-Cookie: x=1/..')
+    client.force_login(world.county_admin)
+    response = client.get(reverse("campaigns:task_export", kwargs={"pk": task.pk}))
+    disposition = response["Content-Disposition"]
+    assert response.status_code == 200 and "\n" not in disposition and "%E5%86%B5Set-Cookie%20x" in disposition
+    # The quotes, slash, colon and line breaks are gone (the CR LF joined the title's parts).
+    assert not [escaped for escaped in ("%22", "%2F", "%3A", "%0D", "%0A") if escaped in disposition]
