@@ -62,6 +62,11 @@ class Progress:
     ranking: list[Part]
 
     @property
+    def reports_ranked(self) -> bool:
+        """Whether any ranked node had reports due (a township's villages have none)."""
+        return any(part.reports_due for part in self.ranking)
+
+    @property
     def coverage_met(self) -> bool:
         return self.whole.coverage >= self.campaign.goal_coverage
 

@@ -274,3 +274,31 @@ def test_the_daily_chart_counts_each_target_once_on_its_first_inspection(client:
     assert chart["labels"][:3] == ["11-28", "11-29", "11-30"]
     assert chart["values"] == [0, 1, 2, 2, 2]  # through today, 12-02
     assert chart["goal"] == 3
+
+
+def test_the_ranking_counts_each_townships_reports_on_time(world: World) -> None:
+    from campaigns.progress import campaign_progress
+    from campaigns.reports import report_submit
+
+    start = date(2026, 11, 1)
+    with travel(start):
+        campaign = county_campaign(world, starts_on=start, ends_on=date(2026, 12, 31))
+        task = task_create(
+            actor=world.county_admin,
+            campaign_id=campaign.pk,
+            title="中期",
+            deadline=date(2026, 11, 20),
+            units=[world.town_a, world.town_b],
+            figures=[{"key": "fines"}],
+        )
+    reports = {r.node_id: r for r in task.reports.all()}
+    with travel(date(2026, 11, 19)):
+        report_submit(actor=world.official_a, report_id=reports[world.town_a.pk].pk, values={"fines": "0"})
+    with travel(date(2026, 11, 22)):
+        report_submit(actor=world.official_b, report_id=reports[world.town_b.pk].pk, values={"fines": "2"})
+        progress = campaign_progress(user=world.county_admin, campaign=campaign)
+    by_name = {part.name: (part.reports_on_time, part.reports_due) for part in progress.ranking}
+    assert by_name == {"东城镇": (1, 1), "西山镇": (0, 1)}
+    assert progress.reports_ranked
+    with travel(date(2026, 11, 22)):  # a township ranks its villages, which report nothing
+        assert not campaign_progress(user=world.official_a, campaign=campaign).reports_ranked
