@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, ReportVersion, UnitReport
+from campaigns.progress import campaign_progress
 from campaigns.proposals import SAFETY_MONTH_THEMES
-from campaigns.reports import task_create
+from campaigns.reports import report_submit, task_create
 from inspections.models import Inspection
 from safetyops.core.models import AuditEvent
 from tests.campaigns.factories import county_campaign, travel
@@ -277,9 +278,6 @@ def test_the_daily_chart_counts_each_target_once_on_its_first_inspection(client:
 
 
 def test_the_ranking_counts_each_townships_reports_on_time(world: World) -> None:
-    from campaigns.progress import campaign_progress
-    from campaigns.reports import report_submit
-
     start = date(2026, 11, 1)
     with travel(start):
         campaign = county_campaign(world, starts_on=start, ends_on=date(2026, 12, 31))
