@@ -67,7 +67,7 @@ def unit_people(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], list[in
     return people
 
 
-def _key(row: dict[str, Any]) -> tuple[str, int]:
+def unit_key(row: dict[str, Any]) -> tuple[str, int]:
     if row.get("node_id"):
         return ("node", row["node_id"])
     if row.get("department_id"):
@@ -90,7 +90,7 @@ def tell_task_issued(task_ids: Iterable[int]) -> None:
             dues = [
                 Due.of(
                     (report_type, row["pk"]),
-                    recipients=people.get(_key(row), []),
+                    recipients=people.get(unit_key(row), []),
                     title=_("报送任务：%(title)s") % facts,
                     body=_("%(campaign)s：请于%(deadline)s前报送“%(title)s”。") % facts,
                 )
@@ -101,7 +101,7 @@ def tell_task_issued(task_ids: Iterable[int]) -> None:
 
 def tell_report_returned(report: UnitReport, reason: str) -> None:
     row = {"node_id": report.node_id, "department_id": report.department_id, "enterprise_id": report.enterprise_id}
-    people = unit_people([row]).get(_key(row), [])
+    people = unit_people([row]).get(unit_key(row), [])
 
     def send() -> None:
         notify_users(
@@ -148,7 +148,7 @@ class ReportDueRule(Rule):
                     when = _("已逾期%(days)s天") % {"days": (today - deadline).days}
                 yield Due.of(
                     (report_type, row["pk"]),
-                    recipients=people.get(_key(row), []),
+                    recipients=people.get(unit_key(row), []),
                     title=_("报送提醒：%(title)s") % {"title": row["task__title"]},
                     body=_("%(campaign)s“%(title)s”%(when)s，尚未报送。")
                     % {"campaign": row["task__campaign__name"], "title": row["task__title"], "when": when},
