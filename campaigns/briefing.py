@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db.models import Count, F, Q
@@ -22,8 +20,8 @@ from django.db.models.functions import Coalesce
 
 from campaigns.models import Campaign, Target, UnitReport
 from campaigns.notices import unit_key
+from campaigns.progress import coverage_counts
 from campaigns.reports import State, reports_with_state
-from safetyops.core import records
 from safetyops.core.contrib import (
     BriefingRender,
     register_briefing_figures,
@@ -71,22 +69,12 @@ def _campaigns_of(node: Node, start: date, end: date) -> list[Campaign]:
 
 def _coverage(node: Node, campaigns: list[Campaign], end: date) -> dict[int, tuple[int, int]]:
     """{campaign id: (targets in the area at the period's end, of them inspected within the campaign's
-    period up to the period's end)}: one grouped query, each campaign with its own period's probe."""
+    period up to the period's end)}: one grouped query."""
     end_dt = local_start(end + timedelta(days=1))
-    inspected = reduce(
-        or_,
-        (
-            Q(campaign_id=c.pk) & Q(records.inspected("enterprise_id", c.starts_on, min(c.ends_on, end)))
-            for c in campaigns
-        ),
+    listed_then = Target.objects.filter(node__path__startswith=node.path, added_at__lt=end_dt).filter(
+        Q(removed_at__isnull=True) | Q(removed_at__gte=end_dt)
     )
-    rows = (
-        Target.objects.filter(campaign__in=campaigns, node__path__startswith=node.path, added_at__lt=end_dt)
-        .filter(Q(removed_at__isnull=True) | Q(removed_at__gte=end_dt))
-        .values("campaign_id")
-        .annotate(total=Count("pk"), done=Count("pk", filter=inspected))
-    )
-    return {row["campaign_id"]: (row["total"], row["done"]) for row in rows}
+    return coverage_counts(listed_then, campaigns, until=end)
 
 
 def _flagged_reports(node: Node, campaigns: list[Campaign], end: date) -> list[dict[str, Any]]:

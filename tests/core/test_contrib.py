@@ -69,6 +69,7 @@ def test_the_apps_registered_their_sections_in_order() -> None:
     assert [c.key for c in contrib.dashboard_cards("home")] == [
         "enterprise_stats",
         "hazards",
+        "campaigns",
         "enterprise_distribution",
     ]
     assert [c.key for c in contrib.dashboard_cards("enterprise")] == ["enterprise_hazards", "enterprise_facts"]
