@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from campaigns.links import page_url
 from campaigns.models import Campaign
 from campaigns.progress import coverage_counts
 from campaigns.scope import campaigns_visible_to, targets_visible_to
@@ -17,14 +17,6 @@ from safetyops.core.contrib import register_dashboard_card
 from safetyops.core.periods import pct
 
 SHOWN = 6  # the card lists the campaigns ending first; the campaign list has the rest
-
-
-def _progress_url(pk: int) -> str:
-    """The campaign's progress page, or "" while the campaign pages are not wired."""
-    try:
-        return reverse("campaigns:campaign_progress", args=[pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _campaigns(page: Any) -> dict[str, Any] | None:
@@ -43,7 +35,7 @@ def _campaigns(page: Any) -> dict[str, Any] | None:
         rows.append(
             {
                 "campaign": campaign,
-                "url": _progress_url(campaign.pk),
+                "url": page_url("campaign_progress", campaign.pk),
                 "targets": targets,
                 "inspected": inspected,
                 "coverage": coverage,
