@@ -232,3 +232,19 @@ def test_a_snapshot_frozen_before_the_progress_figures_still_renders(month: Mont
     old.pop("campaign_units")
     html = briefing_html(briefing, old, issue_number=None, issued_on=date(2026, 12, 5))
     assert "尚未统计专项行动进度" in html and "专项行动报送迟报" not in html
+
+
+@travel(date(2026, 12, 5))
+def test_the_states_as_of_a_day_agree_with_report_state_on_the_next(month: Month) -> None:
+    """reports_with_state(as_of=D) is report_state judged at the start of D + 1, report by report."""
+    for as_of in (date(2026, 11, 19), date(2026, 11, 20), date(2026, 11, 24), date(2026, 11, 30)):
+        until = datetime(as_of.year, as_of.month, as_of.day, tzinfo=SHANGHAI) + timedelta(days=1)
+        bulk = dict(reports.reports_with_state(UnitReport.objects.all(), as_of=as_of).values_list("pk", "state"))
+        one_by_one = {
+            r.pk: reports.report_state(
+                r, r.versions.filter(submitted_at__lt=until).order_by("-number").first(), today=until.date()
+            )
+            for r in UnitReport.objects.select_related("task")
+        }
+        assert bulk == one_by_one, as_of
+    assert set(bulk.values()) == {"submitted", "late", "missing", "zero", "waiting"}
