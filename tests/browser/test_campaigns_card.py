@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from inspections.models import Inspection
-from tests.browser.conftest import DESKTOP, PHONE, browser, no_horizontal_overflow, shot  # noqa: F401 - fixtures
+from tests.browser.conftest import DESKTOP, PHONE, no_horizontal_overflow
 from tests.browser.test_hazard_journey import login
 from tests.campaigns.factories import county_campaign
 from tests.conftest import World
@@ -21,10 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_card_fits_the_screen(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     live_server: Any,
     world: World,
-    shot: Any,  # noqa: F811
+    shot: Any,
     viewport: dict[str, int],
 ) -> None:
     today = timezone.localdate()
