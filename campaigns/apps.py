@@ -8,13 +8,14 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
-        from campaigns import briefing, lifecycle, notices, reports, rights, signals, targets
+        from campaigns import briefing, dashboard, lifecycle, notices, reports, rights, signals, targets
         from safetyops.core.audit import register_action_labels
         from safetyops.orgs.models import Enterprise
 
         rights.declare()
         register_action_labels(lifecycle.action_labels())
         briefing.register()
+        dashboard.register()
         reports.register_figures()
         notices.register_rules()
         signals.campaign_launched.connect(notices.campaign_launched, dispatch_uid="campaign-tell-units")

@@ -3,8 +3,9 @@
 At once, after the step commits (safetyops.notify.services.notify_users, once per reason, object
 and person): a unit hears that a report task or an activity was addressed to it when the campaign
 is launched (or when the task is issued to a running campaign), and that its report was returned.
-Daily, by the rule registered here: a report due in REMINDER_DAYS_BEFORE days, due today, or
-late, to the unit's people, until it is submitted.
+Daily, by the rules registered here: a report due in REMINDER_DAYS_BEFORE days, due today, or
+late, to the unit's people, until it is submitted; an activity's result still missing
+ACTIVITY_RESULT_DAYS days after the activity's day, once, to the unit's people.
 """
 
 from __future__ import annotations
@@ -17,24 +18,29 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import REPORTABLE
-from campaigns.models import Campaign, ReportTask, UnitReport
+from campaigns.links import page_url
+from campaigns.models import ActivityAssignment, Campaign, ReportTask, UnitReport
+from safetyops.notify.models import Reminder
 from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
 from safetyops.notify.services import notify_users, reminders_claim
 from safetyops.orgs.models import Membership, Role
 
 OFFICE_ROLES = (Role.TOWNSHIP_OFFICIAL, Role.COUNTY_ADMIN)
 ENDING_DAYS = 7  # the organiser hears this many days before the end when coverage is below the goal
+ACTIVITY_RESULT_DAYS = 3  # a unit hears once when its activity's result is this many days overdue
 REASONS = {
     "campaign_task_issued": gettext_lazy("专项行动报送任务下达（告知承办单位）"),
     "campaign_report_returned": gettext_lazy("专项行动报告被退回（告知承办单位）"),
     "campaign_report_due": gettext_lazy("专项行动报告即将到期、今日到期或逾期未报"),
     "campaign_ending_below_goal": gettext_lazy("专项行动即将结束而覆盖率未达目标（告知组织单位）"),
+    "campaign_activity_result_missing": gettext_lazy("专项行动活动结果逾期未报（告知承办单位，一次）"),
 }
 
 
@@ -67,7 +73,7 @@ def unit_people(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], list[in
     return people
 
 
-def _key(row: dict[str, Any]) -> tuple[str, int]:
+def unit_key(row: dict[str, Any]) -> tuple[str, int]:
     if row.get("node_id"):
         return ("node", row["node_id"])
     if row.get("department_id"):
@@ -90,7 +96,7 @@ def tell_task_issued(task_ids: Iterable[int]) -> None:
             dues = [
                 Due.of(
                     (report_type, row["pk"]),
-                    recipients=people.get(_key(row), []),
+                    recipients=people.get(unit_key(row), []),
                     title=_("报送任务：%(title)s") % facts,
                     body=_("%(campaign)s：请于%(deadline)s前报送“%(title)s”。") % facts,
                 )
@@ -101,7 +107,7 @@ def tell_task_issued(task_ids: Iterable[int]) -> None:
 
 def tell_report_returned(report: UnitReport, reason: str) -> None:
     row = {"node_id": report.node_id, "department_id": report.department_id, "enterprise_id": report.enterprise_id}
-    people = unit_people([row]).get(_key(row), [])
+    people = unit_people([row]).get(unit_key(row), [])
 
     def send() -> None:
         notify_users(
@@ -148,7 +154,7 @@ class ReportDueRule(Rule):
                     when = _("已逾期%(days)s天") % {"days": (today - deadline).days}
                 yield Due.of(
                     (report_type, row["pk"]),
-                    recipients=people.get(_key(row), []),
+                    recipients=people.get(unit_key(row), []),
                     title=_("报送提醒：%(title)s") % {"title": row["task__title"]},
                     body=_("%(campaign)s“%(title)s”%(when)s，尚未报送。")
                     % {"campaign": row["task__campaign__name"], "title": row["task__title"], "when": when},
@@ -161,6 +167,7 @@ def register_rules() -> None:
         register_reason(reason, str(label))
     register(ReportDueRule())
     register(CampaignEndingRule())
+    register(ActivityResultMissingRule())
 
 
 class CampaignEndingRule(Rule):
@@ -198,3 +205,45 @@ class CampaignEndingRule(Rule):
                 },
                 node_id=campaign.node_id,
             )
+
+
+class ActivityResultMissingRule(Rule):
+    """An assignment of an activity of an active or ended campaign with no result
+    ACTIVITY_RESULT_DAYS days after the activity's day (its result deadline, else its planned date):
+    its unit's people hear once. Once ever, not once a day: an assignment already told is left out."""
+
+    reason = "campaign_activity_result_missing"
+    label = str(REASONS["campaign_activity_result_missing"])
+
+    def due(self, today: date) -> Iterator[Due]:
+        assignment_type = ContentType.objects.get_for_model(ActivityAssignment)
+        told = Reminder.objects.filter(
+            reason=self.reason, target_type=assignment_type, target_id=Cast(OuterRef("pk"), CharField())
+        )
+        missing = (
+            ActivityAssignment.objects.filter(activity__campaign__status__in=REPORTABLE, reported_at__isnull=True)
+            .annotate(day=Coalesce("activity__due_on", "activity__planned_on"))
+            .filter(day__lte=today - timedelta(days=ACTIVITY_RESULT_DAYS))
+            .exclude(Exists(told))
+        )
+        fields = (*UNIT_FIELDS, "day", "activity__title", "activity__campaign__name")
+        for rows in keyset_batches(missing, fields=fields):
+            people = unit_people(rows)
+            for row in rows:
+                facts = {
+                    "campaign": row["activity__campaign__name"],
+                    "title": row["activity__title"],
+                    "day": row["day"].isoformat(),
+                    "days": (today - row["day"]).days,
+                }
+                yield Due.of(
+                    (assignment_type, row["pk"]),
+                    recipients=people.get(unit_key(row), []),
+                    title=_("活动结果未报：%(title)s") % facts,
+                    body=_(
+                        "%(campaign)s的活动“%(title)s”（%(day)s）已过%(days)s天，本单位尚未报送开展情况，请尽快报送。"
+                    )
+                    % facts,
+                    url=page_url("assignment_report", row["pk"]),
+                    node_id=row["area_id"],
+                )

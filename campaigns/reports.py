@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from campaigns.services import Unitlike, check_units
 from safetyops.core import records
 from safetyops.core.audit import log_action
 from safetyops.core.idempotency import claim_key, idempotent
+from safetyops.core.periods import local_start
 from safetyops.orgs.models import Enterprise, User
 from safetyops.orgs.scope import sector_with_descendants
 
@@ -341,6 +342,29 @@ def state_of(
     if zero:
         return State.ZERO
     return State.LATE if first_late else State.SUBMITTED
+
+
+def reports_with_state(reports: QuerySet[UnitReport], *, as_of: date) -> QuerySet[UnitReport]:
+    """`reports` annotated with `state` as it stood at the end of the day `as_of` (the bulk form of
+    report_state for a past day, e.g. a briefing's period end): only the versions submitted by then
+    count, and a deadline on or before `as_of` has passed. A report returned later is judged by its
+    versions. One query, whatever the number of reports."""
+    versions = ReportVersion.objects.filter(
+        report=OuterRef("pk"), submitted_at__lt=local_start(as_of + timedelta(days=1))
+    )
+    return reports.annotate(
+        first_late=Subquery(versions.order_by("number").values("late")[:1]),
+        latest_zero=Subquery(versions.order_by("-number").values("zero")[:1]),
+    ).annotate(
+        state=Case(
+            When(latest_zero=True, then=Value(State.ZERO)),
+            When(first_late=True, then=Value(State.LATE)),
+            When(first_late=False, then=Value(State.SUBMITTED)),
+            When(task__deadline__lte=as_of, then=Value(State.MISSING)),
+            default=Value(State.WAITING),
+            output_field=CharField(),
+        )
+    )
 
 
 def versions_diff(older: ReportVersion, newer: ReportVersion) -> list[tuple[str, str, str]]:

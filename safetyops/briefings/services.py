@@ -42,7 +42,15 @@ from safetyops.briefings.models import Briefing, _briefing_path
 from safetyops.briefings.rights import BriefingRight
 from safetyops.core import errors, jobs
 from safetyops.core.audit import log_action
-from safetyops.core.contrib import BriefingRender, briefing_sections, chinese_numeral, register_briefing_section
+from safetyops.core.contrib import (
+    BriefingPart,
+    BriefingRender,
+    BriefingSection,
+    briefing_parts,
+    briefing_sections,
+    chinese_numeral,
+    register_briefing_section,
+)
 from safetyops.core.models import AuditEvent
 from safetyops.core.periods import is_calendar_month, previous_month
 from safetyops.orgs.models import Membership, Node, Role
@@ -422,6 +430,13 @@ def _section7_blocks(text: str) -> list[tuple[bool, str]]:
     return [(bool(_SUBHEADING.match(line)), line) for line in lines if line]
 
 
+def _block_body(block: BriefingSection | BriefingPart, render: BriefingRender, base: dict[str, Any]) -> str | None:
+    """A section's or a part's body, or None when its `shown` leaves it out."""
+    if block.shown is not None and not block.shown(render):
+        return None
+    return render_to_string(block.template, {**base, **(block.context(render) if block.context else {})})
+
+
 def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: int | None, issued_on: date) -> str:
     """The HTML WeasyPrint turns into the PDF: the masthead, then every registered section that is
     shown (numbered 一、二、… by position), then the distribution."""
@@ -435,15 +450,17 @@ def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: 
     render = BriefingRender(figures=fig, draft=issue_number is None, extra={"section7": briefing.section7})
     sections: list[dict[str, Any]] = []
     for section in briefing_sections():
-        if section.shown is not None and not section.shown(render):
+        # A section shows when its own body or a part another app added to it has something to say.
+        blocks: list[BriefingSection | BriefingPart] = [section, *briefing_parts(section.key)]
+        bodies = [_block_body(block, render, base) for block in blocks]
+        if all(body is None for body in bodies):
             continue
-        body = render_to_string(section.template, {**base, **(section.context(render) if section.context else {})})
         sections.append(
             {
                 "key": section.key,
                 "number": chinese_numeral(len(sections) + 1),
                 "title": section.title_for(fig),
-                "body": mark_safe(body),  # noqa: S308 - rendered by the template engine, which escaped it
+                "body": mark_safe("".join(b for b in bodies if b)),  # noqa: S308 - rendered (escaped) by the template engine
             }
         )
     context = {

@@ -56,6 +56,19 @@ class BriefingSection:
 
 
 @dataclass(frozen=True)
+class BriefingPart:
+    """What another app adds to a section it does not own (e.g. campaigns' late units in 排名),
+    rendered after the section's own body; the section shows when either has something to say."""
+
+    section: str
+    key: str
+    order: int
+    template: str
+    context: Callable[[BriefingRender], dict[str, Any]] | None = None
+    shown: Callable[[BriefingRender], bool] | None = None
+
+
+@dataclass(frozen=True)
 class DashboardCard:
     key: str
     order: int
@@ -66,6 +79,7 @@ class DashboardCard:
 
 _figures: dict[str, FiguresProvider] = {}
 _sections: dict[str, BriefingSection] = {}
+_parts: dict[tuple[str, str], BriefingPart] = {}
 _cards: dict[str, DashboardCard] = {}
 
 
@@ -88,6 +102,20 @@ def register_briefing_section(
     _sections[key] = BriefingSection(key, order, title, template, context, shown)
 
 
+def register_briefing_part(
+    section: str,
+    key: str,
+    *,
+    order: int,
+    template: str,
+    context: Callable[[BriefingRender], dict[str, Any]] | None = None,
+    shown: Callable[[BriefingRender], bool] | None = None,
+) -> None:
+    """A block appended to the section registered as `section` (by another app), placed by `order`
+    among that section's parts; rendered like a section's body. The part carries its own sub-heading."""
+    _parts[(section, key)] = BriefingPart(section, key, order, template, context, shown)
+
+
 def register_dashboard_card(
     key: str, *, order: int, template: str, context: Callable[[Any], dict[str, Any] | None], page: str = "home"
 ) -> None:
@@ -102,6 +130,10 @@ def briefing_figure_providers() -> list[tuple[str, FiguresProvider]]:
 
 def briefing_sections() -> list[BriefingSection]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def briefing_parts(section: str) -> list[BriefingPart]:
+    return sorted((p for p in _parts.values() if p.section == section), key=lambda p: (p.order, p.key))
 
 
 def dashboard_cards(page: str) -> list[DashboardCard]:

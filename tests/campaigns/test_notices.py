@@ -1,13 +1,16 @@
-"""Units hear of campaign work at once and exactly once (a task at launch, a returned report), and
-daily while a report is due or late, until it is submitted."""
+"""Units hear of campaign work at once and exactly once (a task at launch, a returned report),
+daily while a report is due or late, until it is submitted, and once when an activity's result is
+three days overdue."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
-from campaigns import reports, services
-from campaigns.models import Campaign, UnitReport
+from campaigns import activities, reports, services
+from campaigns.links import page_url
+from campaigns.models import Activity, ActivityAssignment, Campaign, UnitReport
 from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
 from tests.campaigns.factories import county_campaign, travel
@@ -97,3 +100,49 @@ def test_the_organiser_hears_when_the_campaign_ends_soon_below_its_goal(world: W
         Inspection.objects.create(enterprise=world.ent_b, created_by=world.official_b)  # 2 of 3: 67 %
         reminders_scan()
     assert Reminder.objects.filter(reason="campaign_ending_below_goal").count() == 1  # goal met: quiet
+
+
+def test_a_missing_activity_result_is_told_once_after_three_days(world: World) -> None:
+    with travel(date(2026, 11, 2)):
+        campaign = county_campaign(world, starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31))
+        plan = functools.partial(activities.activity_create, actor=world.county_admin, campaign_id=campaign.pk)
+        plan(
+            kind=Activity.Kind.DRILL,
+            title="应急演练",
+            units=[world.town_a, world.town_b],
+            planned_on=date(2026, 11, 10),
+        )
+        # The result's deadline counts, not the planned day.
+        consultation = plan(
+            kind=Activity.Kind.CONSULTATION_DAY,
+            title="安全宣传咨询日",
+            units=[world.ent_b],
+            planned_on=date(2026, 11, 15),
+            due_on=date(2026, 11, 20),
+        )
+    reason = "campaign_activity_result_missing"
+    with travel(date(2026, 11, 12)):  # two days after the drill: not yet
+        reminders_scan()
+        assert _recipients(reason) == []
+        drill_a = ActivityAssignment.objects.get(activity__title="应急演练", node=world.town_a)
+        activities.activity_report(
+            actor=world.official_a, assignment_id=drill_a.pk, held_on=date(2026, 11, 10), summary="组织演练一次"
+        )
+    with travel(date(2026, 11, 13)):  # three days after: town B has not reported, town A has
+        reminders_scan()
+        reminders_scan()  # the schedule ran twice
+    assert _recipients(reason) == ["official_b"]
+    told = Reminder.objects.get(reason=reason)
+    assert "应急演练" in told.body and "已过3天" in told.body
+    drill_b = ActivityAssignment.objects.get(activity__title="应急演练", node=world.town_b)
+    assert (told.target_id, told.url) == (str(drill_b.pk), page_url("assignment_report", drill_b.pk))
+    for day in (date(2026, 11, 14), date(2026, 11, 22)):  # once, not daily; the 咨询日 not due until the 23rd
+        with travel(day):
+            reminders_scan()
+    assert _recipients(reason) == ["official_b"]
+    with travel(date(2026, 11, 23)):
+        reminders_scan()
+    assert _recipients(reason) == ["enterprise_b", "official_b"]
+    assert Reminder.objects.get(reason=reason, recipient=world.enterprise_b).target_id == str(
+        consultation.assignments.get().pk
+    )

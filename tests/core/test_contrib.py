@@ -35,9 +35,10 @@ def templates(settings: Any, tmp_path: Any) -> Any:
 @pytest.fixture
 def registry() -> Iterator[None]:
     """Register test entries and forget them afterwards."""
-    saved = dict(contrib._sections), dict(contrib._cards), dict(contrib._figures)
+    registries: tuple[dict[Any, Any], ...] = (contrib._sections, contrib._cards, contrib._figures, contrib._parts)
+    saved = tuple(dict(r) for r in registries)
     yield
-    for live, copy in zip((contrib._sections, contrib._cards, contrib._figures), saved, strict=True):
+    for live, copy in zip(registries, saved, strict=True):
         live.clear()
         live.update(copy)
 
@@ -68,6 +69,7 @@ def test_the_apps_registered_their_sections_in_order() -> None:
     assert [c.key for c in contrib.dashboard_cards("home")] == [
         "enterprise_stats",
         "hazards",
+        "campaigns",
         "enterprise_distribution",
     ]
     assert [c.key for c in contrib.dashboard_cards("enterprise")] == ["enterprise_hazards", "enterprise_facts"]
@@ -90,6 +92,26 @@ def test_a_new_section_is_numbered_by_its_position(march: March, registry: None,
     assert titles[2:5] == ["三、目标责任书签订情况", "四、隐患排查治理情况", "五、专项行动开展情况"]
     assert titles[-1] == "八、存在问题及下步工作" and "不显示" not in html
     assert re.search(r"<p>共\d个单位</p>", html)
+
+
+def test_a_part_joins_another_apps_section_and_can_show_it_alone(
+    march: March,  # noqa: F811
+    registry: None,
+    templates: Any,
+) -> None:
+    (templates / "part.html").write_text("<h3>补充</h3><p>{{ words }}</p>")
+    contrib.register_briefing_part(
+        "hazards", "extra", order=10, template="part.html", context=lambda render: {"words": "隐患补充说明"}
+    )
+    register_briefing_section("alone", order=35, title="仅有补充", template="x.html", shown=lambda render: False)
+    contrib.register_briefing_part("alone", "extra", order=10, template="part.html", context=lambda r: {"words": "独"})
+    contrib.register_briefing_part("alone", "quiet", order=20, template="x.html", shown=lambda render: False)
+    w = march.world
+    briefing = request_briefing(w.county_admin, w.county, *MARCH)
+    html = briefing_html(briefing, briefing.figures, issue_number=None, issued_on=date(2026, 4, 12))
+    hazards = html[html.index("三、隐患排查治理情况") : html.index("四、")]
+    assert hazards.index("重大事故隐患挂牌督办情况") < hazards.index("<p>隐患补充说明</p>")  # after the body
+    assert "四、仅有补充</h2>\n<h3>补充</h3><p>独</p>" in html  # its own body left out, its part shown
 
 
 def test_figures_providers_add_to_the_snapshot(march: March, registry: None) -> None:  # noqa: F811
