@@ -138,7 +138,7 @@ def report_targets(report: UnitReport) -> QuerySet[Target]:
     return qs
 
 
-def _figure_of(item: dict[str, Any]) -> records.Figure:
+def figure_of(item: dict[str, Any]) -> records.Figure:
     if str(item["key"]).startswith("free_"):
         return records.Figure(item["key"], item.get("label", ""), item.get("unit", ""))
     found = records.figure(item["key"])
@@ -149,7 +149,7 @@ def report_prefill(report: UnitReport) -> list[Prefilled]:
     """Every figure the task asks for, with the value the records hold for the unit's part and the
     task's period (and where it came from), or None for a figure the unit types in."""
     task = report.task
-    figures = [_figure_of(item) for item in task.figures]
+    figures = [figure_of(item) for item in task.figures]
     targets = report_targets(report)
     wanted = [f.key for f in figures if f.from_records]
     values = records.compute(

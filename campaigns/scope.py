@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from campaigns.models import Campaign, Target
+from campaigns.models import Campaign, ReportTask, Target
 from safetyops.orgs.models import Enterprise, Role
 from safetyops.orgs.scope import get_for_user, organised_q, scope_for
 
@@ -43,6 +43,12 @@ def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
 
 def get_campaign_for_user(user: Any, pk: Any, *, right: str | None = None) -> Campaign:
     return get_for_user(campaigns_visible_to(user), pk, user=user, right=right)
+
+
+def get_task_for_user(user: Any, pk: Any, *, right: str | None = None) -> ReportTask:
+    """A report task of a campaign the user sees (its units' reports: filter with units_q)."""
+    tasks = ReportTask.objects.filter(campaign__in=campaigns_visible_to(user)).select_related("campaign__node")
+    return get_for_user(tasks, pk, user=user, right=right)
 
 
 def is_organiser(user: Any, campaign: Campaign) -> bool:
