@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("safetyops.notify.urls")),
     path("", include("safetyops.briefings.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
 
