@@ -20,6 +20,7 @@ from campaigns.lifecycle import CAMPAIGN_STEPS
 from campaigns.models import Campaign, Summary
 from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
+from safetyops.core.pdf import text_blocks
 from safetyops.core.views import pdf_download
 
 
@@ -78,6 +79,7 @@ def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "summary": summary,
+            "blocks": text_blocks(summary.text) if summary else [],
             "form": form,
             "steps": CAMPAIGN_STEPS.steps_for(campaign, request.user),
         },

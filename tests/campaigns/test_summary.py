@@ -263,6 +263,11 @@ def test_the_printed_reports_show_every_unit_the_reader_sees(client: Any, world:
     text = squeezed(_text_of(b"".join(response.streaming_content)))
     assert "西山镇未报" in text and "东城镇" not in text
 
+    client.force_login(world.supervisor_a)  # a department: the task addresses no unit of its own
+    response = client.get(reverse("campaigns:task_reports_pdf", kwargs={"pk": task.pk}))
+    text = squeezed(_text_of(b"".join(response.streaming_content)))
+    assert "共0个单位。" in text and "东城镇" not in text and "西山镇" not in text
+
 
 def _text_of(data: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
