@@ -73,6 +73,16 @@ CAMPAIGN_STEPS: Lifecycle[Campaign] = Lifecycle(
             action="campaigns.campaign.ended",
         ),
         Step(
+            "write_summary",
+            source=[Status.ENDED],
+            right=CampaignRight.ORGANISE,
+            conditions=[ORGANISER],
+            label=_("起草总结"),
+            wrong_state=lambda campaign, actor: str(
+                _("总结已发布，不能再修改。") if campaign.status == Status.SUMMARISED else _("行动结束后才能起草总结。")
+            ),
+        ),
+        Step(
             "summarise",
             source=[Status.ENDED],
             target=Status.SUMMARISED,
@@ -100,6 +110,9 @@ def action_labels() -> dict[str, Any]:
         "campaigns.campaign.launched": _("启动专项行动"),
         "campaigns.campaign.ended": _("结束专项行动"),
         "campaigns.campaign.summarised": _("发布行动总结"),
+        "campaigns.summary.drafted": _("起草行动总结"),
+        "campaigns.summary.saved": _("修改行动总结"),
+        "campaigns.summary.rendered": _("生成总结PDF"),
         "campaigns.target.added": _("目标企业列入"),
         "campaigns.target.removed": _("目标企业移出"),
         "campaigns.activity.created": _("安排活动"),

@@ -139,7 +139,7 @@ def report_targets(report: UnitReport) -> QuerySet[Target]:
     return qs
 
 
-def _figure_of(item: dict[str, Any]) -> records.Figure:
+def figure_of(item: dict[str, Any]) -> records.Figure:
     if str(item["key"]).startswith("free_"):
         return records.Figure(item["key"], item.get("label", ""), item.get("unit", ""))
     found = records.figure(item["key"])
@@ -148,7 +148,7 @@ def _figure_of(item: dict[str, Any]) -> records.Figure:
 
 def task_figures(task: ReportTask) -> list[records.Figure]:
     """The figures the task asks for, in its order: the library's, and its free ones with their label."""
-    return [_figure_of(item) for item in task.figures]
+    return [figure_of(item) for item in task.figures]
 
 
 def report_prefill(report: UnitReport) -> list[Prefilled]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import campaigns, exports, work
+from campaigns.views import campaigns, exports, summary, work
 
 app_name = "campaigns"
 
@@ -27,5 +27,11 @@ urlpatterns = [
     path("tasks/<int:pk>/", work.task_overview, name="task_overview"),
     path("tasks/<int:pk>/reports.xlsx", exports.task_export, name="task_export"),
     path("reports/<int:pk>/", work.report_detail, name="report_detail"),
+    path("tasks/<int:pk>/reports.pdf", summary.task_reports_pdf, name="task_reports_pdf"),
+    path("reports/<int:pk>/", work.report_detail, name="report_detail"),
     path("reports/<int:pk>/return/", work.report_return_page, name="report_return"),
+    # The 总结: drafted once ended, edited, published as a PDF by the worker
+    path("<int:pk>/summary/", summary.summary_edit, name="summary_edit"),
+    path("<int:pk>/summary/publish/", summary.summary_publish, name="summary_publish"),
+    path("<int:pk>/summary.pdf", summary.summary_pdf, name="summary_pdf"),
 ]

@@ -237,6 +237,7 @@ CELERY_TASK_QUEUES_NAMES = ("default", "mail", "reports")
 CELERY_TASK_ROUTES = {
     "safetyops.notify.tasks.*": {"queue": "mail"},
     "safetyops.briefings.tasks.*": {"queue": "reports"},
+    "campaigns.tasks.render_summary": {"queue": "reports"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
@@ -255,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safetyops.briefings.tasks.requeue_stale_briefings",
         "schedule": JOB_SWEEP_INTERVAL_SECONDS,
         "options": {"queue": "default"},  # not behind a long render on `reports`
+    },
+    "requeue-stale-summaries": {
+        "task": "campaigns.tasks.requeue_stale_summaries",
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "default"},
     },
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("", include("safetyops.notify.urls")),
     path("", include("safetyops.briefings.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
 

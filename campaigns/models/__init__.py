@@ -2,6 +2,7 @@
 
 from campaigns.models.campaign import Campaign, Target, Unit, unit_constraints, unit_fields
 from campaigns.models.reports import ReportVersion
+from campaigns.models.summary import Summary
 from campaigns.models.work import Activity, ActivityAssignment, ReportTask, UnitReport
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Campaign",
     "ReportTask",
     "ReportVersion",
+    "Summary",
     "Target",
     "Unit",
     "UnitReport",

@@ -1,1 +1,1 @@
-"""The campaigns app's views, one module per part (the lead's pages; exports in exports.py)."""
+"""The campaigns app's views, one module per part: campaigns, work (activities, tasks, reports), exports, summary."""

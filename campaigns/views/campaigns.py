@@ -23,7 +23,7 @@ from campaigns import services
 from campaigns.errors import CampaignError, NotPermitted
 from campaigns.forms import CampaignForm, ProposedActivities, ProposedTasks, TaskForm
 from campaigns.lifecycle import CAMPAIGN_STEPS
-from campaigns.models import Activity, ActivityAssignment, Campaign, UnitReport
+from campaigns.models import Activity, ActivityAssignment, Campaign, Summary, UnitReport
 from campaigns.overview import campaign_overview
 from campaigns.planning import PlannedActivity, PlannedTask, campaign_create_planned, campaign_plan_attach
 from campaigns.progress import campaign_progress, current_targets, daily_progress, targets_not_inspected
@@ -270,6 +270,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "scope_count": services.scope_enterprises(campaign).count() if campaign.status == Status.DRAFT else None,
         "can_export": has_right(request.user, CampaignRight.EXPORT),
+        "summary_file": campaign.status == Status.SUMMARISED
+        and Summary.objects.filter(campaign=campaign).exclude(file="").exists(),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from safetyops.core.models import ClaimedJob
 from safetyops.orgs.models import Node
 
 
@@ -21,7 +22,7 @@ def _briefing_path(instance: Briefing, filename: str) -> str:
     return f"briefings/{secrets.token_hex(16)}.pdf"
 
 
-class Briefing(models.Model):
+class Briefing(ClaimedJob):
     class Kind(models.TextChoices):
         MONTHLY = "monthly", _("月度简报")
         CUSTOM = "custom", _("专题时段")
@@ -70,13 +71,6 @@ class Briefing(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("生成次数"), default=0)
-    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
-    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
-    # The worker process rendering it ("host:pid") and its last sign of life (safetyops/core/jobs.py).
-    claimed_by = models.CharField(_("生成进程"), max_length=255, blank=True)
-    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
-    takeovers = models.PositiveIntegerField(_("中断后接续次数"), default=0)
 
     class Meta:
         verbose_name = _("工作简报")

@@ -12,22 +12,16 @@ immutable.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import logging
-import os
-import re
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
@@ -52,6 +46,7 @@ from safetyops.core.contrib import (
     register_briefing_section,
 )
 from safetyops.core.models import AuditEvent
+from safetyops.core.pdf import css_string, font_uris, save_file, temporary_pdf, text_blocks, write_pdf
 from safetyops.core.periods import is_calendar_month, previous_month
 from safetyops.orgs.models import Membership, Node, Role
 from safetyops.orgs.scope import Right, get_node_for_user, scope_for
@@ -63,7 +58,6 @@ ENQUEUE_GRACE = timedelta(minutes=5)  # queued this long: the sweeper sends the 
 NOTIFY_REASON = "briefing_ready"
 MAX_PERIOD_DAYS = 366
 BRIEFING_LEVELS = (Node.Level.CITY, Node.Level.COUNTY, Node.Level.TOWNSHIP)
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "noto-sans-sc"
 Status = Briefing.Status
 
 
@@ -289,24 +283,13 @@ def briefings_requeue_stale(*, now: Any = None) -> int:
     return len(ids)
 
 
-@contextmanager
-def _temporary_pdf() -> Iterator[Path]:
-    """A path for WeasyPrint to write to, removed afterwards whatever happens."""
-    handle, name = tempfile.mkstemp(prefix="briefing-", suffix=".pdf")
-    os.close(handle)
-    path = Path(name)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
+def _temporary_pdf() -> AbstractContextManager[Path]:
+    return temporary_pdf(prefix="briefing-")
 
 
 def _save_file(path: Path) -> tuple[str, str, int]:
     """Copy a finished PDF into storage under a new random name: (name, sha256, size)."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with path.open("rb") as handle:
-        name = default_storage.save(_briefing_path(None, "briefing.pdf"), File(handle))  # type: ignore[arg-type]
-    return name, digest, path.stat().st_size
+    return save_file(path, _briefing_path(None, "briefing.pdf"))  # type: ignore[arg-type]
 
 
 def _store(briefing: Briefing, path: Path, claimed_at: Any, *, figures: dict[str, Any], seconds: float) -> None:
@@ -413,21 +396,13 @@ def _distribution(node: Node) -> list[tuple[str, str]]:
     ]
 
 
-def _css_string(text: str) -> str:
-    return text.replace("\\", "").replace('"', "").replace("\n", " ")
-
-
 def _day(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-_SUBHEADING = re.compile(r"^([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
-
-
 def _section7_blocks(text: str) -> list[tuple[bool, str]]:
     """The official's text as (is_subheading, line): "（一）存在问题" lines become sub-headings."""
-    lines = (line.strip() for line in text.splitlines())
-    return [(bool(_SUBHEADING.match(line)), line) for line in lines if line]
+    return text_blocks(text)
 
 
 def _block_body(block: BriefingSection | BriefingPart, render: BriefingRender, base: dict[str, Any]) -> str | None:
@@ -468,14 +443,13 @@ def briefing_html(briefing: Briefing, figures: dict[str, Any], *, issue_number: 
         "year": year,
         "issue_number": issue_number,
         "issued_on": _day(issued_on),
-        "running_head": _css_string(running),
+        "running_head": css_string(running),
         "sections": sections,
         "distribution": _distribution(briefing.node),
         "period_range": f"{_day(start)}至{_day(end)}",
         "as_of": _day(end),
         "site_name": settings.SITE_NAME,
-        "font_regular": (FONT_DIR / "NotoSansSC-Regular.otf").as_uri(),
-        "font_bold": (FONT_DIR / "NotoSansSC-Bold.otf").as_uri(),
+        **font_uris(),
     }
     return render_to_string("briefings/pdf.html", context)
 
@@ -491,13 +465,6 @@ def register_section7() -> None:
         context=lambda render: {"section7": _section7_blocks(render.extra.get("section7", ""))},
         shown=lambda render: render.draft or bool(_section7_blocks(render.extra.get("section7", ""))),
     )
-
-
-def write_pdf(html: str, path: Path) -> None:
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # "Step 1 - Fetching ..." per render
-    from weasyprint import HTML
-
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target=str(path))
 
 
 def render_pdf(

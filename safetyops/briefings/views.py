@@ -23,6 +23,7 @@ from safetyops.briefings.forms import BriefingFilterForm, BriefingRequestForm, S
 from safetyops.briefings.models import Briefing
 from safetyops.briefings.selectors import briefings_visible_to, get_briefing_for_user
 from safetyops.briefings.services import BriefingError, NotPermitted, RateLimited
+from safetyops.core.views import pdf_download
 
 PAGE_SIZE = 30
 
@@ -183,10 +184,4 @@ def briefing_download(request: HttpRequest, pk: int) -> FileResponse:
     briefing = get_briefing_for_user(request.user, pk)
     if not briefing.has_file:
         raise Http404
-    try:
-        handle = briefing.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=briefing.download_name, content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_download(briefing.file, briefing.download_name)

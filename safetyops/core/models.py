@@ -62,3 +62,19 @@ class IdempotencyKey(models.Model):
         if self.target_type_id is None:
             return None
         return self.target_type.get_object_for_this_type(pk=self.target_id)
+
+
+class ClaimedJob(models.Model):
+    """The columns a background job's row needs to be claimed by one worker (safetyops/core/jobs.py);
+    the model adds its own `status` with the waiting and running states."""
+
+    attempts = models.PositiveIntegerField(_("生成次数"), default=0)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
+    # The worker process rendering it ("host:pid") and its last sign of life.
+    claimed_by = models.CharField(_("生成进程"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    takeovers = models.PositiveIntegerField(_("中断后接续次数"), default=0)
+
+    class Meta:
+        abstract = True

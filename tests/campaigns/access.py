@@ -92,6 +92,18 @@ def _campaign_file(world: World) -> dict[str, int]:
     return {"pk": campaign.pk, "file_pk": campaign.attachments.get().pk}
 
 
+def _ended(world: World) -> dict[str, Any]:
+    from tests.campaigns.factories import ended_campaign
+
+    return {"pk": ended_campaign(world).pk}
+
+
+def _published(world: World) -> dict[str, Any]:
+    from tests.campaigns.factories import published_summary
+
+    return {"pk": published_summary(world).campaign_id}
+
+
 def _of_campaign(allowed: set[str]) -> list[Case]:
     return [Case(kwargs=lambda w: {"pk": _campaign(w).pk}, obj="county_campaign", allowed=allowed)]
 
@@ -129,6 +141,13 @@ CASES: dict[str, list[Case]] = {
     "campaigns:task_export": [
         Case(kwargs=lambda w: {"pk": _report_task(w).pk}, obj="county_campaign", allowed=EXPORTERS)
     ],
+    "campaigns:task_reports_pdf": [
+        Case(kwargs=lambda w: {"pk": _report_task(w).pk}, obj="county_campaign", allowed=EXPORTERS)
+    ],
+    # The 总结: only the organiser writes and publishes it; everyone who sees the campaign reads the PDF.
+    "campaigns:summary_edit": [Case(kwargs=_ended, obj="county_campaign", allowed=ORGANISER)],
+    "campaigns:summary_publish": [Case(kwargs=_ended, obj="county_campaign", allowed=ORGANISER)],
+    "campaigns:summary_pdf": [Case(kwargs=_published, obj="county_campaign", allowed=OFFICE_ROLES)],
     "campaigns:campaign_progress_export": [
         Case(kwargs=lambda w: {"pk": _campaign(w).pk}, obj="county_campaign", allowed=EXPORTERS)
     ],

@@ -37,3 +37,22 @@ def county_campaign(world: World, *, launch: bool = True, **fields: Any) -> Camp
     if launch:
         campaign = services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
     return campaign
+
+
+def ended_campaign(world: World, **fields: Any) -> Campaign:
+    """A county campaign launched and ended by the county admin."""
+    campaign = county_campaign(world, **fields)
+    return services.campaign_end(actor=world.county_admin, campaign_id=campaign.pk)
+
+
+def published_summary(world: World, **fields: Any) -> Any:
+    """An ended county campaign whose drafted summary is published and its PDF rendered (the
+    worker's service, called here: the test's transaction never commits)."""
+    from campaigns import summary
+
+    campaign = ended_campaign(world, **fields)
+    summary.summary_draft(actor=world.county_admin, campaign_id=campaign.pk)
+    published = summary.summary_publish(actor=world.county_admin, campaign_id=campaign.pk)
+    summary.summary_render(summary_id=published.pk)
+    published.refresh_from_db()
+    return published
