@@ -27,7 +27,6 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("", include("safetyops.notify.urls")),
     path("", include("safetyops.briefings.urls")),
-    path("campaigns/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
 
