@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from campaigns import progress
 from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, ReportVersion, Target, UnitReport
@@ -80,7 +81,10 @@ def test_a_second_run_changes_nothing(seeded: str) -> None:
 
 def test_the_safety_month_is_ended_with_its_activities_reported(seeded: str) -> None:
     month = Campaign.objects.get(kind=Campaign.Kind.SAFETY_MONTH, year=2026)
-    assert month.status == Campaign.Status.ENDED
+    assert month.status == Campaign.Status.SUMMARISED
+    assert "巩固安全生产月成果" in month.summary.text and timezone.localtime(month.summary.published_at).date() == date(
+        month.year, 7, 5
+    )
     assert (month.starts_on, month.ends_on) == (date(2026, 6, 1), date(2026, 6, 30))
     assert month.theme
     assert month.activities.count() == 8

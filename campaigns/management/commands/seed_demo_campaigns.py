@@ -34,7 +34,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns import activities, reports, services
-from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, ReportVersion, Target, UnitReport
+from campaigns import summary as campaign_summary
+from campaigns.models import (
+    Activity,
+    ActivityAssignment,
+    Campaign,
+    ReportTask,
+    ReportVersion,
+    Summary,
+    Target,
+    UnitReport,
+)
 from safetyops.orgs.management.commands.seed_demo import COUNTY_CODE, DEMO_PASSWORD
 from safetyops.orgs.models import Membership, Node, Role, Sector, User
 from safetyops.orgs.services import user_create_with_membership
@@ -235,10 +245,18 @@ def campaign_plans(calendar: Calendar) -> dict[str, tuple[dict[str, Any], dict[s
     }
 
 
-def _summarise_safety_month(campaign: Campaign) -> None:
-    """The ended 安全生产月's published summary (总结)."""
-    # TODO(campaigns.summary): write and publish the summary through the campaigns.summary services
-    # once that module lands (the lead wires it); until then the campaign stays 已结束.
+def _summarise_safety_month(admin: User, campaign: Campaign, on: date) -> None:
+    """The ended 安全生产月's 总结: drafted from the records, with the county's own closing words,
+    and published; the `reports` worker renders its PDF (bin/run starts one after the seeds)."""
+    summary = campaign_summary.summary_draft(actor=admin, campaign_id=campaign.pk)
+    text = summary.text.replace(
+        "（请结合存在问题填写下步工作打算。）",
+        "巩固安全生产月成果，把宣传教育和隐患排查融入日常工作，推动企业主要负责人履职尽责。",
+    )
+    campaign_summary.summary_save(actor=admin, campaign_id=campaign.pk, text=text)
+    campaign_summary.summary_publish(actor=admin, campaign_id=campaign.pk)
+    _backdate(Campaign.objects.filter(pk=campaign.pk), summarised_at=at(on, 10))
+    _backdate(Summary.objects.filter(campaign=campaign), published_at=at(on, 10))
 
 
 class Command(BaseCommand):
@@ -374,7 +392,7 @@ class DemoCampaigns:
                 "活动，发动企业和群众查找身边安全隐患，活动取得实效。",
             )
         campaign = self._end(campaign, end + timedelta(days=1))
-        _summarise_safety_month(campaign)
+        _summarise_safety_month(self.admin, campaign, end + timedelta(days=5))
         return campaign
 
     def _report_activities(self, campaign: Campaign, officials: dict[int, User]) -> None:
