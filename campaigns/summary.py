@@ -230,18 +230,17 @@ def draft_text(campaign: Campaign, fig: dict[str, Any]) -> str:
     start, end = (day_label(fig["period"][k]) for k in ("start", "end"))
     theme = _("，主题为“%(theme)s”") % {"theme": campaign.theme} if campaign.theme else ""
     ranking = [
-        _(
-            "%(n)s. %(name)s：目标企业%(targets)s家，已检查%(inspected)s家，覆盖率%(coverage)s%%；"
-            "发现隐患%(found)s条，整改率%(rate)s%%。"
-        )
+        _("%(n)s. %(name)s：目标企业%(targets)s家，已检查%(inspected)s家，覆盖率%(coverage)s%%；%(hazards)s")
         % {
             "n": i,
             "name": p["name"],
             "targets": p["targets"],
             "inspected": p["inspected"],
             "coverage": p["coverage"],
-            "found": p["hazards_found"],
-            "rate": p["rectification_rate"],
+            "hazards": _("发现隐患%(found)s条，整改率%(rate)s%%。")
+            % {"found": p["hazards_found"], "rate": p["rectification_rate"]}
+            if p["hazards_found"]
+            else _("未发现隐患。"),
         }
         for i, p in enumerate(fig["ranking"], 1)
     ] or [_("无下级单位排名。")]
@@ -276,7 +275,9 @@ def draft_text(campaign: Campaign, fig: dict[str, Any]) -> str:
                     "已整改%(hazards_closed)s条，整改率%(rectification_rate)s%%（目标%(goal_rectification)s%%，%(rate_met)s）；"
                     "逾期未整改%(hazards_overdue)s条。"
                 )
-                % {**fig, "rate_met": _met(fig["rectification_rate"], fig["goal_rectification"])},
+                % {**fig, "rate_met": _met(fig["rectification_rate"], fig["goal_rectification"])}
+                if fig["hazards_found"]
+                else _("检查中未发现事故隐患。"),
             ],
         ),
         (_("活动开展情况"), _activity_lines(campaign)),

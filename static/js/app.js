@@ -70,4 +70,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", drawCharts);
+
+  // A button or link with data-confirm asks before it acts (an inline onclick would break the CSP).
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.dataset.confirm)) { event.preventDefault(); }
+  });
 })();

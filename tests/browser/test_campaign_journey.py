@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaigns.models import ActivityAssignment, Campaign, ReportVersion
 from inspections.models import Inspection
-from tests.browser.conftest import DESKTOP, PHONE, no_horizontal_overflow
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, no_horizontal_overflow
 from tests.browser.test_hazard_journey import login
 from tests.conftest import World
 from tests.inspections.conftest import jpeg
@@ -124,4 +124,30 @@ def test_a_safety_month_from_proposal_to_published_summary(
 
 
 def _summary_steps(page: Any, base: str, campaign: Campaign, tmp_path: Path) -> None:
-    """Filled in with the summary pages (campaigns.summary)."""
+    """The 总结: drafted from the records on the first visit, the closing words typed, published;
+    the PDF (rendered by the worker, eager here) downloaded and looked at as PNG pages."""
+    page.click("a:has-text('起草总结')")
+    text = page.locator("textarea[name=text]")
+    draft = text.input_value()
+    assert "安全生产月" in draft and "东城镇" in draft
+    text.fill(draft.replace("（请结合存在问题填写下步工作打算。）", "把宣传教育融入日常监管。"))
+    page.click("button:has-text('保存')")
+    page.click("a:has-text('发布总结')")
+    page.click("button:has-text('确认发布')")
+    page.wait_for_url(re.compile(r"/summary/$"))
+    page.reload()
+    page.locator("a:has-text('下载总结PDF')").wait_for(timeout=60_000)
+    with page.expect_download() as download_info:
+        page.click("a:has-text('下载总结PDF')")
+    pdf = tmp_path / "summary.pdf"
+    download_info.value.save_as(pdf)
+    words = _pdf_text(pdf)
+    assert f"《{campaign.name}》工作总结" in words and "把宣传教育融入日常监管。" in words
+    assert "王堃" in words  # the township's activity result, quoted in the summary
+    assert "检查中未发现事故隐患。" in words and "整改率0.0%" not in words  # no rate of nothing
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SUMMARISED
+    # Its pages as PNGs, kept with the screenshots for a person to look at.
+    out = ARTIFACTS / "screenshots" / "journey-campaign-summary"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(out)], check=True)
+    assert list(out.parent.glob("journey-campaign-summary-*.png"))
