@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns import notices
 from campaigns.errors import CampaignError, NotPermitted
 from campaigns.lifecycle import CAMPAIGN_STEPS, REPORTABLE
 from campaigns.models import Activity, ActivityAssignment, Campaign, unit_fields
@@ -58,6 +59,8 @@ def activity_create(
         log_action(
             campaign, "campaigns.activity.created", actor=actor, data={"activity": activity.pk, "units": len(unit_list)}
         )
+        if campaign.status == Campaign.Status.ACTIVE:  # a draft's activities are told at launch
+            transaction.on_commit(lambda: notices.tell_activity_assigned([activity.pk]))
     return activity
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.links import page_url
 from campaigns.models import Campaign
 from campaigns.progress import coverage_counts
 from campaigns.scope import campaigns_visible_to, targets_visible_to
@@ -35,7 +35,7 @@ def _campaigns(page: Any) -> dict[str, Any] | None:
         rows.append(
             {
                 "campaign": campaign,
-                "url": page_url("campaign_progress", campaign.pk),
+                "url": reverse("campaigns:campaign_progress", args=[campaign.pk]),
                 "targets": targets,
                 "inspected": inspected,
                 "coverage": coverage,

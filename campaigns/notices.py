@@ -20,13 +20,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import REPORTABLE
-from campaigns.links import page_url
-from campaigns.models import ActivityAssignment, Campaign, ReportTask, UnitReport
+from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, UnitReport
 from safetyops.notify.models import Reminder
 from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
 from safetyops.notify.services import notify_users, reminders_claim
@@ -37,6 +37,7 @@ ENDING_DAYS = 7  # the organiser hears this many days before the end when covera
 ACTIVITY_RESULT_DAYS = 3  # a unit hears once when its activity's result is this many days overdue
 REASONS = {
     "campaign_task_issued": gettext_lazy("专项行动报送任务下达（告知承办单位）"),
+    "campaign_activity_assigned": gettext_lazy("专项行动活动安排（告知承办单位）"),
     "campaign_report_returned": gettext_lazy("专项行动报告被退回（告知承办单位）"),
     "campaign_report_due": gettext_lazy("专项行动报告即将到期、今日到期或逾期未报"),
     "campaign_ending_below_goal": gettext_lazy("专项行动即将结束而覆盖率未达目标（告知组织单位）"),
@@ -85,8 +86,8 @@ UNIT_FIELDS = ("pk", "node_id", "department_id", "enterprise_id", "area_id")
 
 
 def tell_task_issued(task_ids: Iterable[int]) -> None:
-    """Each unit of these tasks hears at once that a report is wanted from it, and by when: one
-    claim per task for all its units (the campaign pages are not built yet: no link)."""
+    """Each unit of these tasks hears at once that a report is wanted from it, and by when, with a
+    link to its report form: one claim per task for all its units."""
     report_type = ContentType.objects.get_for_model(UnitReport)
     today = timezone.localdate()
     for task in ReportTask.objects.filter(pk__in=list(task_ids)).select_related("campaign"):
@@ -99,6 +100,7 @@ def tell_task_issued(task_ids: Iterable[int]) -> None:
                     recipients=people.get(unit_key(row), []),
                     title=_("报送任务：%(title)s") % facts,
                     body=_("%(campaign)s：请于%(deadline)s前报送“%(title)s”。") % facts,
+                    url=reverse("campaigns:report_detail", args=[row["pk"]]),
                 )
                 for row in rows
             ]
@@ -116,13 +118,42 @@ def tell_report_returned(report: UnitReport, reason: str) -> None:
             users=people,
             title=_("报告被退回：%(title)s") % {"title": report.task.title},
             body=_("退回原因：%(reason)s。请修改后重新报送。") % {"reason": reason},
+            url=reverse("campaigns:report_detail", args=[report.pk]),
         )
 
     transaction.on_commit(send)
 
 
+def tell_activity_assigned(activity_ids: Iterable[int]) -> None:
+    """Each unit of these activities hears at once what it is asked to hold and when, with a link to
+    the page where it reports the result: one claim per activity for all its units."""
+    assignment_type = ContentType.objects.get_for_model(ActivityAssignment)
+    today = timezone.localdate()
+    for activity in Activity.objects.filter(pk__in=list(activity_ids)).select_related("campaign"):
+        day = activity.planned_on or activity.due_on
+        facts = {
+            "campaign": activity.campaign.name,
+            "title": activity.title,
+            "when": _("（%(day)s）") % {"day": day.isoformat()} if day else "",
+        }
+        for rows in keyset_batches(ActivityAssignment.objects.filter(activity=activity), fields=UNIT_FIELDS):
+            people = unit_people(rows)
+            dues = [
+                Due.of(
+                    (assignment_type, row["pk"]),
+                    recipients=people.get(unit_key(row), []),
+                    title=_("活动安排：%(title)s") % facts,
+                    body=_("%(campaign)s：请组织开展“%(title)s”%(when)s，并报送开展情况。") % facts,
+                    url=reverse("campaigns:assignment_report", args=[row["pk"]]),
+                )
+                for row in rows
+            ]
+            reminders_claim(dues, reason="campaign_activity_assigned", day=today)
+
+
 def campaign_launched(sender: Any, campaign_id: int, **kwargs: Any) -> None:
     tell_task_issued(ReportTask.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
+    tell_activity_assigned(Activity.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
 
 
 class ReportDueRule(Rule):
@@ -158,6 +189,7 @@ class ReportDueRule(Rule):
                     title=_("报送提醒：%(title)s") % {"title": row["task__title"]},
                     body=_("%(campaign)s“%(title)s”%(when)s，尚未报送。")
                     % {"campaign": row["task__campaign__name"], "title": row["task__title"], "when": when},
+                    url=reverse("campaigns:report_detail", args=[row["pk"]]),
                     node_id=row["area_id"],
                 )
 
@@ -244,6 +276,6 @@ class ActivityResultMissingRule(Rule):
                         "%(campaign)s的活动“%(title)s”（%(day)s）已过%(days)s天，本单位尚未报送开展情况，请尽快报送。"
                     )
                     % facts,
-                    url=page_url("assignment_report", row["pk"]),
+                    url=reverse("campaigns:assignment_report", args=[row["pk"]]),
                     node_id=row["area_id"],
                 )

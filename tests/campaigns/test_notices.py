@@ -8,8 +8,9 @@ import functools
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
+
 from campaigns import activities, reports, services
-from campaigns.links import page_url
 from campaigns.models import Activity, ActivityAssignment, Campaign, UnitReport
 from safetyops.notify.models import Reminder
 from safetyops.notify.services import reminders_scan
@@ -53,6 +54,10 @@ def test_units_hear_at_launch_once_and_when_returned(world: World, django_captur
         with django_capture_on_commit_callbacks(execute=True):
             reports.report_return(actor=world.county_admin, report_id=report.pk, reason="请补充罚款明细")
         assert _recipients("campaign_report_returned") == ["enterprise_b"]
+        returned = Reminder.objects.get(reason="campaign_report_returned")
+        assert returned.url == reverse("campaigns:report_detail", args=[report.pk])
+        issued = Reminder.objects.get(reason="campaign_task_issued", recipient=world.official_a)
+        assert issued.url == reverse("campaigns:report_detail", args=[task.reports.get(node=world.town_a).pk])
 
 
 def test_a_due_report_is_reminded_daily_until_submitted(world: World) -> None:
@@ -135,7 +140,7 @@ def test_a_missing_activity_result_is_told_once_after_three_days(world: World) -
     told = Reminder.objects.get(reason=reason)
     assert "应急演练" in told.body and "已过3天" in told.body
     drill_b = ActivityAssignment.objects.get(activity__title="应急演练", node=world.town_b)
-    assert (told.target_id, told.url) == (str(drill_b.pk), page_url("assignment_report", drill_b.pk))
+    assert (told.target_id, told.url) == (str(drill_b.pk), reverse("campaigns:assignment_report", args=[drill_b.pk]))
     for day in (date(2026, 11, 14), date(2026, 11, 22)):  # once, not daily; the 咨询日 not due until the 23rd
         with travel(day):
             reminders_scan()
@@ -146,3 +151,37 @@ def test_a_missing_activity_result_is_told_once_after_three_days(world: World) -
     assert Reminder.objects.get(reason=reason, recipient=world.enterprise_b).target_id == str(
         consultation.assignments.get().pk
     )
+
+
+def test_units_hear_of_an_activity_at_launch_and_when_added_to_a_running_campaign(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with travel(date(2026, 11, 2)):
+        campaign = county_campaign(world, launch=False, starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31))
+        drill = activities.activity_create(
+            actor=world.county_admin,
+            campaign_id=campaign.pk,
+            kind="drill",
+            title="应急演练",
+            units=[world.town_a],
+            planned_on=date(2026, 11, 20),
+        )
+        assert not Reminder.objects.exists()  # a draft's activity is told at launch
+        with django_capture_on_commit_callbacks(execute=True):
+            services.campaign_launch(actor=world.county_admin, campaign_id=campaign.pk)
+        told = Reminder.objects.get(reason="campaign_activity_assigned")
+        assignment = drill.assignments.get()
+        assert (told.recipient, told.url) == (
+            world.official_a,
+            reverse("campaigns:assignment_report", args=[assignment.pk]),
+        )
+        assert "2026-11-20" in told.body
+        with django_capture_on_commit_callbacks(execute=True):
+            activities.activity_create(
+                actor=world.county_admin,
+                campaign_id=campaign.pk,
+                kind="training",
+                title="安全培训",
+                units=[world.town_b, world.ent_a],
+            )
+        assert _recipients("campaign_activity_assigned") == ["enterprise_a", "official_a", "official_b"]
