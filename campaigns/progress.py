@@ -3,9 +3,10 @@ campaign's period / current targets — hazards found, closed and overdue at the
 rectification rate against the goal, and the child nodes ranked. Read for one user: the targets
 they see (a township its part, a supervisor its sectors).
 
-Queries do not grow with the number of targets: one grouped query counts targets and inspected
-targets per area (the coverage probe of safetyops.core.records inside it), then the record figures
-once for the whole and once per ranked child node.
+Queries grow neither with the targets nor with the ranked child nodes: one grouped query counts
+targets and inspected targets per area (the coverage probe of safetyops.core.records inside it),
+one gives the hazard figures of the whole, one those of every ranked child (grouped by a CASE on
+the enterprise's node path), one the reports on time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -126,18 +127,35 @@ def campaign_progress(
             parts[child].inspected += row["inspected"]
     whole.hazards = records.compute(HAZARD_KEYS, enterprises=targets.values("enterprise_id"), start=start, end=end)
     ranked = [part for part in parts.values() if part.targets]
-    for path, part in parts.items():
-        if part.targets and not whole_only:
-            part.hazards = records.compute(
-                HAZARD_KEYS,
-                enterprises=targets.filter(node__path__startswith=path).values("enterprise_id"),
-                start=start,
-                end=end,
-            )
+    if ranked and not whole_only:
+        grouped = records.compute_grouped(
+            HAZARD_KEYS,
+            enterprises=targets.values("enterprise_id"),
+            start=start,
+            end=end,
+            group=lambda prefix: _child_of(prefix, [p for p, part in parts.items() if part.targets]),
+        )
+        for path, part in parts.items():
+            if part.targets:
+                part.hazards = grouped.get(path) or _zeros(HAZARD_KEYS)
     if not whole_only:
         _reports_on_time(campaign, parts, today)
     ranked.sort(key=lambda p: (-p.coverage, -Decimal(p.hazards.get("rectification_rate", 0)), p.name))
     return Progress(campaign=campaign, start=start, end=end, whole=whole, ranking=ranked)
+
+
+def _zeros(keys: tuple[str, ...]) -> dict[str, Any]:
+    """The figures of a group without records: every count 0 (a rate as a decimal)."""
+    return {key: Decimal("0") if (f := records.figure(key)) and f.decimal else 0 for key in keys}
+
+
+def _child_of(prefix: str, paths: list[str]) -> Case:
+    """The ranked child node (its path) a record's enterprise lies in, for one grouped query."""
+    return Case(
+        *(When(**{f"{prefix}node__path__startswith": path}, then=Value(path)) for path in paths),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def _reports_on_time(campaign: Campaign, parts: dict[str, Part], today: date | None) -> None:

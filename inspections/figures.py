@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from inspections.models import Hazard, Inspection
 from safetyops.core.periods import local_start
 from safetyops.core.records import (
     Figure,
+    Group,
     Number,
     register_coverage_probe,
     register_figures,
@@ -50,37 +51,66 @@ def first_inspection_probe(outer_enterprise: str, start: date, end: date) -> Sub
     )
 
 
-def record_figures(enterprises: QuerySet[Any], start: date, end: date) -> dict[str, Number]:
-    """Two queries: the inspections of the period, the hazards registered in it."""
+def _grouped(qs: QuerySet[Any], group: Group | None) -> QuerySet[Any]:
+    return qs.annotate(group=group("enterprise__") if group else Value(None, output_field=CharField())).values("group")
+
+
+def inspection_figures(
+    enterprises: QuerySet[Any], start: date, end: date, group: Group | None = None
+) -> dict[Any, dict[str, Number]]:
+    """One query: the inspections of the period, per group."""
     start_dt, end_dt = local_start(start), local_start(end + timedelta(days=1))
-    inspections = Inspection.objects.filter(
-        enterprise_id__in=enterprises, inspected_at__gte=start_dt, inspected_at__lt=end_dt
-    ).aggregate(inspections=Count("pk"), enterprises=Count("enterprise_id", distinct=True))
+    rows = _grouped(
+        Inspection.objects.filter(enterprise_id__in=enterprises, inspected_at__gte=start_dt, inspected_at__lt=end_dt),
+        group,
+    ).annotate(inspections=Count("pk"), enterprises=Count("enterprise_id", distinct=True))
+    out: dict[Any, dict[str, Number]] = {}
+    for row in rows.order_by():
+        out[row["group"]] = {"inspected_enterprises": row["enterprises"], "inspections": row["inspections"]}
+    if group is None:
+        out.setdefault(None, {"inspected_enterprises": 0, "inspections": 0})
+    return out
+
+
+def hazard_figures(
+    enterprises: QuerySet[Any], start: date, end: date, group: Group | None = None
+) -> dict[Any, dict[str, Number]]:
+    """One query: the hazards registered in the period, per group, and of those the ones closed by
+    the end and the ones overdue (still open at the earlier of the end and today)."""
+    start_dt, end_dt = local_start(start), local_start(end + timedelta(days=1))
     overdue_at = min(end, timezone.localdate())
     still_open_then = Q(closed_at__isnull=True) | Q(closed_at__gte=local_start(overdue_at))
-    hazards = Hazard.objects.filter(
-        enterprise_id__in=enterprises, registered_at__gte=start_dt, registered_at__lt=end_dt
-    ).aggregate(
+    rows = _grouped(
+        Hazard.objects.filter(enterprise_id__in=enterprises, registered_at__gte=start_dt, registered_at__lt=end_dt),
+        group,
+    ).annotate(
         found=Count("pk"),
         general=Count("pk", filter=Q(level=Hazard.Level.GENERAL)),
         major=Count("pk", filter=Q(level=Hazard.Level.MAJOR)),
         closed=Count("pk", filter=Q(closed_at__lt=end_dt)),
         overdue=Count("pk", filter=Q(deadline__lt=overdue_at) & still_open_then),
     )
+    out: dict[Any, dict[str, Number]] = {}
+    for row in rows.order_by():
+        out[row["group"]] = _hazard_values(row)
+    if group is None:
+        out.setdefault(None, _hazard_values({"found": 0, "general": 0, "major": 0, "closed": 0, "overdue": 0}))
+    return out
+
+
+def _hazard_values(row: dict[str, Any]) -> dict[str, Number]:
     rate = (
-        (Decimal(hazards["closed"] * 100) / hazards["found"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        if hazards["found"]
+        (Decimal(row["closed"] * 100) / row["found"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        if row["found"]
         else Decimal("0")
     )
     return {
-        "inspected_enterprises": inspections["enterprises"],
-        "inspections": inspections["inspections"],
-        "hazards_found": hazards["found"],
-        "hazards_general": hazards["general"],
-        "hazards_major": hazards["major"],
-        "hazards_closed": hazards["closed"],
+        "hazards_found": row["found"],
+        "hazards_general": row["general"],
+        "hazards_major": row["major"],
+        "hazards_closed": row["closed"],
         "rectification_rate": rate,
-        "hazards_overdue": hazards["overdue"],
+        "hazards_overdue": row["overdue"],
     }
 
 
@@ -93,6 +123,12 @@ def register() -> None:
         [
             Figure("inspected_enterprises", _("检查企业数"), _("家"), source_i),
             Figure("inspections", _("检查次数"), _("次"), source_i),
+        ],
+        inspection_figures,
+    )
+    register_figures(
+        "hazards",
+        [
             Figure("hazards_found", _("发现隐患数"), _("条"), source_h),
             Figure("hazards_general", _("其中一般隐患"), _("条"), source_h),
             Figure("hazards_major", _("其中重大隐患"), _("条"), source_h),
@@ -100,5 +136,5 @@ def register() -> None:
             Figure("rectification_rate", _("整改率"), "%", source_h, decimal=True),
             Figure("hazards_overdue", _("逾期未整改隐患"), _("条"), source_h),
         ],
-        record_figures,
+        hazard_figures,
     )

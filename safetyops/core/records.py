@@ -39,8 +39,11 @@ class Figure:
         return bool(self.source)
 
 
-# (enterprise ids, first day, last day) -> {figure key: value}
-FigureProvider = Callable[[QuerySet[Any], date, date], dict[str, Number]]
+# (enterprise ids, first day, last day, group) -> {group value: {figure key: value}}. `group` makes the
+# expression that puts a record in its group from the prefix by which the record reaches its
+# enterprise ("enterprise__"); without one every record is in group None.
+Group = Callable[[str], Any]
+FigureProvider = Callable[[QuerySet[Any], date, date, Group | None], dict[Any, dict[str, Number]]]
 # (the OuterRef name of the enterprise id, first day, last day) -> Exists(an inspection in the period)
 CoverageProbe = Callable[[str, date, date], Exists]
 # The time of an enterprise's first inspection within [start, end], or NULL: the daily progress chart.
@@ -88,12 +91,21 @@ def figure(key: str) -> Figure | None:
 def compute(keys: Iterable[str], *, enterprises: QuerySet[Any], start: date, end: date) -> dict[str, Number]:
     """The values of `keys` that the records hold, for `enterprises` and the period [start, end];
     keys without a provider are left out. Each provider is asked once, if one of its keys is wanted."""
+    return compute_grouped(keys, enterprises=enterprises, start=start, end=end).get(None, {})
+
+
+def compute_grouped(
+    keys: Iterable[str], *, enterprises: QuerySet[Any], start: date, end: date, group: Group | None = None
+) -> dict[Any, dict[str, Number]]:
+    """compute() for several groups of the enterprises at once (a campaign's ranked child nodes):
+    one query per provider whatever the number of groups. A group without records is left out;
+    each group's figures hold every key of a provider that answered for it (zeros included)."""
     wanted = set(keys)
-    values: dict[str, Number] = {}
+    values: dict[Any, dict[str, Number]] = {}
     for provided, provider in _providers.values():
         if wanted & set(provided):
-            found = provider(enterprises, start, end)
-            values.update({k: v for k, v in found.items() if k in wanted})
+            for label, found in provider(enterprises, start, end, group).items():
+                values.setdefault(label, {}).update({k: v for k, v in found.items() if k in wanted})
     return values
 
 

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 
 from inspections import services
@@ -136,6 +137,31 @@ def test_one_enterprise_and_an_empty_set(world: World) -> None:
     assert one == by_hand
     assert one["inspections"] == 0 and one["hazards_major"] == 1 and one["rectification_rate"] == Decimal("0.0")
     assert none == dict.fromkeys(KEYS, 0)
+
+
+@pytest.mark.usefixtures("rows")
+def test_grouped_figures_equal_each_groups_own_in_one_query_per_provider(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """A group per enterprise (by its node's path): each group's figures are compute()'s for it alone."""
+    paths = {e.pk: e.node.path for e in (world.ent_a, world.ent_a2)}
+
+    def by_node(prefix: str) -> Any:
+        return Case(
+            *(When(**{f"{prefix}node__path": path}, then=Value(path)) for path in paths.values()),
+            output_field=CharField(),
+        )
+
+    with travel(date(2026, 12, 10)):
+        with django_assert_num_queries(2):  # inspections, hazards
+            grouped = records.compute_grouped(KEYS, enterprises=_town_a(world), start=START, end=END, group=by_node)
+        for pk, path in paths.items():
+            alone = records.compute(
+                KEYS, enterprises=Enterprise.objects.filter(pk=pk).values("pk"), start=START, end=END
+            )
+            assert {k: v for k, v in alone.items() if k in grouped[path]} == grouped[path]
+    assert grouped[paths[world.ent_a2.pk]]["hazards_major"] == 1
+    assert "inspections" not in grouped[paths[world.ent_a2.pk]]  # no inspection of it in the period
 
 
 def test_figures_without_a_provider_are_left_out(world: World) -> None:
