@@ -29,26 +29,20 @@ from safetyops.core.records import (
 )
 
 
-def inspected_probe(outer_enterprise: str, start: date, end: date) -> Exists:
-    return Exists(
-        Inspection.objects.filter(
-            enterprise_id=OuterRef(outer_enterprise),
-            inspected_at__gte=local_start(start),
-            inspected_at__lt=local_start(end + timedelta(days=1)),
-        )
+def _inspections_of(outer_enterprise: str, start: date, end: date) -> QuerySet[Inspection]:
+    return Inspection.objects.filter(
+        enterprise_id=OuterRef(outer_enterprise),
+        inspected_at__gte=local_start(start),
+        inspected_at__lt=local_start(end + timedelta(days=1)),
     )
+
+
+def inspected_probe(outer_enterprise: str, start: date, end: date) -> Exists:
+    return Exists(_inspections_of(outer_enterprise, start, end))
 
 
 def first_inspection_probe(outer_enterprise: str, start: date, end: date) -> Subquery:
-    return Subquery(
-        Inspection.objects.filter(
-            enterprise_id=OuterRef(outer_enterprise),
-            inspected_at__gte=local_start(start),
-            inspected_at__lt=local_start(end + timedelta(days=1)),
-        )
-        .order_by("inspected_at")
-        .values("inspected_at")[:1]
-    )
+    return Subquery(_inspections_of(outer_enterprise, start, end).order_by("inspected_at").values("inspected_at")[:1])
 
 
 def _grouped(qs: QuerySet[Any], group: Group | None) -> QuerySet[Any]:
