@@ -351,12 +351,14 @@ class ReportForm(forms.Form):
     needs a note (the service refuses it without one)."""
 
     text = forms.CharField(label=_("工作情况"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = EvidenceField(label=_("附件（照片或PDF）"), required=False)
     zero = forms.BooleanField(label=_("零报告（本期无相关情况）"), required=False)
     key = _key_field()
 
     def __init__(self, *args: Any, prefilled: list[Prefilled], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prefilled = prefilled
+        self.fields["attachments"].widget.attrs["class"] = "form-control"
         for item in prefilled:
             self.fields[f"value_{item.key}"] = forms.CharField(
                 label=item.label,

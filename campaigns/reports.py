@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,6 +23,9 @@ from safetyops.core import records
 from safetyops.core.audit import log_action
 from safetyops.core.idempotency import claim_key, idempotent
 from safetyops.core.periods import local_start
+from safetyops.evidence.models import Attachment
+from safetyops.evidence.services import attachment_create
+from safetyops.evidence.uploads import UploadRejected, check_uploads
 from safetyops.orgs.models import Enterprise, User
 from safetyops.orgs.scope import sector_with_descendants
 
@@ -218,18 +221,24 @@ def report_submit(
     notes: dict[str, str] | None = None,
     text: str = "",
     zero: bool = False,
+    files: Sequence[Any] = (),
     key: str | None = None,
     today: date | None = None,
 ) -> ReportVersion:
     """Submit (or resubmit) one unit's report: every figure a number, a figure that differs from
-    the records' value only with a note. Before the deadline a unit may submit again; after it only
-    a returned report. Every submission is a new version; the first one after the deadline is late."""
+    the records' value only with a note, and its attachments (checked before anything is written).
+    Before the deadline a unit may submit again; after it only a returned report. Every submission
+    is a new version, with its own files; the first one after the deadline is late."""
     notes = notes or {}
     today = today or timezone.localdate()
+    try:
+        check_uploads(list(files))
+    except UploadRejected as rejected:
+        raise CampaignError(str(rejected)) from None
     with transaction.atomic():
         report = (
             UnitReport.objects.select_for_update(of=("self",))
-            .select_related("task__campaign", "area")
+            .select_related("task__campaign", "area", "enterprise")
             .get(pk=report_id)
         )
         if not _addressed(actor, report):
@@ -272,9 +281,17 @@ def report_submit(
             submitted_at=timezone.now(),
         )
         claim.bind(version)
+        anchor: dict[str, Any] = {"enterprise": report.enterprise} if report.enterprise_id else {"node": report.area}
+        for upload in files:
+            attachment_create(actor=actor, upload=upload, owner=version, role=Attachment.Role.DOCUMENT, **anchor)
         report.status = UnitReport.Status.SUBMITTED
         report.save(update_fields=["status"])
-        log_action(report, "campaigns.report.submitted", actor=actor, data={"version": number, "late": version.late})
+        log_action(
+            report,
+            "campaigns.report.submitted",
+            actor=actor,
+            data={"version": number, "late": version.late, "files": len(files)},
+        )
     return version
 
 

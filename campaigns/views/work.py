@@ -260,7 +260,12 @@ def _report_for(user: Any, pk: int) -> UnitReport:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request.user, pk)
     task, campaign = report.task, report.task.campaign
-    versions = list(ReportVersion.objects.filter(report=report).select_related("submitted_by").order_by("number"))
+    versions = list(
+        ReportVersion.objects.filter(report=report)
+        .select_related("submitted_by")
+        .prefetch_related("attachments")
+        .order_by("number")
+    )
     latest = versions[-1] if versions else None
     today = timezone.localdate()
     addressed = _addressed(request.user, report) and has_right(request.user, CampaignRight.REPORT)
@@ -270,7 +275,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and not (report.status == UnitReport.Status.SUBMITTED and today > task.deadline)
     )
     prefilled = report_prefill(report) if may_submit else []
-    form = ReportForm(request.POST or None, prefilled=prefilled)
+    form = ReportForm(request.POST or None, request.FILES or None, prefilled=prefilled)
     if latest is not None and not form.is_bound:
         for key, item in latest.figures.items():
             if f"value_{key}" in form.fields:
@@ -289,6 +294,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     notes=form.notes(),
                     text=form.cleaned_data["text"],
                     zero=form.cleaned_data["zero"],
+                    files=form.cleaned_data.get("attachments") or [],
                     key=form.cleaned_data["key"] or None,
                 )
             except NotPermitted as exc:

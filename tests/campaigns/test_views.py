@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +22,7 @@ from inspections.models import Inspection
 from safetyops.core.models import AuditEvent
 from tests.campaigns.factories import county_campaign, travel
 from tests.conftest import World
-from tests.inspections.conftest import jpeg
+from tests.inspections.conftest import jpeg, pdf
 from tests.orgs.factories import EnterpriseFactory
 
 
@@ -300,3 +301,20 @@ def test_the_ranking_counts_each_townships_reports_on_time(world: World) -> None
     assert progress.reports_ranked
     with travel(date(2026, 11, 22)):  # a township ranks its villages, which report nothing
         assert not campaign_progress(user=world.official_a, campaign=campaign).reports_ranked
+
+
+def test_a_report_carries_its_attachments_and_a_file_that_is_not_one_changes_nothing(client: Any, world: World) -> None:
+    _campaign, task = _active_with_task(world, figures=[{"key": "fines"}])
+    report = UnitReport.objects.get(task=task, node=world.town_b)
+    url = reverse("campaigns:report_detail", args=[report.pk])
+    client.force_login(world.official_b)
+    fake = SimpleUploadedFile("照片.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = client.post(url, {"value_fines": "0", "attachments": [fake]})
+    assert response.status_code == 200 and not ReportVersion.objects.exists()
+    assert "照片.jpg" in response.content.decode()  # named in the refusal
+    response = client.post(url, {"value_fines": "0", "attachments": [pdf("罚款明细.pdf")]})
+    assert response.status_code == 302
+    version = ReportVersion.objects.get()
+    assert [a.original_name for a in version.attachments.all()] == ["罚款明细.pdf"]
+    client.force_login(world.county_admin)  # the organiser sees the file with the version
+    assert "罚款明细.pdf" in client.get(url).content.decode()
