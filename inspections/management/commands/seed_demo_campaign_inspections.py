@@ -22,10 +22,11 @@ from django.utils import timezone
 from campaigns.selectors import campaign_target_enterprise_ids, campaigns_active_for
 from inspections import services
 from inspections.dates import needs_backdate_reason
-from inspections.management.commands.seed_demo_hazards import DESCRIPTIONS, fitting, photo, sector_codes, sector_of
+from inspections.management.commands.seed_demo_hazards import DESCRIPTIONS, fitting, sector_codes, sector_of
 from inspections.models import ChecklistResult, Hazard, HazardEvent, Inspection
 from inspections.selectors import checklist_items_for
 from inspections.tally import rebuild_tallies
+from safetyops.evidence.demo import photo
 from safetyops.orgs.management.commands.seed_demo import COUNTY_CODE
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, User
 
