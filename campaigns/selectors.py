@@ -55,3 +55,13 @@ def campaign_target_enterprise_ids(*, campaign: Campaign) -> QuerySet[Any]:
         .order_by("enterprise_id")
         .values_list("enterprise_id", flat=True)
     )
+
+
+CampaignKind = Campaign.Kind  # for the ports' callers, which may not import campaigns.models
+
+
+def campaigns_of_kind(*, node: Any, kind: str, year: int) -> QuerySet[Campaign]:
+    """The node's own campaigns of a kind and year that are running or ended (not drafts, not yet
+    summarised): those whose records may still be written."""
+    statuses = [Campaign.Status.ACTIVE, Campaign.Status.ENDED]
+    return Campaign.objects.filter(node=node, kind=kind, year=year, status__in=statuses).order_by("-starts_on", "pk")

@@ -1,6 +1,7 @@
 """The demo campaigns (`seed_demo_campaigns`, `seed_demo_campaign_inspections`, `seed_demo_campaigns
---reports`, in bin/run's order): the three campaigns in their states, partial winter coverage, a
-late and a returned township report, 打非治违's zero reports, and a second run that changes nothing."""
+--reports`, in bin/run's order): the three campaigns in their states, the 安全生产月's June
+inspections in its 总结 and photos in its activity reports, partial winter coverage, a late and a
+returned township report, 打非治违's zero reports, and a second run that changes nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask,
 from campaigns.reports import State, report_state
 from inspections.models import Hazard, Inspection
 from safetyops.core.models import AuditEvent
+from safetyops.evidence.models import Attachment
+from safetyops.evidence.uploads import check_uploads
 from safetyops.orgs.models import Node, User
 from tests.campaigns.factories import travel
 
@@ -48,6 +52,7 @@ def counts() -> dict[str, int]:
             Inspection,
             Hazard,
             AuditEvent,
+            Attachment,
             User,
         )
     }
@@ -102,6 +107,34 @@ def test_the_safety_month_is_ended_with_its_activities_reported(seeded: str) -> 
     assert all(r.reported_at.date() <= date(2026, 6, 30) for r in reported)
     task = month.tasks.get()
     assert set(states(task).values()) == {State.SUBMITTED}
+    # About a third of the reports carry one or two site photos, real JPEGs that pass the upload checks.
+    with_photos = [r for r in reported.prefetch_related("attachments") if r.attachments.all()]
+    assert 0 < len(with_photos) < reported.count() / 2
+    photos = [a for r in with_photos for a in r.attachments.all()]
+    assert all(1 <= len(r.attachments.all()) <= 2 for r in with_photos)
+    stored = []
+    for attachment in photos[:3]:
+        with attachment.file.open("rb") as file:
+            stored.append(SimpleUploadedFile(attachment.original_name, file.read()))
+    assert all(upload.read(3) == b"\xff\xd8\xff" for upload in stored)
+    check_uploads(stored)
+
+
+def test_the_safety_month_inspected_most_targets_in_june_and_its_summary_says_so(seeded: str) -> None:
+    month = Campaign.objects.get(kind=Campaign.Kind.SAFETY_MONTH, year=2026)
+    targets, inspected = progress.whole_coverage(month, today=TODAY)
+    assert targets > 0 and 50 <= 100 * inspected / targets < 100
+    filed = Inspection.objects.filter(campaign=month)
+    assert not filed.exclude(inspected_at__date__range=(month.starts_on, month.ends_on)).exists()
+    hazards = Hazard.objects.filter(inspection__campaign=month)
+    closed = hazards.filter(closed_at__date__lte=month.ends_on)
+    assert hazards.count() > closed.count() > hazards.count() / 2  # most closed by the end of June
+    # The 总结 is drafted after the inspections: it reports them, not a month without any.
+    assert f"开展检查{filed.count()}次" in month.summary.text
+    assert "检查中未发现事故隐患" not in month.summary.text
+    # The townships' reports were pre-filled from the same records, as they stood on the day of each.
+    versions = ReportVersion.objects.filter(report__task__campaign=month)
+    assert 0 < sum(int(v.figures["inspected_enterprises"]["value"]) for v in versions) <= inspected
 
 
 def test_the_winter_campaign_runs_with_partial_coverage_and_a_late_township(seeded: str) -> None:

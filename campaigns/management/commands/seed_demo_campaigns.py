@@ -5,12 +5,13 @@ task past its deadline) and an 打非治违 whose task asks for the 四个一律
 Runs after seed_demo (and seed_demo_hazards). Three steps, in this order (bin/run):
 
     manage.py seed_demo_campaigns              # the campaigns, their activities, tasks and reports
-    manage.py seed_demo_campaign_inspections   # inspections app: field work at the winter targets
-    manage.py seed_demo_campaigns --reports    # the townships' winter reports, pre-filled from it
+    manage.py seed_demo_campaign_inspections   # inspections app: field work in June and this winter
+    manage.py seed_demo_campaigns --reports    # the 安全生产月's 总结, the townships' winter reports
 
-The winter reports come last because their figures are pre-filled from the inspections, which the
-inspections app writes (a domain app imports another only through its selectors). Each part is
-written once: a campaign that exists, or a winter task with submissions, is left alone.
+The 总结 and the winter reports come last because they are drafted and pre-filled from the
+inspections, which the inspections app writes (a domain app imports another only through its
+selectors). Each part is written once: a campaign that exists, a summarised 安全生产月, or a winter
+task with submissions, is left alone.
 
 Every change goes through the campaigns services (audit, targets and notices are real). The dates
 follow today: the 冬春大排查 is the season that started at least WINTER_MIN_AGE days ago, so its
@@ -45,6 +46,7 @@ from campaigns.models import (
     Target,
     UnitReport,
 )
+from safetyops.evidence.demo import photo
 from safetyops.orgs.management.commands.seed_demo import COUNTY_CODE, DEMO_PASSWORD
 from safetyops.orgs.models import Membership, Node, Role, Sector, User
 from safetyops.orgs.services import user_create_with_membership
@@ -118,6 +120,7 @@ MONTH_ACTIVITIES = (
     (Activity.Kind.DRILL, "“人人讲安全、个个会应急”应急演练", 20),
     (Activity.Kind.WARNING, "事故案例警示教育", 24),
 )
+PHOTO_COLOURS = ("#2f5d8a", "#3a6b4f", "#7a5a2f", "#5b4a7a")
 PLACES = ("镇政府会议室", "文化广场", "便民服务中心", "工业园区会议中心", "中心小学操场", "社区服务中心")
 SUMMARIES = {
     Activity.Kind.LAUNCH: "召开安全生产月动员部署会，{town}主要领导作动员讲话，各村（社区）和重点企业负责人参加，"
@@ -192,10 +195,11 @@ def campaign_plans(calendar: Calendar) -> dict[str, tuple[dict[str, Any], dict[s
                 "name": f"安平县{month}年“安全生产月”活动",
                 "theme": MONTH_THEME,
                 "description": "各乡镇（街道）、开发区要围绕活动主题，组织开展启动仪式、宣传咨询日、主题宣讲、"
-                "应急演练等活动，6月28日前报送活动总结和统计表。",
+                "应急演练等活动，对较大以上风险企业开展一次隐患排查，6月28日前报送活动总结和统计表。",
                 "starts_on": date(month, 6, 1),
                 "ends_on": date(month, 6, 30),
                 "goal_coverage": 80,
+                "scope_risk_levels": ["significant", "major"],
             },
             {
                 "title": "“安全生产月”活动总结及统计表",
@@ -276,7 +280,7 @@ class Command(BaseCommand):
             return
         seed = DemoCampaigns(county, Calendar.of(timezone.localdate()))
         with transaction.atomic():
-            lines = seed.winter_reports() if options["reports"] else seed.campaigns()
+            lines = seed.month_summary() + seed.winter_reports() if options["reports"] else seed.campaigns()
         for line in lines:
             self.stdout.write(line)
 
@@ -370,9 +374,14 @@ class DemoCampaigns:
                 due_on=min(date(year, 6, day + 5), end),
                 description=f"各承办单位于{day + 5 if day + 5 <= 30 else 30}日前报送开展情况、参加人数和现场照片。",
             )
-        task = campaign.tasks.get()
         campaign = self._launch(campaign, start - timedelta(days=3))
         self._report_activities(campaign, officials)
+        # Its reports (whose figures are pre-filled from the inspections in June) and its 总结, drafted
+        # from the records, wait for the inspections: the --reports step.
+        return self._end(campaign, end + timedelta(days=1))
+
+    def _month_reports(self, campaign: Campaign, officials: dict[int, User]) -> None:
+        year, task = campaign.year, campaign.tasks.get()
         for town in self.towns:
             official = officials.get(town.pk)
             if official is None:
@@ -391,12 +400,10 @@ class DemoCampaigns:
                 f"{town.name}围绕“{MONTH_THEME}”主题，组织开展启动仪式、宣传咨询、主题宣讲、应急演练和警示教育等"
                 "活动，发动企业和群众查找身边安全隐患，活动取得实效。",
             )
-        campaign = self._end(campaign, end + timedelta(days=1))
-        _summarise_safety_month(self.admin, campaign, end + timedelta(days=5))
-        return campaign
 
     def _report_activities(self, campaign: Campaign, officials: dict[int, User]) -> None:
         assignments = ActivityAssignment.objects.filter(activity__campaign=campaign).select_related("activity", "area")
+        cameras = random.Random(SEED + 1)  # its own draws: the photos do not change the reports
         for assignment in assignments.order_by("activity__planned_on", "area__sort_order", "pk"):
             official = officials.get(assignment.area_id)
             if official is None or self.rng.random() < 0.15:  # most townships report, not all
@@ -414,9 +421,22 @@ class DemoCampaigns:
                     town=assignment.area.name, place=place
                 ),
                 participants=self.rng.randint(40, 600),
+                photos=self._activity_photos(assignment, cameras),
                 today=reported_on,
             )
             _backdate(ActivityAssignment.objects.filter(pk=assignment.pk), reported_at=at(reported_on, 16))
+
+    @staticmethod
+    def _activity_photos(assignment: ActivityAssignment, rng: random.Random) -> list[Any]:
+        """Site photos for about a third of the reports, one or two each."""
+        if rng.random() >= 0.35:
+            return []
+        kind = Activity.Kind(assignment.activity.kind)
+        label = f"{assignment.area.name}·{kind.label}"
+        return [
+            photo(label, rng.choice(PHOTO_COLOURS), rng, name=f"{kind.value}-{number}")
+            for number in range(1, rng.randint(1, 2) + 1)
+        ]
 
     def winter(self, campaign: Campaign, officials: dict[int, User]) -> Campaign:
         return self._launch(campaign, campaign.starts_on)
@@ -469,6 +489,17 @@ class DemoCampaigns:
         )
         _backdate(ReportVersion.objects.filter(pk=version.pk), submitted_at=at(day, 15))
         return version
+
+    def month_summary(self) -> list[str]:
+        """The ended 安全生产月's township reports and its 总结, once: both from the records of the
+        inspections in June."""
+        campaign = self._existing(Kind.SAFETY_MONTH, self.calendar.month_year)
+        if campaign is None or campaign.status != Campaign.Status.ENDED:
+            return []
+        if not ReportVersion.objects.filter(report__task__campaign=campaign).exists():
+            self._month_reports(campaign, self.officials())
+        _summarise_safety_month(self.admin, campaign, campaign.ends_on + timedelta(days=5))
+        return [f"Summarised {campaign.name} and published its 总结."]
 
     def winter_reports(self) -> list[str]:
         campaign = self._existing(Kind.WINTER_SPRING, self.calendar.winter_year)

@@ -8,31 +8,26 @@ direct write, and only demo data is touched.
 
 from __future__ import annotations
 
-import io
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
 from inspections import services
 from inspections.models import ChecklistResult, Hazard, HazardEvent, Inspection
 from inspections.selectors import checklist_items_for
 from inspections.tally import rebuild_tallies
+from safetyops.evidence.demo import photo
 from safetyops.orgs.management.commands.seed_demo import COUNTY_CODE, DEMO_PASSWORD
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, User
 
 SEED = 20261124
-FONT = Path(settings.BASE_DIR) / "static/vendor/fonts/noto-sans-sc/NotoSansSC-Regular.otf"
 
 
 @dataclass(frozen=True)
@@ -116,19 +111,6 @@ PLAN = (
     + [("awaiting_verification", "major")] * 2
     + [("closed", "major")] * 2
 )
-
-
-def photo(text: str, colour: str, rng: random.Random) -> SimpleUploadedFile:
-    image = Image.new("RGB", (640, 480), colour)
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = rng.randrange(640), rng.randrange(480)
-        draw.rectangle([x, y, x + rng.randrange(40, 160), y + rng.randrange(20, 90)], outline="white", width=3)
-    font = ImageFont.truetype(str(FONT), 42) if FONT.exists() else ImageFont.load_default()
-    draw.text((24, 24), text, fill="white", font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return SimpleUploadedFile(f"{text}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 class Command(BaseCommand):
