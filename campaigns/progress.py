@@ -11,16 +11,17 @@ the enterprise's node path), one the reports on time.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, ReportVersion, Target, UnitReport
@@ -177,24 +178,58 @@ def _reports_on_time(campaign: Campaign, parts: dict[str, Part], today: date | N
 
 
 def daily_progress(*, user: Any, campaign: Campaign, today: date | None = None) -> list[tuple[date, int]]:
-    """The targets the user sees, inspected so far, day by day over the period (cumulative): one query."""
+    """The targets the user sees, inspected so far, day by day over the period (cumulative): one
+    aggregate query over the period's inspections (each target counted on its first one's day)."""
     start, end = period_of(campaign, today)
-    counted = (
-        current_targets(user, campaign)
-        .annotate(first=records.first_inspected("enterprise_id", start, end))
-        .filter(first__isnull=False)
-        .annotate(day=TruncDate("first"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-    )
-    per_day = {row["day"]: row["n"] for row in counted}
+    firsts = records.first_inspections(current_targets(user, campaign).values("enterprise_id"), start, end)
+    per_day = Counter(timezone.localdate(at) for at in firsts)
     out, total, day = [], 0, start
     while day <= end:
         total += per_day.get(day, 0)
         out.append((day, total))
         day += timedelta(days=1)
     return out
+
+
+@dataclass
+class Snapshot:
+    """What the progress page shows, counted at `counted_at` (a large part is counted at most once
+    every CACHE_SECONDS and shared by everyone who sees the same part)."""
+
+    progress: Progress
+    daily: list[tuple[date, int]]
+    counted_at: datetime
+    shared: bool
+
+
+CACHE_FROM = 2000  # current targets: a part this large is counted at most once a minute
+CACHE_SECONDS = 60
+
+
+def progress_snapshot(*, user: Any, campaign: Campaign, today: date | None = None) -> Snapshot:
+    """campaign_progress and daily_progress for the page. A part of CACHE_FROM targets or more (a
+    city's or a county's campaign) is cached for CACHE_SECONDS per campaign, scope and day; a
+    township's part is small and counted fresh on every view, so its own inspection shows at once."""
+    day = today or timezone.localdate()
+    if current_targets(user, campaign).count() < CACHE_FROM:
+        return Snapshot(
+            campaign_progress(user=user, campaign=campaign, today=day),
+            daily_progress(user=user, campaign=campaign, today=day),
+            timezone.now(),
+            shared=False,
+        )
+    key = f"campaigns:progress:{campaign.pk}:{campaign.status}:{scope_for(user).cache_key}:{day.isoformat()}"
+    snapshot: Snapshot | None = cache.get(key)
+    if snapshot is None:
+        snapshot = Snapshot(
+            campaign_progress(user=user, campaign=campaign, today=day),
+            daily_progress(user=user, campaign=campaign, today=day),
+            timezone.now(),
+            shared=True,
+        )
+        cache.set(key, snapshot, CACHE_SECONDS)
+    snapshot.progress.campaign = campaign
+    return snapshot
 
 
 def targets_not_inspected(*, user: Any, campaign: Campaign, today: date | None = None) -> Any:

@@ -9,11 +9,12 @@ their deadline and still open at the earlier of `end` and today (逾期未整改
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from safetyops.core.records import (
     Number,
     register_coverage_probe,
     register_figures,
-    register_first_inspection_probe,
+    register_first_inspections,
 )
 
 
@@ -41,8 +42,19 @@ def inspected_probe(outer_enterprise: str, start: date, end: date) -> Exists:
     return Exists(_inspections_of(outer_enterprise, start, end))
 
 
-def first_inspection_probe(outer_enterprise: str, start: date, end: date) -> Subquery:
-    return Subquery(_inspections_of(outer_enterprise, start, end).order_by("inspected_at").values("inspected_at")[:1])
+def first_inspections(enterprises: QuerySet[Any], start: date, end: date) -> Iterable[datetime]:
+    """One query: each enterprise's first inspection time within [start, end]."""
+    return (
+        Inspection.objects.filter(
+            enterprise_id__in=enterprises,
+            inspected_at__gte=local_start(start),
+            inspected_at__lt=local_start(end + timedelta(days=1)),
+        )
+        .values("enterprise_id")
+        .annotate(first=Min("inspected_at"))
+        .values_list("first", flat=True)
+        .order_by()
+    )
 
 
 def _grouped(qs: QuerySet[Any], group: Group | None) -> QuerySet[Any]:
@@ -110,7 +122,7 @@ def _hazard_values(row: dict[str, Any]) -> dict[str, Number]:
 
 def register() -> None:
     register_coverage_probe(inspected_probe)
-    register_first_inspection_probe(first_inspection_probe)
+    register_first_inspections(first_inspections)
     source_i, source_h = _("检查记录"), _("隐患台账")
     register_figures(
         "inspections",

@@ -26,7 +26,7 @@ from campaigns.lifecycle import CAMPAIGN_STEPS
 from campaigns.models import Activity, ActivityAssignment, Campaign, Summary, UnitReport
 from campaigns.overview import campaign_overview
 from campaigns.planning import PlannedActivity, PlannedTask, campaign_create_planned, campaign_plan_attach
-from campaigns.progress import campaign_progress, current_targets, daily_progress, targets_not_inspected
+from campaigns.progress import campaign_progress, current_targets, progress_snapshot, targets_not_inspected
 from campaigns.proposals import proposal_for
 from campaigns.reports import State
 from campaigns.rights import CampaignRight
@@ -337,11 +337,11 @@ def campaign_progress_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_for_page(request.user, pk)
     if campaign.status == Status.DRAFT:
         return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    progress = campaign_progress(user=request.user, campaign=campaign)
+    snapshot = progress_snapshot(user=request.user, campaign=campaign)
+    progress, daily = snapshot.progress, snapshot.daily
     not_inspected = Paginator(targets_not_inspected(user=request.user, campaign=campaign), 30).get_page(
         request.GET.get("page")
     )
-    daily = daily_progress(user=request.user, campaign=campaign)
     chart = {
         "daily": {
             "labels": [day.strftime("%m-%d") for day, _n in daily],
@@ -353,6 +353,7 @@ def campaign_progress_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "progress": progress,
+        "snapshot": snapshot,
         "not_inspected": not_inspected,
         "chart": chart,
         "can_inspect": has_right(request.user, "inspection.write") and campaign.status == Status.ACTIVE,

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, QuerySet, Subquery
+from django.db.models import Exists, QuerySet
 
 Number = int | Decimal
 
@@ -46,13 +46,14 @@ Group = Callable[[str], Any]
 FigureProvider = Callable[[QuerySet[Any], date, date, Group | None], dict[Any, dict[str, Number]]]
 # (the OuterRef name of the enterprise id, first day, last day) -> Exists(an inspection in the period)
 CoverageProbe = Callable[[str, date, date], Exists]
-# The time of an enterprise's first inspection within [start, end], or NULL: the daily progress chart.
-FirstProbe = Callable[[str, date, date], Subquery]
+# (enterprise ids, first day, last day) -> the time of each one's first inspection within [start, end]
+# (one row per enterprise inspected): the daily progress chart.
+FirstInspections = Callable[[QuerySet[Any], date, date], Iterable[datetime]]
 
 _figures: dict[str, Figure] = {}
 _providers: dict[str, tuple[tuple[str, ...], FigureProvider]] = {}
 _coverage: list[CoverageProbe] = []
-_first: list[FirstProbe] = []
+_first: list[FirstInspections] = []
 
 
 def register_figures(key: str, figures: Iterable[Figure], provider: FigureProvider | None = None) -> None:
@@ -73,8 +74,8 @@ def register_coverage_probe(probe: CoverageProbe) -> None:
         _coverage.append(probe)
 
 
-def register_first_inspection_probe(probe: FirstProbe) -> None:
-    """The one probe that gives the time of an enterprise's first inspection in a period (inspections')."""
+def register_first_inspections(probe: FirstInspections) -> None:
+    """The one reader of the enterprises' first inspections in a period (inspections')."""
     if probe not in _first:
         _first.append(probe)
 
@@ -116,8 +117,8 @@ def inspected(outer_enterprise: str, start: date, end: date) -> Exists:
     return _coverage[0](outer_enterprise, start, end)
 
 
-def first_inspected(outer_enterprise: str, start: date, end: date) -> Subquery:
-    """Subquery(the time of the first inspection of OuterRef(outer_enterprise) within [start, end])."""
+def first_inspections(enterprises: QuerySet[Any], start: date, end: date) -> Iterable[datetime]:
+    """The time of the first inspection within [start, end] of each of `enterprises` inspected: one query."""
     if not _first:
-        raise LookupError("no first-inspection probe is registered (the inspections app registers one)")
-    return _first[0](outer_enterprise, start, end)
+        raise LookupError("no first-inspections reader is registered (the inspections app registers one)")
+    return _first[0](enterprises, start, end)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -75,9 +74,7 @@ def enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:
         version = uuid.uuid4().hex
         cache.add(_VERSION_KEY, version, None)
         version = cache.get(_VERSION_KEY, version)
-    sectors = None if scope.sector_ids is None else sorted(scope.sector_ids)
-    parts = (version, scope.role, scope.everything, scope.node_path, sectors, scope.enterprise_id, node and node.pk)
-    key = "orgs:enterprise-stats:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"orgs:enterprise-stats:{version}:{scope.cache_key}:{node and node.pk}"
     stats: EnterpriseStats | None = cache.get(key)
     if stats is None:
         stats = _count_enterprise_stats(user=user, node=node)

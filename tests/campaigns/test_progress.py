@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from campaigns import progress as progress_module
 from campaigns.models import Campaign
 from campaigns.progress import campaign_progress, targets_not_inspected
 from inspections.models import Inspection
@@ -77,3 +79,22 @@ def test_query_count_does_not_grow_with_the_targets(world: World) -> None:
         progress = campaign_progress(user=world.county_admin, campaign=large)
     assert progress.whole.targets == 33 and progress.whole.inspected == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_large_part_is_counted_once_a_minute_a_small_one_on_every_view(world: World, monkeypatch: Any) -> None:
+    cache.clear()
+    with travel(date(2026, 12, 2), 12):
+        campaign = _launched(world)
+        monkeypatch.setattr(progress_module, "CACHE_FROM", 3)  # the county sees 3 targets, town A 2
+        first = progress_module.progress_snapshot(user=world.county_admin, campaign=campaign)
+        _inspect(world, world.ent_b, date(2026, 12, 1))
+        again = progress_module.progress_snapshot(user=world.county_admin, campaign=campaign)
+        town = progress_module.progress_snapshot(user=world.official_b, campaign=campaign)
+    assert first.shared and again.shared and not town.shared
+    assert (first.progress.whole.inspected, again.progress.whole.inspected) == (0, 0)  # the same minute's count
+    assert again.counted_at == first.counted_at
+    assert town.progress.whole.inspected == 1  # town B's own official sees the inspection at once
+    cache.clear()  # as the minute's entry expires
+    with travel(date(2026, 12, 2), 12):
+        later = progress_module.progress_snapshot(user=world.county_admin, campaign=campaign)
+    assert later.progress.whole.inspected == 1 and later.daily[-1] == (date(2026, 12, 2), 1)
