@@ -12,13 +12,13 @@ the enterprise's node path), one the reports on time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
@@ -202,8 +202,22 @@ class Snapshot:
     shared: bool
 
 
+T = TypeVar("T")
 CACHE_FROM = 2000  # current targets: a part this large is counted at most once a minute
 CACHE_SECONDS = 60
+
+
+def shared_when_large(user: Any, key: str, size: int, compute: Callable[[], T]) -> tuple[T, bool]:
+    """`compute()`, or for a part of CACHE_FROM targets or more the value counted within the last
+    CACHE_SECONDS for the same scope under `key` (and whether it is shared)."""
+    if size < CACHE_FROM:
+        return compute(), False
+    full_key = f"campaigns:{key}:{scope_for(user).cache_key}"
+    value: T | None = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value, True
 
 
 def progress_snapshot(*, user: Any, campaign: Campaign, today: date | None = None) -> Snapshot:
@@ -211,24 +225,18 @@ def progress_snapshot(*, user: Any, campaign: Campaign, today: date | None = Non
     city's or a county's campaign) is cached for CACHE_SECONDS per campaign, scope and day; a
     township's part is small and counted fresh on every view, so its own inspection shows at once."""
     day = today or timezone.localdate()
-    if current_targets(user, campaign).count() < CACHE_FROM:
+
+    def count() -> Snapshot:
         return Snapshot(
             campaign_progress(user=user, campaign=campaign, today=day),
             daily_progress(user=user, campaign=campaign, today=day),
             timezone.now(),
             shared=False,
         )
-    key = f"campaigns:progress:{campaign.pk}:{campaign.status}:{scope_for(user).cache_key}:{day.isoformat()}"
-    snapshot: Snapshot | None = cache.get(key)
-    if snapshot is None:
-        snapshot = Snapshot(
-            campaign_progress(user=user, campaign=campaign, today=day),
-            daily_progress(user=user, campaign=campaign, today=day),
-            timezone.now(),
-            shared=True,
-        )
-        cache.set(key, snapshot, CACHE_SECONDS)
-    snapshot.progress.campaign = campaign
+
+    size = current_targets(user, campaign).count()
+    snapshot, shared = shared_when_large(user, f"progress:{campaign.pk}:{campaign.status}:{day}", size, count)
+    snapshot.progress.campaign, snapshot.shared = campaign, shared
     return snapshot
 
 
