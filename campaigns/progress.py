@@ -193,8 +193,8 @@ def daily_progress(*, user: Any, campaign: Campaign, today: date | None = None) 
 
 @dataclass
 class Snapshot:
-    """What the progress page shows, counted at `counted_at` (a large part is counted at most once
-    every CACHE_SECONDS and shared by everyone who sees the same part)."""
+    """What the progress page shows, counted at `counted_at` (a county's or a city's view at most
+    once every CACHE_SECONDS, shared by everyone who sees the same part)."""
 
     progress: Progress
     daily: list[tuple[date, int]]
@@ -203,16 +203,19 @@ class Snapshot:
 
 
 T = TypeVar("T")
-CACHE_FROM = 2000  # current targets: a part this large is counted at most once a minute
+# A county's or a city's view is counted at most once every CACHE_SECONDS; a township's on every view.
+SHARED_LEVELS = frozenset({Node.Level.CITY, Node.Level.COUNTY})
 CACHE_SECONDS = 60
 
 
-def shared_when_large(user: Any, key: str, size: int, compute: Callable[[], T]) -> tuple[T, bool]:
-    """`compute()`, or for a part of CACHE_FROM targets or more the value counted within the last
-    CACHE_SECONDS for the same scope under `key` (and whether it is shared)."""
-    if size < CACHE_FROM:
+def shared_for_large_parts(user: Any, key: str, compute: Callable[[], T]) -> tuple[T, bool]:
+    """`compute()` for a township and below; for a county's or a city's view (tens of thousands of
+    targets) the value counted within the last CACHE_SECONDS for the same scope under `key`, and
+    whether it is shared."""
+    scope = scope_for(user)
+    if not (scope.everything or scope.node_level in SHARED_LEVELS):
         return compute(), False
-    full_key = f"campaigns:{key}:{scope_for(user).cache_key}"
+    full_key = f"campaigns:{key}:{scope.cache_key}"
     value: T | None = cache.get(full_key)
     if value is None:
         value = compute()
@@ -221,9 +224,9 @@ def shared_when_large(user: Any, key: str, size: int, compute: Callable[[], T]) 
 
 
 def progress_snapshot(*, user: Any, campaign: Campaign, today: date | None = None) -> Snapshot:
-    """campaign_progress and daily_progress for the page. A part of CACHE_FROM targets or more (a
-    city's or a county's campaign) is cached for CACHE_SECONDS per campaign, scope and day; a
-    township's part is small and counted fresh on every view, so its own inspection shows at once."""
+    """campaign_progress and daily_progress for the page: a county's or a city's view is cached for
+    CACHE_SECONDS per campaign, scope and day; a township's part is small and counted fresh on every
+    view, so its own inspection shows at once."""
     day = today or timezone.localdate()
 
     def count() -> Snapshot:
@@ -234,8 +237,7 @@ def progress_snapshot(*, user: Any, campaign: Campaign, today: date | None = Non
             shared=False,
         )
 
-    size = current_targets(user, campaign).count()
-    snapshot, shared = shared_when_large(user, f"progress:{campaign.pk}:{campaign.status}:{day}", size, count)
+    snapshot, shared = shared_for_large_parts(user, f"progress:{campaign.pk}:{campaign.status}:{day}", count)
     snapshot.progress.campaign, snapshot.shared = campaign, shared
     return snapshot
 

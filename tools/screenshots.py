@@ -58,6 +58,8 @@ PAGES = [
     ("campaign-progress", "admin", "/campaigns/?status=active|main .list-group a >> nth=0|progress/"),
     ("campaign-progress-township", "official1", "/campaigns/?status=active|main .list-group a >> nth=0|progress/"),
     ("campaign-task", "admin", "/campaigns/?status=active|main .list-group a >> nth=0|"),
+    ("campaign-month", "admin", "/campaigns/?status=summarised|main .list-group a >> nth=0|"),
+    ("campaign-summary", "admin", "/campaigns/?status=summarised|main .list-group a >> nth=0|summary/"),
     ("campaign-my-work", "official1", "/campaigns/mine/"),
     ("campaign-report", "official4", "/campaigns/mine/|main .list-group a >> nth=0|"),
     ("campaign-activity", "official1", "/campaigns/mine/|main .list-group >> nth=1 >> a >> nth=0|"),

@@ -339,9 +339,10 @@ def campaign_progress_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("campaigns:campaign_detail", pk=campaign.pk)
     snapshot = progress_snapshot(user=request.user, campaign=campaign)
     progress, daily = snapshot.progress, snapshot.daily
-    not_inspected = Paginator(targets_not_inspected(user=request.user, campaign=campaign), 30).get_page(
-        request.GET.get("page")
-    )
+    pending = Paginator(targets_not_inspected(user=request.user, campaign=campaign), 30)
+    if snapshot.shared:  # counted with the figures (at most a minute ago): no second count of the targets
+        pending.count = progress.whole.not_inspected
+    not_inspected = pending.get_page(request.GET.get("page"))
     chart = {
         "daily": {
             "labels": [day.strftime("%m-%d") for day, _n in daily],
