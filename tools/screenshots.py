@@ -62,7 +62,7 @@ PAGES = [
     ("campaign-summary", "admin", "/campaigns/?status=summarised|main .list-group a >> nth=0|summary/"),
     ("campaign-my-work", "official1", "/campaigns/mine/"),
     ("campaign-report", "official4", "/campaigns/mine/|main .list-group a >> nth=0|"),
-    ("campaign-activity", "official1", "/campaigns/mine/|main .list-group >> nth=1 >> a >> nth=0|"),
+    ("campaign-activity", "admin", "/campaigns/?status=summarised|main .list-group a >> nth=0|"),
     ("campaign-enterprise", "ent1", "/campaigns/mine/"),
     ("admin", "admin", "/admin/"),
     ("admin-user", "admin", "ADMIN_USER"),
@@ -113,9 +113,10 @@ def main() -> None:
                     start, link, suffix = path.split("|")
                     page.goto(f"{BASE}{start}")
                     href = page.get_attribute(link, "href")
-                    if name == "campaign-task":  # the campaign's first report task
+                    then = {"campaign-task": "tasks", "campaign-activity": "activities"}.get(name)
+                    if then:  # the campaign's first report task or activity
                         page.goto(f"{BASE}{href}")
-                        href = page.get_attribute("a[href^='/campaigns/tasks/'] >> nth=0", "href")
+                        href = page.get_attribute(f"a[href^='/campaigns/{then}/'] >> nth=0", "href")
                     page.goto(f"{BASE}{href}{suffix}")
                 elif path is None:
                     page.goto(f"{BASE}/enterprises/?risk_level=major")
