@@ -116,6 +116,8 @@ def action_labels() -> dict[str, Any]:
         "campaigns.target.added": _("目标企业列入"),
         "campaigns.target.removed": _("目标企业移出"),
         "campaigns.activity.created": _("安排活动"),
+        "campaigns.activity.removed": _("移除活动"),
+        "campaigns.task.removed": _("移除报送任务"),
         "campaigns.activity.reported": _("报送活动情况"),
         "campaigns.task.created": _("下发报送任务"),
         "campaigns.report.submitted": _("报送"),

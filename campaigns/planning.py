@@ -1,6 +1,7 @@
 """A new campaign with the work its proposal carries (campaigns/proposals.py), created in one
 transaction: the draft, its plan document, the activities and the report tasks the official kept,
-each addressed to the chosen units. A refusal of any part leaves nothing behind."""
+each addressed to the chosen units. A refusal of any part leaves nothing behind. Until launch the
+organiser may remove a proposed activity or task again (nobody has been told of it yet)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from typing import Any
 from django.db import transaction
 
 from campaigns.activities import activity_create
-from campaigns.models import Campaign
+from campaigns.lifecycle import CAMPAIGN_STEPS
+from campaigns.models import Activity, Campaign, ReportTask
 from campaigns.reports import task_create
 from campaigns.services import Unitlike, campaign_create
+from safetyops.core.audit import log_action
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create
 from safetyops.orgs.models import Node, User
@@ -78,3 +81,21 @@ def campaign_create_planned(
                 instructions=task.instructions,
             )
     return campaign
+
+
+def _remove(*, actor: User, obj: Activity | ReportTask, action: str) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update(of=("self",)).select_related("node").get(pk=obj.campaign_id)
+        CAMPAIGN_STEPS.check("edit", campaign, actor)  # a draft, its organiser
+        title = obj.title
+        obj.delete()  # its assignments or unit reports: a draft has no results nor versions
+        log_action(campaign, action, actor=actor, data={"title": title})
+    return campaign
+
+
+def activity_remove(*, actor: User, activity_id: int) -> Campaign:
+    return _remove(actor=actor, obj=Activity.objects.get(pk=activity_id), action="campaigns.activity.removed")
+
+
+def task_remove(*, actor: User, task_id: int) -> Campaign:
+    return _remove(actor=actor, obj=ReportTask.objects.get(pk=task_id), action="campaigns.task.removed")

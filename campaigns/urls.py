@@ -21,10 +21,12 @@ urlpatterns = [
     # Activities and their results
     path("<int:pk>/activities/new/", work.activity_create, name="activity_create"),
     path("activities/<int:pk>/", work.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/remove/", work.activity_remove_page, name="activity_remove"),
     path("assignments/<int:pk>/", work.assignment_report, name="assignment_report"),
     # Report tasks, the organiser's overview, one unit's report
     path("<int:pk>/tasks/new/", work.task_create_page, name="task_create"),
     path("tasks/<int:pk>/", work.task_overview, name="task_overview"),
+    path("tasks/<int:pk>/remove/", work.task_remove_page, name="task_remove"),
     path("tasks/<int:pk>/reports.xlsx", exports.task_export, name="task_export"),
     path("reports/<int:pk>/", work.report_detail, name="report_detail"),
     path("tasks/<int:pk>/reports.pdf", summary.task_reports_pdf, name="task_reports_pdf"),

@@ -26,6 +26,7 @@ from campaigns.forms import ActivityForm, ActivityResultForm, ReportForm, Return
 from campaigns.lifecycle import CAMPAIGN_STEPS, REPORTABLE
 from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, ReportVersion, UnitReport
 from campaigns.overview import task_overview as overview_rows
+from campaigns.planning import activity_remove, task_remove
 from campaigns.reports import (
     State,
     report_prefill,
@@ -114,6 +115,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "assignments": assignments,
         "reported": sum(1 for a in assignments if a.reported),
+        "can_remove": CAMPAIGN_STEPS.allows("edit", campaign, request.user),
     }
     return render(request, "campaigns/activity_detail.html", context)
 
@@ -235,6 +237,7 @@ def task_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "table": table,
         "counts": [(state, label, counts[state]) for state, label in State.LABELS.items()],
         "organiser": is_organiser(request.user, campaign),
+        "can_remove": CAMPAIGN_STEPS.allows("edit", campaign, request.user),
         "can_export": has_right(request.user, CampaignRight.EXPORT),
         "figures": [figure_label(item) for item in task.figures],
     }
@@ -386,3 +389,39 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "is_enterprise": scope.enterprise_id is not None,
     }
     return render(request, "campaigns/my_work.html", context)
+
+
+# Removing proposed work from a draft -------------------------------------------------------------------
+
+
+def _remove_page(request: HttpRequest, obj: Activity | ReportTask, remove: Any, what: str) -> HttpResponse:
+    campaign = campaign_for_page(request.user, obj.campaign_id)
+    if (refused := CAMPAIGN_STEPS.forbids("edit", campaign, request.user)) is not None:
+        raise PermissionDenied(refused.message)
+    problem = CAMPAIGN_STEPS.refusal("edit", campaign, request.user)
+    if request.method == "POST" and problem is None:
+        try:
+            remove(actor_of(request), obj.pk)
+        except CampaignError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已移除“%(title)s”。") % {"title": obj.title})
+        return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    context = {"campaign": campaign, "obj": obj, "what": what, "problem": problem}
+    return render(request, "campaigns/work_remove.html", context)
+
+
+@login_required
+def activity_remove_page(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = Activity.objects.filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    return _remove_page(request, activity, lambda actor, pk: activity_remove(actor=actor, activity_id=pk), _("活动"))
+
+
+@login_required
+def task_remove_page(request: HttpRequest, pk: int) -> HttpResponse:
+    task = ReportTask.objects.filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return _remove_page(request, task, lambda actor, pk: task_remove(actor=actor, task_id=pk), _("报送任务"))

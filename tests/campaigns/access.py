@@ -92,6 +92,28 @@ def _campaign_file(world: World) -> dict[str, int]:
     return {"pk": campaign.pk, "file_pk": campaign.attachments.get().pk}
 
 
+def _draft_activity(world: World) -> Any:
+    from campaigns.activities import activity_create
+
+    return activity_create(
+        actor=world.county_admin, campaign_id=_draft(world).pk, kind="drill", title="应急演练", units=[world.town_a]
+    )
+
+
+def _draft_task(world: World) -> Any:
+    from campaigns.reports import task_create
+
+    draft = _draft(world)
+    return task_create(
+        actor=world.county_admin,
+        campaign_id=draft.pk,
+        title="中期报送",
+        deadline=draft.ends_on,
+        units=[world.town_a],
+        figures=[{"key": "hazards_found"}],
+    )
+
+
 def _ended(world: World) -> dict[str, Any]:
     from tests.campaigns.factories import ended_campaign
 
@@ -121,6 +143,10 @@ CASES: dict[str, list[Case]] = {
     "campaigns:campaign_end": _of_campaign(ORGANISER),
     "campaigns:activity_create": _of_campaign(ORGANISER),
     "campaigns:task_create": _of_campaign(ORGANISER),
+    "campaigns:activity_remove": [
+        Case(kwargs=lambda w: {"pk": _draft_activity(w).pk}, obj="county_draft", allowed=ORGANISER)
+    ],
+    "campaigns:task_remove": [Case(kwargs=lambda w: {"pk": _draft_task(w).pk}, obj="county_draft", allowed=ORGANISER)],
     "campaigns:activity_detail": [
         Case(kwargs=lambda w: {"pk": _activity(w).pk}, obj="county_campaign", allowed=OFFICE_ROLES)
     ],

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.activities import activity_create
 from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, ReportVersion, UnitReport
 from campaigns.progress import campaign_progress
 from campaigns.proposals import SAFETY_MONTH_THEMES
@@ -318,3 +319,29 @@ def test_a_report_carries_its_attachments_and_a_file_that_is_not_one_changes_not
     assert [a.original_name for a in version.attachments.all()] == ["罚款明细.pdf"]
     client.force_login(world.county_admin)  # the organiser sees the file with the version
     assert "罚款明细.pdf" in client.get(url).content.decode()
+
+
+def test_the_organiser_removes_proposed_work_from_a_draft_but_not_after_launch(client: Any, world: World) -> None:
+    draft = county_campaign(world, launch=False)
+    drill = activity_create(
+        actor=world.county_admin, campaign_id=draft.pk, kind="drill", title="应急演练", units=[world.town_a]
+    )
+    task = task_create(
+        actor=world.county_admin,
+        campaign_id=draft.pk,
+        title="中期报送",
+        deadline=draft.ends_on,
+        units=[world.town_a],
+        figures=[{"key": "fines"}],
+    )
+    client.force_login(world.official_a)  # a county's draft is not the township's to see
+    assert client.post(reverse("campaigns:activity_remove", args=[drill.pk])).status_code == 404
+    client.force_login(world.county_admin)
+    client.post(reverse("campaigns:activity_remove", args=[drill.pk]))
+    assert not Activity.objects.filter(pk=drill.pk).exists()
+    assert AuditEvent.objects.filter(action="campaigns.activity.removed").count() == 1
+    client.post(reverse("campaigns:campaign_launch", args=[draft.pk]))
+    page = client.get(reverse("campaigns:task_remove", args=[task.pk])).content.decode()
+    assert "行动已启动" in page  # the step's own refusal, in Chinese
+    client.post(reverse("campaigns:task_remove", args=[task.pk]))
+    assert ReportTask.objects.filter(pk=task.pk).exists() and UnitReport.objects.filter(task=task).count() == 1
