@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from campaigns import summary
 from campaigns.models import Campaign
 from tests.briefings.conftest import pdf_text, squeezed
 from tests.browser.conftest import PHONE, no_horizontal_overflow
 from tests.browser.test_hazard_journey import login
+from tests.campaigns.factories import ended_campaign
 from tests.campaigns.test_summary import NAME, RARE, campaign  # noqa: F401 - a fixture
 from tests.conftest import World
 
@@ -52,4 +54,24 @@ def test_organiser_edits_publishes_and_downloads_the_summary(
     assert f"《{NAME}》工作总结" in text and RARE in text and "1.巩固整治成果。" in text
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SUMMARISED
+    context.close()
+
+
+def test_the_published_summary_shows_its_pdf_once_the_worker_has_rendered_it(
+    browser: Any, live_server: Any, world: World, monkeypatch: Any
+) -> None:
+    """The page polls while the PDF is queued: the download appears without a reload."""
+    ended = ended_campaign(world)
+    summary.summary_draft(actor=world.county_admin, campaign_id=ended.pk)
+    monkeypatch.setattr(summary, "_enqueue", lambda summary_id: None)  # the worker has not got to it yet
+    published = summary.summary_publish(actor=world.county_admin, campaign_id=ended.pk)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    login(page, live_server.url, "county_admin")
+    page.goto(f"{live_server.url}/campaigns/{ended.pk}/summary/")
+    page.locator("#summary-status .spinner-border").wait_for()
+    assert page.locator("a:has-text('下载总结PDF')").count() == 0
+    summary.summary_render(summary_id=published.pk)  # the worker renders it
+    page.locator("#summary-status a:has-text('下载总结PDF')").wait_for(timeout=30_000)
+    assert page.locator("#summary-status").count() == 1  # swapped in place, not nested
     context.close()
