@@ -1,7 +1,7 @@
 """What campaigns contribute to the dashboard: the card 专项行动, the active campaigns the user sees,
 each with the coverage of the user's part (a township its own targets, the organiser the whole),
 the days left and the goal. Two queries, whatever the number of campaigns or targets; a county's or
-a city's view is counted at most once a minute (progress.shared_for_large_parts). Registered in
+a city's view is counted at most once a minute (progress.page_coverage). Registered in
 CampaignsConfig.ready()."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.progress import coverage_counts, shared_for_large_parts
-from campaigns.scope import campaigns_visible_to, targets_visible_to
+from campaigns.progress import page_coverage
+from campaigns.scope import campaigns_visible_to
 from safetyops.core.contrib import register_dashboard_card
 from safetyops.core.periods import pct
 
@@ -28,14 +28,10 @@ def _campaigns(page: Any) -> dict[str, Any] | None:
     if not campaigns:
         return None
     today = timezone.localdate()
-    current = targets_visible_to(user).filter(removed_at__isnull=True)
-    ids = [c.pk for c in campaigns]
-    counts, _shared = shared_for_large_parts(
-        user, f"card:{','.join(map(str, ids))}:{today}", lambda: coverage_counts(current, campaigns, until=today)
-    )
+    parts = page_coverage(user, campaigns)
     rows = []
     for campaign in campaigns:
-        targets, inspected = counts.get(campaign.pk, (0, 0))
+        targets, inspected = parts[campaign.pk].targets, parts[campaign.pk].inspected
         coverage = pct(inspected, targets)
         rows.append(
             {

@@ -16,7 +16,7 @@ from campaigns.activities import activity_create
 from campaigns.lifecycle import CAMPAIGN_STEPS
 from campaigns.models import Activity, Campaign, ReportTask
 from campaigns.reports import task_create
-from campaigns.services import Unitlike, campaign_create
+from campaigns.services import Unitlike, campaign_create, campaign_update
 from safetyops.core.audit import log_action
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create
@@ -80,6 +80,16 @@ def campaign_create_planned(
                 figures=task.figures,
                 instructions=task.instructions,
             )
+    return campaign
+
+
+def campaign_update_planned(
+    *, actor: User, campaign_id: int, fields: dict[str, Any], plan_files: Sequence[Any] = ()
+) -> Campaign:
+    """A draft's changes and any new plan document, in one transaction."""
+    with transaction.atomic():
+        campaign = campaign_update(actor=actor, campaign_id=campaign_id, **fields)
+        campaign_plan_attach(actor=actor, campaign=campaign, files=plan_files)
     return campaign
 
 

@@ -25,8 +25,15 @@ from campaigns.forms import CampaignForm, ProposedActivities, ProposedTasks, Tas
 from campaigns.lifecycle import CAMPAIGN_STEPS
 from campaigns.models import Activity, ActivityAssignment, Campaign, Summary, UnitReport
 from campaigns.overview import campaign_overview
-from campaigns.planning import PlannedActivity, PlannedTask, campaign_create_planned, campaign_plan_attach
-from campaigns.progress import campaign_progress, current_targets, progress_snapshot, targets_not_inspected
+from campaigns.planning import PlannedActivity, PlannedTask, campaign_create_planned, campaign_update_planned
+from campaigns.progress import (
+    campaign_progress,
+    current_targets,
+    page_coverage,
+    progress_snapshot,
+    shared_for_large_parts,
+    targets_not_inspected,
+)
 from campaigns.proposals import proposal_for
 from campaigns.reports import State
 from campaigns.rights import CampaignRight
@@ -80,11 +87,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     if year.isdigit():
         qs = qs.filter(year=int(year))
     page = Paginator(qs.order_by("-starts_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    coverage = {}
-    for campaign in page:
-        if campaign.status != Status.DRAFT:
-            part = campaign_progress(user=request.user, campaign=campaign, whole_only=True).whole
-            coverage[campaign.pk] = part
+    coverage = page_coverage(request.user, [c for c in page if c.status != Status.DRAFT])
     rows = [(campaign, coverage.get(campaign.pk)) for campaign in page]
     context = {
         "page": page,
@@ -195,8 +198,12 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_update(actor=actor_of(request), campaign_id=campaign.pk, **form.service_fields())
-            campaign_plan_attach(actor=actor_of(request), campaign=campaign, files=form.cleaned_data.get("plan") or [])
+            campaign_update_planned(
+                actor=actor_of(request),
+                campaign_id=campaign.pk,
+                fields=form.service_fields(),
+                plan_files=form.cleaned_data.get("plan") or [],
+            )
         except CampaignError as exc:
             form.add_error(None, exc.message)
         else:
@@ -248,7 +255,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organiser = is_organiser(request.user, campaign)
     steps = Offered(CAMPAIGN_STEPS.steps_for(campaign, request.user)) if organiser else Offered({})
     progress = (
-        campaign_progress(user=request.user, campaign=campaign, whole_only=True)
+        shared_for_large_parts(
+            request.user,
+            f"detail:{campaign.pk}:{campaign.status}:{timezone.localdate()}",
+            lambda: campaign_progress(user=request.user, campaign=campaign, whole_only=True),
+        )[0]
         if campaign.status != Status.DRAFT
         else None
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
@@ -15,26 +12,15 @@ from campaigns.overview import task_overview
 from campaigns.progress import campaign_progress, targets_not_inspected
 from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What a file name may not hold (Windows' reserved characters, control characters: a header).
-UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+from safetyops.core.views import download_name, xlsx_download
 
 
 def _filename(name: str, what: str) -> str:
-    return f"{UNSAFE.sub('', name)[:60]}-{what}-{timezone.localdate():%Y%m%d}.xlsx"
+    return f"{download_name(name)[:60]}-{what}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def _download(workbook: Workbook, filename: str) -> FileResponse:
-    # On disk, not in memory; unlinked at once, and gone when the response closes it.
-    out = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        workbook.save(out)
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    return xlsx_download(workbook.save, filename)
 
 
 @login_required

@@ -37,7 +37,7 @@ from campaigns.reports import (
     versions_diff,
 )
 from campaigns.rights import CampaignRight
-from campaigns.scope import campaigns_visible_to, get_campaign_for_user, is_organiser, units_for_q, units_q
+from campaigns.scope import campaigns_visible_to, get_task_for_user, is_organiser, units_for_q, units_q
 from campaigns.views.campaigns import actor_of, campaign_for_page
 from safetyops.core import records
 from safetyops.orgs.scope import has_right, scope_for
@@ -212,17 +212,9 @@ def _cell(item: dict[str, Any] | None) -> tuple[str, str]:
     return str(item.get("value", "")), (str(item.get("note") or "") if corrected else "")
 
 
-def _task_for(user: Any, pk: int) -> ReportTask:
-    task = ReportTask.objects.select_related("campaign__node").filter(pk=pk).first()
-    if task is None:
-        raise Http404
-    get_campaign_for_user(user, task.campaign_id)
-    return task
-
-
 @login_required
 def task_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request.user, pk)
+    task = get_task_for_user(request.user, pk)
     campaign = task.campaign
     rows = overview_rows(user=request.user, task=task)
     counts = {state: 0 for state in State.LABELS}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,6 +21,7 @@ from inspections.ledger import (
 )
 from inspections.rights import InspectionRight
 from safetyops.core.pagination import DeferredJoinPaginator
+from safetyops.core.views import xlsx_download
 from safetyops.orgs.scope import has_right, require_right, scope_for
 
 PAGE_SIZE = 50
@@ -80,23 +79,8 @@ def hazard_export(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("筛选条件有误，请返回台账修改后再导出。"))
     now = timezone.now()
     hazards = hazard_ledger_queryset(user=request.user, filters=form.cleaned_data, today=timezone.localdate(now))
-    # On disk, not in memory; unlinked at once, and gone when the response closes it.
-    out = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        write_ledger_xlsx(
-            ledger_export_rows(hazards, today=timezone.localdate(now)),
-            out,
-            filter_summary=form.summary(),
-            exported_at=now,
-        )
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
-    filename = f"隐患台账-{timezone.localdate(now):%Y%m%d}.xlsx"
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = ledger_export_rows(hazards, today=timezone.localdate(now))
+    return xlsx_download(
+        lambda out: write_ledger_xlsx(rows, out, filter_summary=form.summary(), exported_at=now),
+        f"隐患台账-{timezone.localdate(now):%Y%m%d}.xlsx",
     )

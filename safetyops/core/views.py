@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+import tempfile
+from collections.abc import Callable
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
 
 from django.db import connection
 from django.db.models.fields.files import FieldFile
@@ -26,6 +29,29 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a download's name may not hold (Windows' reserved characters, control characters: a header).
+UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def download_name(name: str) -> str:
+    """A file name made of user text (a task's title): without what a header or a file system cannot hold."""
+    return UNSAFE_IN_NAME.sub("", name)
+
+
+def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> FileResponse:
+    """A workbook `write(out)` fills, as an attachment: on disk, not in memory; the file is unlinked
+    at once and gone when the response closes it."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write(out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return FileResponse(out, as_attachment=True, filename=download_name(filename), content_type=XLSX)
+
+
 def pdf_download(source: FieldFile | bytes, filename: str) -> FileResponse:
     """A PDF as an attachment named `filename`, never cached: a stored file (404 when it is gone)
     or the bytes just made."""
@@ -36,6 +62,8 @@ def pdf_download(source: FieldFile | bytes, filename: str) -> FileResponse:
             handle = source.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(filename), content_type="application/pdf"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

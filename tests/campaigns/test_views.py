@@ -345,3 +345,18 @@ def test_the_organiser_removes_proposed_work_from_a_draft_but_not_after_launch(c
     assert "行动已启动" in page  # the step's own refusal, in Chinese
     client.post(reverse("campaigns:task_remove", args=[task.pk]))
     assert ReportTask.objects.filter(pk=task.pk).exists() and UnitReport.objects.filter(task=task).count() == 1
+
+
+def test_the_campaign_list_counts_every_campaigns_coverage_in_one_query(client: Any, world: World) -> None:
+    client.force_login(world.official_a)
+    county_campaign(world, name="第一项")
+    client.get(reverse("campaigns:campaign_list"))  # the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("campaigns:campaign_list"))
+    for name in ("第二项", "第三项"):
+        county_campaign(world, name=name)
+    Inspection.objects.create(enterprise=world.ent_a, inspected_at=timezone.now(), created_by=world.official_a)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(reverse("campaigns:campaign_list")).content.decode()
+    assert len(three.captured_queries) == len(one.captured_queries)
+    assert page.count("覆盖率 50.0%（1/2）") == 3  # town A's part of each: ent_a of ent_a and ent_a2
