@@ -162,7 +162,8 @@ def task_rows(task: ReportTask, reports_qs: QuerySet[UnitReport] | None = None) 
     ):
         versions = list(report.versions.all())
         latest = versions[0] if versions else None
-        state = reports.report_state(report, latest)
+        first_late = versions[-1].late if versions else None  # the versions are prefetched: no query per report
+        state = reports.report_state(report, latest, first_late=first_late)
         rows.append({"report": report, "latest": latest, "state": state, "label": reports.State.LABELS[state]})
     return rows
 

@@ -311,7 +311,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for i, version in enumerate(versions)
     ]
-    state = report_state(report, latest, today=today)
+    state = report_state(report, latest, today=today, first_late=versions[0].late if versions else None)
     context = {
         "report": report,
         "task": task,

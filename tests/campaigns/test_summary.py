@@ -293,3 +293,31 @@ def test_a_lost_or_failed_render_is_sent_again(world: World, campaign: Campaign,
     assert Summary.objects.get(pk=summary.pk).status == Summary.Status.QUEUED
     with pytest.raises(CampaignError, match="只有生成失败"):
         summaries.summary_render_again(actor=world.county_admin, campaign_id=campaign.pk)
+
+
+def test_the_task_rows_of_the_summary_take_the_same_queries_for_more_units(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    def submitted_task(units: list[Any]) -> Any:
+        campaign = county_campaign(world, name=f"行动{len(units)}")
+        task = reports.task_create(
+            actor=world.county_admin,
+            campaign_id=campaign.pk,
+            title="情况报送",
+            deadline=campaign.ends_on,
+            units=units,
+            figures=[{"key": "fines"}],
+        )
+        users = {world.town_a.pk: world.official_a, world.town_b.pk: world.official_b}
+        users.update({("e", world.ent_a.pk): world.enterprise_a, ("e", world.ent_b.pk): world.enterprise_b})
+        for report in task.reports.all():
+            actor = users[report.node_id] if report.node_id else users[("e", report.enterprise_id)]
+            reports.report_submit(actor=actor, report_id=report.pk, values={"fines": "1"})
+        return task
+
+    small = submitted_task([world.town_a])
+    large = submitted_task([world.town_a, world.town_b, world.ent_a, world.ent_b])
+    with django_assert_num_queries(2):  # the reports, their versions
+        assert [r["state"] for r in summaries.task_rows(small)] == ["submitted"]
+    with django_assert_num_queries(2):
+        assert [r["state"] for r in summaries.task_rows(large)] == ["submitted"] * 4
