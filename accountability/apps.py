@@ -6,6 +6,7 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "责任落实"
 
     def ready(self) -> None:
-        from accountability import briefing
+        from accountability import briefing, rights
 
+        rights.declare()
         briefing.register()

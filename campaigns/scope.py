@@ -18,11 +18,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Campaign, ReportTask, Target
-from safetyops.orgs.models import Enterprise, Role
 from safetyops.orgs.scope import get_for_user, organised_q, scope_for
-
-# Officials of a node organise its campaigns and report for it.
-_ORGANISING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL})
+from safetyops.orgs.units import ORGANISING_ROLES, units_for_q, units_q  # noqa: F401  (re-exported for campaigns)
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
@@ -54,43 +51,9 @@ def get_task_for_user(user: Any, pk: Any, *, right: str | None = None) -> Report
 def is_organiser(user: Any, campaign: Campaign) -> bool:
     """The organiser's officials: staff of the campaign's own node (a superuser counts)."""
     scope = scope_for(user)
-    return scope.everything or (scope.node_id == campaign.node_id and scope.role in _ORGANISING_ROLES)
+    return scope.everything or (scope.node_id == campaign.node_id and scope.role in ORGANISING_ROLES)
 
 
 def targets_visible_to(user: Any, campaign: Campaign | None = None) -> QuerySet[Target]:
     qs = Target.objects.filter(scope_for(user).enterprise_q("enterprise"))
     return qs.filter(campaign=campaign) if campaign is not None else qs
-
-
-def units_q(user: Any, prefix: str = "") -> Q:
-    """A Q over rows of a Unit model (see campaigns.models.Unit) that the user sees; `prefix`
-    reaches the unit row from another model ("assignment__")."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Q()
-    if scope.enterprise_id is not None:
-        return Q(**{f"{prefix}enterprise_id": scope.enterprise_id})
-    if scope.node_path is None:
-        return Q(pk__in=[])
-    in_area = Q(**{f"{prefix}area__path__startswith": scope.node_path})
-    if scope.sector_ids is None:
-        return in_area
-    sectors = Enterprise.sectors.through.objects.filter(
-        enterprise_id=OuterRef(f"{prefix}enterprise_id"), sector_id__in=scope.sector_ids
-    )
-    return in_area & (Q(**{f"{prefix}department_id": scope.department_id}) | Q(Exists(sectors)))
-
-
-def units_for_q(user: Any, prefix: str = "") -> Q:
-    """A Q over Unit rows addressed to the user: their enterprise, their department, or their own
-    node (the node's officials report for it). These are the units the user reports for."""
-    scope = scope_for(user)
-    if scope.everything:
-        return Q()
-    if scope.enterprise_id is not None:
-        return Q(**{f"{prefix}enterprise_id": scope.enterprise_id})
-    if scope.department_id is not None:
-        return Q(**{f"{prefix}department_id": scope.department_id})
-    if scope.node_id is not None and scope.role in _ORGANISING_ROLES:
-        return Q(**{f"{prefix}node_id": scope.node_id})
-    return Q(pk__in=[])

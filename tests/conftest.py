@@ -17,7 +17,7 @@ from django.conf import settings
 
 from inspections.checklists import load_checklists
 from inspections.models import ChecklistItem, ChecklistTemplate
-from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
+from safetyops.orgs.models import Enterprise, Membership, Node, Role, Sector, User
 from safetyops.orgs.sectors import load_sectors
 from tests.orgs.factories import EnterpriseFactory, NodeFactory, make_user
 
@@ -112,7 +112,7 @@ def world(db: Any) -> World:
     ent_a = EnterpriseFactory(name="东城化工有限公司", node=village_a, sectors=[chem])
     ent_b = EnterpriseFactory(name="西山建设工程有限公司", node=town_b, sectors=[build])
     ent_a2 = EnterpriseFactory(name="东城建筑有限公司", node=town_a, sectors=[build])
-    return World(
+    world = World(
         county=county,
         town_a=town_a,
         town_b=town_b,
@@ -132,6 +132,13 @@ def world(db: Any) -> World:
         enterprise_b=make_user(Role.ENTERPRISE_USER, enterprise=ent_b, username="enterprise_b"),
         nobody=make_user_without_membership(),
     )
+    # The principals who sign their unit's letters and pledges: town A's 镇长 and both enterprises' 主要负责人.
+    Membership.objects.filter(user__in=[world.leader_a, world.enterprise_a, world.enterprise_b]).update(
+        is_principal=True
+    )
+    for user in (world.leader_a, world.enterprise_a, world.enterprise_b):
+        user.membership.is_principal = True
+    return world
 
 
 def make_user_without_membership() -> User:

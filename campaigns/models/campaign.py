@@ -8,15 +8,14 @@ supervisors) or an enterprise (its users); `area` is the unit's node, by which s
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from safetyops.evidence.models import evidence_of
-from safetyops.orgs.models import Department, Enterprise, Node, Sector, User
+from safetyops.orgs.models import Enterprise, Node, Sector, User
+from safetyops.orgs.units import Unit, unit_constraints, unit_fields  # noqa: F401  (campaigns.models re-exports them)
 
 
 class Campaign(models.Model):
@@ -127,64 +126,3 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.enterprise_id}"
-
-
-class Unit(models.Model):
-    """Whoever a piece of work is addressed to: exactly one of a node, a department, an enterprise.
-    `area` is the unit's node (the node itself, the department's, the enterprise's): the scope
-    of parts (orgs.scope.scope_part_q) finds units by it. Set with `unit_fields(...)`."""
-
-    node = models.ForeignKey(
-        Node, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    department = models.ForeignKey(
-        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    area = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        abstract = True
-
-    @property
-    def unit(self) -> Node | Department | Enterprise:
-        return self.node or self.department or self.enterprise  # type: ignore[return-value]
-
-    @property
-    def unit_name(self) -> str:
-        return self.unit.name
-
-    @property
-    def unit_kind(self) -> str:
-        return "node" if self.node_id else "department" if self.department_id else "enterprise"
-
-
-def unit_constraints(prefix: str, owner: str) -> list[models.BaseConstraint]:
-    """Exactly one of node, department, enterprise; and each unit once per `owner` (the activity, the task)."""
-    return [
-        models.CheckConstraint(
-            condition=Q(node__isnull=False, department__isnull=True, enterprise__isnull=True)
-            | Q(node__isnull=True, department__isnull=False, enterprise__isnull=True)
-            | Q(node__isnull=True, department__isnull=True, enterprise__isnull=False),
-            name=f"{prefix}_one_unit",
-        ),
-        *(
-            models.UniqueConstraint(
-                fields=[owner, kind], condition=Q(**{f"{kind}__isnull": False}), name=f"{prefix}_unit_{kind}"
-            )
-            for kind in ("node", "department", "enterprise")
-        ),
-    ]
-
-
-def unit_fields(unit: Node | Department | Enterprise) -> dict[str, Any]:
-    """The Unit columns for `unit` (node / department / enterprise, and its area)."""
-    if isinstance(unit, Node):
-        return {"node": unit, "department": None, "enterprise": None, "area_id": unit.pk}
-    if isinstance(unit, Department):
-        return {"node": None, "department": unit, "enterprise": None, "area_id": unit.node_id}
-    if isinstance(unit, Enterprise):
-        return {"node": None, "department": None, "enterprise": unit, "area_id": unit.node_id}
-    raise TypeError(f"not a unit: {unit!r}")

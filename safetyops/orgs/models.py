@@ -280,6 +280,10 @@ class Membership(models.Model):
     sectors = models.ManyToManyField(Sector, verbose_name=_("分管行业"), blank=True, related_name="supervisors")
     unit = models.CharField(_("单位/部门"), max_length=64, blank=True)  # the 单位 shown by the name
     title = models.CharField(_("职务"), max_length=64, blank=True)
+    # The unit's principal (镇长, 局长, 企业主要负责人): the one who signs its 目标责任书 and 安全承诺书.
+    is_principal = models.BooleanField(
+        _("单位主要负责人"), default=False, help_text=_("签署本单位的目标责任书和安全承诺书。")
+    )
 
     class Meta:
         verbose_name = _("角色与范围")

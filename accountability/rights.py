@@ -1,0 +1,45 @@
+"""The rights of accountability, declared to orgs in AccountabilityConfig.ready(). Who issues a
+given letter (its node's officials) and who signs it (the addressee's principal) are conditions of
+the steps (accountability/lifecycle.py), not rights."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from safetyops.orgs.models import Role
+from safetyops.orgs.rights import declare_rights
+
+
+class AccountabilityRight(StrEnum):
+    ISSUE = "accountability.issue"  # draft, issue, revise and withdraw letters and pledges
+    SIGN = "accountability.sign"  # sign a letter or pledge addressed to one's unit (as its principal)
+    COUNTERSIGN = "accountability.countersign"  # confirm a paper signature's scan
+    EXPORT = "accountability.export"  # signing-rate workbooks, letter PDFs
+    DAILY_PUBLISH = "accountability.daily.publish"  # an enterprise publishes its daily 承诺公告
+    DAILY_REVIEW = "accountability.daily.review"  # confirm or dismiss a 承诺不实 flag
+    DAILY_CONFIGURE = "accountability.daily.configure"  # which sectors publish daily, and by when
+
+
+def declare() -> None:
+    declare_rights(
+        {
+            AccountabilityRight.ISSUE: (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL),
+            AccountabilityRight.SIGN: (
+                Role.COUNTY_ADMIN,
+                Role.TOWNSHIP_OFFICIAL,
+                Role.LEADER,
+                Role.DEPARTMENT_SUPERVISOR,
+                Role.ENTERPRISE_USER,
+            ),
+            AccountabilityRight.COUNTERSIGN: (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL),
+            AccountabilityRight.EXPORT: (
+                Role.COUNTY_ADMIN,
+                Role.TOWNSHIP_OFFICIAL,
+                Role.DEPARTMENT_SUPERVISOR,
+                Role.LEADER,
+            ),
+            AccountabilityRight.DAILY_PUBLISH: (Role.ENTERPRISE_USER,),
+            AccountabilityRight.DAILY_REVIEW: (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL, Role.DEPARTMENT_SUPERVISOR),
+            AccountabilityRight.DAILY_CONFIGURE: (Role.COUNTY_ADMIN,),
+        }
+    )
