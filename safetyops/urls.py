@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("safetyops.evidence.urls")),
     path("", include("inspections.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("accountability/", include("accountability.urls")),
     path("", include("safetyops.notify.urls")),
     path("", include("safetyops.briefings.urls")),
     path("admin/", admin.site.urls),
