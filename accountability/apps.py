@@ -6,7 +6,10 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "责任落实"
 
     def ready(self) -> None:
-        from accountability import briefing, rights
+        from accountability import briefing, lifecycle, notices, rights
+        from safetyops.core.audit import register_action_labels
 
         rights.declare()
+        register_action_labels(lifecycle.action_labels())
+        notices.register_reasons()
         briefing.register()
