@@ -81,7 +81,8 @@ def rates_by_child(
     for row in rows:
         path = row["area__path"]
         owner = next((child.path for child_path, child in prefixes if path.startswith(child_path)), "")
-        by_child[owner].add(Rate(row["addressed"], row["signed"], row["overdue"]))
+        counts: dict[str, int] = row  # type: ignore[assignment]
+        by_child[owner].add(Rate(counts["addressed"], counts["signed"], counts["overdue"]))
     result = []
     if by_child.get("", Rate()).addressed:
         result.append(NodeRate(None, own_label or node.name, by_child[""]))

@@ -99,7 +99,7 @@ LETTER_STEPS: Lifecycle[Letter] = Lifecycle(
             right=AccountabilityRight.SIGN,
             conditions=[ADDRESSEE],
             label=_("签署"),
-            wrong_state=lambda letter, actor: (
+            wrong_state=lambda letter, actor: str(
                 _("该责任书已签署，不能重复签署。")
                 if letter.status in (Status.SIGNED, Status.ASSESSED)
                 else _("该责任书当前不能签署。")

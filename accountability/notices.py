@@ -63,9 +63,10 @@ def principals(letters: Iterable[Letter]) -> dict[int, list[int]]:
         )
         .order_by("user_id")
     )
-    people: dict[tuple[str, int], list[int]] = defaultdict(list)
-    heads: dict[tuple[str, int], list[int]] = defaultdict(list)
+    people: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    heads: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     for role, node_id, department_id, enterprise_id, user_id, is_principal, full_name, principal_name in rows:
+        key: tuple[str, int | None]
         if role == Role.ENTERPRISE_USER:
             key = ("enterprise", enterprise_id)
             is_principal = is_principal or bool(full_name and full_name.strip() == (principal_name or "").strip())

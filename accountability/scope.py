@@ -71,9 +71,8 @@ def is_principal_of(user: Any, letter: Letter) -> bool:
     if letter.enterprise_id is not None:
         if membership.role != Role.ENTERPRISE_USER or membership.enterprise_id != letter.enterprise_id:
             return False
-        return membership.is_principal or bool(
-            user.full_name and user.full_name.strip() == letter.enterprise.principal_name.strip()
-        )
+        principal_name = letter.enterprise.principal_name if letter.enterprise else ""
+        return membership.is_principal or bool(user.full_name and user.full_name.strip() == principal_name.strip())
     if letter.department_id is not None:
         return (
             membership.role == Role.DEPARTMENT_SUPERVISOR

@@ -203,7 +203,9 @@ def template_address(*, actor: Any, template: LetterTemplate, units: Iterable[Un
     chosen = _addressable(template, units)
     if not chosen:
         raise LetterError(_("请至少选择一个签订单位。"))
-    existing = set(template.letters.values_list("node_id", "department_id", "enterprise_id"))
+    existing: set[tuple[int | None, int | None, int | None]] = set(
+        template.letters.values_list("node_id", "department_id", "enterprise_id")
+    )
     new = []
     for unit in chosen:
         fields = unit_fields(unit)

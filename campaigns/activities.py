@@ -14,13 +14,13 @@ from campaigns import notices
 from campaigns.errors import CampaignError, NotPermitted
 from campaigns.lifecycle import CAMPAIGN_STEPS, REPORTABLE
 from campaigns.models import Activity, ActivityAssignment, Campaign, unit_fields
-from campaigns.scope import units_for_q
 from campaigns.services import Unitlike, check_units
 from safetyops.core.audit import log_action
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create
 from safetyops.evidence.uploads import UploadRejected, check_uploads
 from safetyops.orgs.models import User
+from safetyops.orgs.units import units_for_q
 
 
 def activity_create(

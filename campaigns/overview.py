@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, ReportTask, ReportVersion, UnitReport
 from campaigns.reports import State, state_of
-from campaigns.scope import units_q
+from safetyops.orgs.units import units_q
 
 # The header's order; 待报 (not yet due) last.
 STATES = (State.SUBMITTED, State.LATE, State.ZERO, State.RETURNED, State.MISSING, State.WAITING)

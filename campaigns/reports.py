@@ -17,7 +17,6 @@ from campaigns import notices
 from campaigns.errors import CampaignError, NotPermitted
 from campaigns.lifecycle import CAMPAIGN_STEPS, REPORTABLE
 from campaigns.models import Campaign, ReportTask, ReportVersion, Target, UnitReport, unit_fields
-from campaigns.scope import units_for_q
 from campaigns.services import Unitlike, check_units
 from safetyops.core import records
 from safetyops.core.audit import log_action
@@ -28,6 +27,7 @@ from safetyops.evidence.services import attachment_create
 from safetyops.evidence.uploads import UploadRejected, check_uploads
 from safetyops.orgs.models import Enterprise, User
 from safetyops.orgs.scope import sector_with_descendants
+from safetyops.orgs.units import units_for_q
 
 
 def clean_figures(figures: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Campaign, ReportTask, Target
 from safetyops.orgs.scope import get_for_user, organised_q, scope_for
-from safetyops.orgs.units import ORGANISING_ROLES, units_for_q, units_q  # noqa: F401  (re-exported for campaigns)
+from safetyops.orgs.units import ORGANISING_ROLES
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:

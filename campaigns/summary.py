@@ -29,13 +29,13 @@ from campaigns.lifecycle import CAMPAIGN_STEPS
 from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, ReportVersion, Summary, UnitReport
 from campaigns.models.summary import summary_path
 from campaigns.progress import campaign_progress
-from campaigns.scope import units_q
 from safetyops.core import jobs, records
 from safetyops.core.audit import log_action
 from safetyops.core.contrib import chinese_numeral
 from safetyops.core.pdf import css_string, font_uris, pdf_bytes, save_file, temporary_pdf, text_blocks, write_pdf
 from safetyops.core.periods import day_label
 from safetyops.orgs.models import Enterprise, User
+from safetyops.orgs.units import units_q
 
 logger = logging.getLogger(__name__)
 

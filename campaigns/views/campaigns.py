@@ -37,18 +37,12 @@ from campaigns.progress import (
 from campaigns.proposals import proposal_for
 from campaigns.reports import State
 from campaigns.rights import CampaignRight
-from campaigns.scope import (
-    campaigns_visible_to,
-    get_campaign_for_user,
-    is_organiser,
-    targets_visible_to,
-    units_for_q,
-    units_q,
-)
+from campaigns.scope import campaigns_visible_to, get_campaign_for_user, is_organiser, targets_visible_to
 from safetyops.core.steps import Offered
 from safetyops.evidence.views import attachment_response
 from safetyops.orgs.models import Enterprise, User
 from safetyops.orgs.scope import has_right, scope_for
+from safetyops.orgs.units import units_for_q, units_q
 
 PAGE_SIZE = 20
 Status = Campaign.Status

@@ -37,10 +37,11 @@ from campaigns.reports import (
     versions_diff,
 )
 from campaigns.rights import CampaignRight
-from campaigns.scope import campaigns_visible_to, get_task_for_user, is_organiser, units_for_q, units_q
+from campaigns.scope import campaigns_visible_to, get_task_for_user, is_organiser
 from campaigns.views.campaigns import actor_of, campaign_for_page
 from safetyops.core import records
 from safetyops.orgs.scope import has_right, scope_for
+from safetyops.orgs.units import units_for_q, units_q
 
 Status = Campaign.Status
 
