@@ -43,7 +43,9 @@ from safetyops.orgs.management.commands.seed_demo import (
     COUNTY_CODE,
     DEMO_PASSWORD,
     DEMO_USERNAMES,
+    GIVEN_NAMES,
     PRINCIPAL_USERNAMES,
+    SURNAMES,
 )
 from safetyops.orgs.models import Department, Enterprise, Membership, Node, Role, User
 
@@ -429,28 +431,36 @@ class DemoLetters:
         services.template_issue(actor=official, template=template)
         due = start + timedelta(days=15)
         self._backdate_issue(template, template.letters.all(), start, due)
-        for letter in template.letters.select_related("node", "enterprise").order_by("pk"):
-            day = self.calendar.sign_day(self.rng, start + timedelta(days=1), due)
-            if letter.enterprise is not None:
-                self._enterprise_signs(letter, official, day, share=0.6)
-            elif self.rng.random() < 0.7:  # the villages sign on paper at the township's meeting
-                self._countersign(letter, official, f"{letter.unit_name}主任", start)
+        letters = list(template.letters.select_related("node", "enterprise").order_by("pk"))
+        for letter in letters:
+            if letter.node is not None and self.rng.random() < 0.7:
+                # The villages' heads sign on paper at the township's meeting; the township uploads the scans.
+                head = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN_NAMES)
+                self._countersign(letter, official, head, start)
+        companies = [letter for letter in letters if letter.enterprise is not None]
+        self._enterprises_sign(companies, official, start + timedelta(days=1), due, share=0.6)
         return template
 
-    def _enterprise_signs(self, letter: Letter, issuer: User, day: date, *, share: float) -> None:
-        """About `share` of the enterprises sign, one in seven of them on paper (the issuer's
-        official uploads the scan). The demo logins' enterprises (ent1-ent3) are left to sign:
-        their letters wait for whoever tries the demo."""
-        enterprise = letter.enterprise
-        assert enterprise is not None
-        if Membership.objects.filter(enterprise=enterprise, user__username__in=DEMO_USERNAMES).exists():
-            return
-        if self.rng.random() >= share:
-            return
-        if self.rng.random() < 1 / 7:
-            self._countersign(letter, issuer, enterprise.principal_name, day)
-        else:
-            self._sign(letter, self._enterprise_principal(enterprise), day, public=True)
+    def _enterprises_sign(self, letters: list[Letter], issuer: User, start: date, due: date, *, share: float) -> None:
+        """`share` of the enterprises' letters signed (an exact count, so the demo's rates do not
+        drift with the draws), one in seven of them on paper (the issuer's official uploads the
+        scan). The demo logins' enterprises (ent1-ent3) are left to sign: their letters wait for
+        whoever tries the demo."""
+        demo = set(
+            Membership.objects.filter(user__username__in=DEMO_USERNAMES, enterprise__isnull=False).values_list(
+                "enterprise", flat=True
+            )
+        )
+        eligible = [letter for letter in letters if letter.enterprise_id not in demo]
+        chosen = self.rng.sample(eligible, min(len(eligible), round(share * len(letters))))
+        for letter in sorted(chosen, key=lambda letter: letter.pk):
+            enterprise = letter.enterprise
+            assert enterprise is not None
+            day = self.calendar.sign_day(self.rng, start, due)
+            if self.rng.random() < 1 / 7:
+                self._countersign(letter, issuer, enterprise.principal_name, day)
+            else:
+                self._sign(letter, self._enterprise_principal(enterprise), day, public=True)
 
     # 安全承诺书 -----------------------------------------------------------------------------------------
 
@@ -489,8 +499,8 @@ class DemoLetters:
         start = min(max(campaign.starts_on, date(self.year, 1, 2)), self.calendar.today)
         due = start + timedelta(days=10)
         self._backdate_issue(template, template.letters.all(), start, due)
-        for letter in template.letters.select_related("enterprise").order_by("pk"):
-            self._enterprise_signs(letter, self.admin, self.calendar.sign_day(self.rng, start, due), share=0.62)
+        letters = list(template.letters.select_related("enterprise").order_by("pk"))
+        self._enterprises_sign(letters, self.admin, start, due, share=0.6)
         return [f"Created {title}: {self._summary(template)}."]
 
     def hazchem_pledge(self) -> list[str]:
@@ -512,8 +522,8 @@ class DemoLetters:
         services.template_issue(actor=self.admin, template=template)
         start, due = self.calendar.issued, self.calendar.due
         self._backdate_issue(template, template.letters.all(), start, due)
-        for letter in template.letters.select_related("enterprise").order_by("pk"):
-            self._enterprise_signs(letter, self.admin, self.calendar.sign_day(self.rng, start, due), share=0.85)
+        letters = list(template.letters.select_related("enterprise").order_by("pk"))
+        self._enterprises_sign(letters, self.admin, start, due, share=0.85)
         return [f"Created {title}: {self._summary(template)}."]
 
     # What to try ------------------------------------------------------------------------------------
