@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetyops.orgs.creditcode import ALPHABET, check_character, credit_code_problem
-from safetyops.orgs.models import Department, Enterprise, Node, Role, Sector, User
+from safetyops.orgs.models import Department, Enterprise, Membership, Node, Role, Sector, User
 from safetyops.orgs.selectors import enterprises_changed
 from safetyops.orgs.services import department_create, user_create_with_membership
 
@@ -499,6 +499,39 @@ LOGINS = (
 DEMO_USERNAMES = tuple(login.username for login in LOGINS)
 
 
+@dataclass(frozen=True)
+class DemoPrincipal:
+    """The head of a township or a county department: the one who signs its 目标责任书
+    (Membership.is_principal). A township's head is a leader of its node; a department's head is a
+    supervisor of the department."""
+
+    username: str
+    full_name: str
+    unit: str
+    title: str
+    phone: str
+    township: int | None = None  # index into TOWNSHIPS; None: a county department's head
+    department: str = ""  # the name of their DemoDepartment
+
+
+PRINCIPALS = (
+    DemoPrincipal("zhenzhang1", "陈国华", "东城镇人民政府", "镇长", "13905790141", township=0),
+    DemoPrincipal("zhenzhang2", "李赟", "城关街道办事处", "主任", "13905790142", township=1),
+    DemoPrincipal("zhenzhang3", "潘建新", "安平经济开发区管理委员会", "主任", "13905790143", township=2),
+    DemoPrincipal("zhenzhang4", "王堃", "西山镇人民政府", "镇长", "13905790144", township=3),
+    DemoPrincipal("zhenzhang5", "金晓明", "青石镇人民政府", "镇长", "13905790145", township=4),
+    DemoPrincipal("zhenzhang6", "叶红军", "河口镇人民政府", "镇长", "13905790146", township=5),
+    DemoPrincipal("zhenzhang7", "陈璟", "城南街道办事处", "主任", "13905790147", township=6),
+    DemoPrincipal("zhenzhang8", "方立群", "桃源乡人民政府", "乡长", "13905790148", township=7),
+    DemoPrincipal("juzhang_yj", "沈卫国", "安平县应急管理局", "局长", "13905790151", department="安平县应急管理局"),
+    DemoPrincipal("juzhang_zj", "楼志远", "安平县住房和城乡建设局", "局长", "13905790152",
+                  department="安平县住房和城乡建设局"),
+    DemoPrincipal("dadui_xf", "俞振东", "安平县消防救援大队", "大队长", "13905790153", department="安平县消防救援大队"),
+    DemoPrincipal("juzhang_jt", "汪丽萍", "安平县交通运输局", "局长", "13905790154", department="安平县交通运输局"),
+)  # fmt: skip
+PRINCIPAL_USERNAMES = tuple(principal.username for principal in PRINCIPALS)
+
+
 # Writing ---------------------------------------------------------------------------------------
 
 
@@ -610,6 +643,43 @@ def _create_login(
     user_create_with_membership(username=login.username, password=DEMO_PASSWORD, role=login.role, **fields)
 
 
+def ensure_principals(county: Node) -> int:
+    """Every township's head and a few departments' heads as their units' principals, and each
+    demo enterprise login of a 主要负责人 marked as its enterprise's principal. Runs on every seed
+    (a county seeded before principals existed gets them); returns how many logins it created."""
+    townships = list(Node.objects.filter(parent=county).order_by("sort_order", "code"))
+    departments = {d.name: d for d in Department.objects.filter(node__path__startswith=county.path)}
+    existing = set(User.objects.filter(username__in=PRINCIPAL_USERNAMES).values_list("username", flat=True))
+    created = 0
+    for spec in PRINCIPALS:
+        if spec.username in existing:
+            continue
+        department = departments[spec.department] if spec.department else None
+        user = user_create_with_membership(
+            username=spec.username,
+            password=DEMO_PASSWORD,
+            full_name=spec.full_name,
+            role=Role.DEPARTMENT_SUPERVISOR if department else Role.LEADER,
+            node=county if spec.township is None else townships[spec.township],
+            department=department,
+            unit=spec.unit,
+            title=spec.title,
+            phone=spec.phone,
+            email=f"{spec.username}@anping.example",
+        )
+        Membership.objects.filter(user=user).update(is_principal=True)
+        created += 1
+    # The enterprises' 主要负责人 logins (their name is the enterprise's recorded principal).
+    heads = [login.username for login in LOGINS if login.enterprise is not None and not login.safety_officer]
+    for membership in Membership.objects.filter(
+        user__username__in=heads, role=Role.ENTERPRISE_USER, is_principal=False
+    ).select_related("user", "enterprise"):
+        if membership.enterprise is not None and membership.user.full_name == membership.enterprise.principal_name:
+            membership.is_principal = True
+            membership.save(update_fields=["is_principal"])
+    return created
+
+
 # Output ----------------------------------------------------------------------------------------
 
 
@@ -656,17 +726,21 @@ class Command(BaseCommand):
         with transaction.atomic():
             if Node.objects.filter(code=COUNTY_CODE).exists():
                 self.stdout.write(f"Demo data already exists ({COUNTY_NAME}, {COUNTY_CODE}): nothing changed.")
+                if added := ensure_principals(Node.objects.get(code=COUNTY_CODE)):
+                    self.stdout.write(f"Added {added} principals (镇长, 局长) who sign the letters.")
             else:
-                if taken := sorted(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)):
+                usernames = DEMO_USERNAMES + PRINCIPAL_USERNAMES
+                if taken := sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True)):
                     raise CommandError(f"usernames already taken by other users: {', '.join(taken)}")
                 plan = build_plan()
                 _write(plan)
+                ensure_principals(Node.objects.get(code=COUNTY_CODE))
                 townships = sum(1 for n in plan.nodes if n.level == Node.Level.TOWNSHIP)
                 villages = sum(1 for n in plan.nodes if n.level == Node.Level.VILLAGE)
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"Created {COUNTY_NAME} ({COUNTY_CODE}): {townships} townships, {villages} villages and "
-                        f"communities, {len(plan.enterprises)} enterprises, {len(LOGINS)} logins "
+                        f"communities, {len(plan.enterprises)} enterprises, {len(LOGINS) + len(PRINCIPALS)} logins "
                         f"in {time.perf_counter() - started:.1f} s."
                     )
                 )
@@ -681,3 +755,22 @@ class Command(BaseCommand):
         self.stdout.write("  " + "-" * max(_width(line) for line in lines))
         for line in lines[1:]:
             self.stdout.write("  " + line)
+        self._print_principals()
+
+    def _print_principals(self) -> None:
+        users = User.objects.filter(username__in=PRINCIPAL_USERNAMES, membership__is_principal=True)
+        found = {user.username: user for user in users.select_related("membership")}
+        rows = [
+            (
+                spec.username,
+                DEMO_PASSWORD,
+                f"{user.full_name}（{user.membership.unit}{user.membership.title}，签署责任书）",
+            )
+            for spec in PRINCIPALS
+            if (user := found.get(spec.username)) is not None
+        ]
+        if rows:
+            self.stdout.write("")
+            self.stdout.write("Principals who sign their unit's 目标责任书 (镇长, 局长; ent1-ent3 sign their 承诺书):")
+            for line in _table(rows):
+                self.stdout.write("  " + line)
