@@ -6,7 +6,7 @@ a few of the node's own work targets."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -101,7 +101,9 @@ class TemplateForm(ItemsMixin, forms.Form):
         rows=14,
         max_length=20_000,
         error_messages={"required": _("请填写正文。")},
-        help_text=_("“# 标题”另起一段作小标题，“- ”开头的各行成为列表，**加粗**；空一行分段。"),
+        help_text=_(
+            "以“# ”开头的一行为小标题（如“# 主要职责”），以“- ”开头的各行成为列表，**文字**为加粗；空一行分段。"
+        ),
     )
     assessment_method = _text(_("考核办法"), required=False, rows=3, max_length=2000)
     sign_within_days = forms.IntegerField(
@@ -117,7 +119,7 @@ class TemplateForm(ItemsMixin, forms.Form):
             "invalid": _("签署期限须为整数天数。"),
         },
     )
-    campaign = forms.ModelChoiceField(
+    campaign: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("专项行动"),
         queryset=None,
         required=False,
@@ -130,7 +132,7 @@ class TemplateForm(ItemsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField[Any], self.fields["campaign"]).queryset = campaigns
         if kind == LetterTemplate.Kind.PLEDGE:
             del self.fields["assessment_method"]
             self.item_rows, self.custom_count = [], 0
@@ -231,9 +233,13 @@ class AddressFilterForm(forms.Form):
 
     def __init__(self, *args: Any, nodes: Any, sectors: Any, risks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["node"].choices = [("", _("全部区域")), *((str(n.pk), n.name) for n in nodes)]
-        self.fields["sector"].choices = [("", _("全部行业")), *((str(s.pk), s.name) for s in sectors)]
-        self.fields["risk"].choices = [("", _("全部等级")), *risks]
+        choices = {
+            "node": [("", _("全部区域")), *((str(n.pk), n.name) for n in nodes)],
+            "sector": [("", _("全部行业")), *((str(s.pk), s.name) for s in sectors)],
+            "risk": [("", _("全部等级")), *risks],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
         for field in self.fields.values():
             css = (
                 "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"

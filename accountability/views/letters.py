@@ -367,7 +367,7 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
     filters = request.POST if request.method == "POST" else request.GET
     filter_form, enterprises = _enterprise_filter(request, template, filters)
     existing = template.letters.values_list("node_id", "department_id", "enterprise_id")
-    taken = {"node": set(), "department": set(), "enterprise": set()}
+    taken: dict[str, set[int]] = {"node": set(), "department": set(), "enterprise": set()}
     for node_id, department_id, enterprise_id in existing:
         for key, value in (("node", node_id), ("department", department_id), ("enterprise", enterprise_id)):
             if value:
