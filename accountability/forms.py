@@ -132,7 +132,7 @@ class TemplateForm(ItemsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        cast(forms.ModelChoiceField[Any], self.fields["campaign"]).queryset = campaigns
+        cast("forms.ModelChoiceField[Any]", self.fields["campaign"]).queryset = campaigns
         if kind == LetterTemplate.Kind.PLEDGE:
             del self.fields["assessment_method"]
             self.item_rows, self.custom_count = [], 0
