@@ -132,13 +132,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     if scope.enterprise_id is not None:
-        mine = letters_visible_to(user).filter(template__year=year).order_by("status", "-issued_at", "pk")
+        mine = (
+            letters_visible_to(user)
+            .filter(template__year=year)
+            .exclude(status=Status.WITHDRAWN)
+            .order_by("status", "-issued_at", "pk")
+        )
         signing = {letter.pk for letter in to_sign}
         context["mine"] = sorted(mine, key=lambda letter: (letter.pk not in signing, letter.status != Status.ISSUED))
         return render(request, "accountability/overview_enterprise.html", context)
     node, cascade = _cascade(user)
     this_year = cascade.filter(template__year=year)
-    templates = list(templates_visible_to(user).filter(year=year).order_by("node__path", "kind", "-pk")[:50])
+    templates = list(
+        templates_visible_to(user)
+        .filter(year=year)
+        .select_related("campaign")
+        .order_by("node__path", "kind", "-pk")[:50]
+    )
     rates = rates_by_template(this_year)
     kinds = []
     for kind, label in Kind.choices:
@@ -157,6 +167,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             letters_visible_to(user)
             .filter(node_id=scope.node_id, template__year=year)
             .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+            .select_related("signature")
             .order_by("-issued_at")
         )
     seen = []

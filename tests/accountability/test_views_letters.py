@@ -84,6 +84,8 @@ def test_a_township_official_passes_down_the_letter_it_received(client: Any, wor
     client = _login(client, world.official_a)
     page = client.get(reverse("accountability:overview"), {"year": 2026}).content.decode()
     assert "上级下达" in page and "据此向下级下达" in page and "待我签署" not in page
+    detail = client.get(reverse("accountability:letter_detail", args=[letter.pk])).content.decode()
+    assert "据此下达" in detail and reverse("accountability:letter_sign", args=[letter.pk]) not in detail
     form = client.get(reverse("accountability:template_create"), {"source": letter.pk}).content.decode()
     assert "不超过5起" in form and "依据安平县下达的" in form  # the parent's limits, prefilled and shown
     looser = [dict(item) for item in COUNTY_ITEMS]
@@ -439,3 +441,47 @@ def test_the_coverage_page_drills_down_and_lists_who_has_not_signed(client: Any,
     _login(client, world.official_b)
     assert client.get(url, {"node": world.town_a.pk}).status_code == 404
     assert _login(client, world.enterprise_a).get(url).status_code == 403
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_pages_do_not_query_per_letter(client: Any, world: World) -> None:
+    """The home, a template and the coverage page count in grouped queries: more templates and
+    copies do not mean more queries."""
+    from tests.campaigns.factories import county_campaign
+
+    campaign = county_campaign(world)
+    first = county_template(world, kind=LetterTemplate.Kind.PLEDGE, campaign=campaign)
+    services.template_address(actor=world.county_admin, template=first, units=[world.ent_a])
+    services.template_issue(actor=world.county_admin, template=first)
+    received = issued_letter(world)
+    client = _login(client, world.official_a)
+    urls = [
+        reverse("accountability:overview") + "?year=2026",
+        reverse("accountability:coverage") + "?year=2026&kind=pledge",
+    ]
+    _login(client, world.county_admin)
+    admin_urls = [*urls, reverse("accountability:template_detail", args=[first.pk])]
+    before = [_queries(client, url) for url in admin_urls]
+    for _ in range(3):
+        more = county_template(world, kind=LetterTemplate.Kind.PLEDGE, campaign=campaign)
+        services.template_address(
+            actor=world.county_admin, template=more, units=[world.ent_a, world.ent_a2, world.ent_b]
+        )
+        services.template_issue(actor=world.county_admin, template=more)
+    services.template_address(actor=world.county_admin, template=first, units=[world.ent_a2, world.ent_b])
+    services.template_issue(actor=world.county_admin, template=first)
+    after = [_queries(client, url) for url in admin_urls]
+    assert after == before
+    # The township's home with the letters it received from the county: one more, no more queries.
+    _login(client, world.official_a)
+    one = _queries(client, urls[0])
+    issued_letter(world)
+    assert _queries(client, urls[0]) == one and received.pk
