@@ -485,3 +485,17 @@ def test_the_list_pages_do_not_query_per_letter(client: Any, world: World) -> No
     one = _queries(client, urls[0])
     issued_letter(world)
     assert _queries(client, urls[0]) == one and received.pk
+
+
+def test_a_supervisor_sees_the_letters_of_its_department_and_sectors(client: Any, world: World) -> None:
+    """Town A's 建筑施工 supervisor: the county's pledge to 东城建筑 (its sector) on its home and the
+    coverage page; not the pledge to the 危化 enterprise, not the letter to the township."""
+    template = county_template(world, kind=LetterTemplate.Kind.PLEDGE)
+    services.template_address(actor=world.county_admin, template=template, units=[world.ent_a, world.ent_a2])
+    services.template_issue(actor=world.county_admin, template=template)
+    issued_letter(world)
+    client = _login(client, world.supervisor_a)
+    page = client.get(reverse("accountability:overview"), {"year": 2026}).content.decode()
+    assert "东城建筑有限公司" in page and "东城化工有限公司" not in page and "东城镇 ·" not in page
+    coverage_page = client.get(reverse("accountability:coverage"), {"year": 2026, "kind": "pledge"}).content.decode()
+    assert "签署率 0.0%（0/1）" in coverage_page and "东城建筑有限公司" in coverage_page
