@@ -1,8 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accountability.views import copies, letters
 
 app_name = "accountability"
 
 urlpatterns: list = [
     # Letters and pledges (accountability/views/letters.py): templates, cascades, signing, coverage
+    path("", letters.overview, name="overview"),
+    path("coverage/", letters.coverage_page, name="coverage"),
+    path("letters/new/", letters.template_create, name="template_create"),
+    path("letters/<int:pk>/", letters.template_detail, name="template_detail"),
+    path("letters/<int:pk>/edit/", letters.template_edit, name="template_edit"),
+    path("letters/<int:pk>/address/", letters.template_address, name="template_address"),
+    path("letters/<int:pk>/issue/", letters.template_issue, name="template_issue"),
+    # One addressee's copy (accountability/views/copies.py): the document, signing, the paper path
+    path("copies/<int:pk>/", copies.letter_detail, name="letter_detail"),
+    path("copies/<int:pk>/edit/", copies.letter_edit, name="letter_edit"),
+    path("copies/<int:pk>/sign/", copies.letter_sign, name="letter_sign"),
+    path("copies/<int:pk>/countersign/", copies.letter_countersign, name="letter_countersign"),
+    path("copies/<int:pk>/revise/", copies.letter_revise, name="letter_revise"),
+    path("copies/<int:pk>/withdraw/", copies.letter_withdraw, name="letter_withdraw"),
     # The daily 安全风险研判与承诺公告 (accountability/views/daily.py): board, publishing, history, flags
 ]

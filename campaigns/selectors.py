@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Campaign, Target
+from campaigns.scope import campaigns_visible_to
 from safetyops.orgs.scope import scope_for
 
 
@@ -65,3 +66,13 @@ def campaigns_of_kind(*, node: Any, kind: str, year: int) -> QuerySet[Campaign]:
     summarised): those whose records may still be written."""
     statuses = [Campaign.Status.ACTIVE, Campaign.Status.ENDED]
     return Campaign.objects.filter(node=node, kind=kind, year=year, status__in=statuses).order_by("-starts_on", "pk")
+
+
+def campaigns_for_pledges(*, user: Any) -> QuerySet[Campaign]:
+    """The campaigns a node may name on a 安全承诺书 (the fire sweep's pledge): those the user sees
+    (campaigns.scope) that are being prepared or running."""
+    return (
+        campaigns_visible_to(user)
+        .filter(status__in=[Campaign.Status.DRAFT, Campaign.Status.ACTIVE])
+        .order_by("-year", "-starts_on", "pk")
+    )

@@ -1,0 +1,505 @@
+"""The pages of 目标责任书 and 安全承诺书 a node issues: the 责任落实 home, a new template (from the
+year's standard text or from the letter received from above), the template and its copies,
+editing, choosing the addressees and issuing; and the signing-rate page.
+
+Outside the scope is 404 (accountability.scope); in scope without the issuer's role is 403
+(TEMPLATE_STEPS.forbids); the services say in Chinese why a step cannot be taken now.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability import coverage, markup, services
+from accountability import items as letter_items
+from accountability.defaults import default_fields
+from accountability.errors import LetterError, NotPermitted
+from accountability.forms import AddressFilterForm, IssueForm, TemplateForm
+from accountability.lifecycle import TEMPLATE_STEPS
+from accountability.models import Letter, LetterTemplate
+from accountability.rights import AccountabilityRight
+from accountability.scope import (
+    get_letter_for_user,
+    get_template_for_user,
+    is_issuer,
+    is_principal_of,
+    letters_visible_to,
+    templates_visible_to,
+)
+from campaigns.selectors import campaigns_for_pledges, campaigns_none
+from safetyops.core.steps import Offered
+from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
+from safetyops.orgs.scope import has_right, nodes_visible_to, path_and_above, scope_for
+from safetyops.orgs.units import ORGANISING_ROLES
+
+Kind = LetterTemplate.Kind
+Status = Letter.Status
+PAGE_SIZE = 30
+ENTERPRISE_PAGE = 50
+
+
+def actor_of(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def url_or_none(name: str, *args: Any) -> str | None:
+    """The URL of a page another part of the app adds (the PDF, the export), None until it exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _year(request: HttpRequest) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+
+
+def _kind(text: str) -> str:
+    return text if text in Kind.values else Kind.RESPONSIBILITY
+
+
+def rates_by_template(letters: QuerySet[Letter]) -> dict[int, coverage.Rate]:
+    """The signing rate of each template among `letters` (already scoped), in one grouped query."""
+    today = timezone.localdate()
+    rows = (
+        letters.order_by()
+        .values("template_id")
+        .annotate(
+            addressed=Count("pk", filter=Q(status__in=coverage.COUNTED)),
+            signed=Count("pk", filter=Q(status__in=coverage.SIGNED)),
+            overdue=Count("pk", filter=Q(status=Status.ISSUED, due_on__lt=today)),
+        )
+    )
+    return {row["template_id"]: coverage.Rate(row["addressed"], row["signed"], row["overdue"]) for row in rows}
+
+
+def _to_sign(user: Any) -> list[Letter]:
+    """The letters waiting for the user's own signature (they are their unit's principal)."""
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return []
+    mine = Q(pk__in=[])
+    if membership.node_id:
+        mine |= Q(node_id=membership.node_id)
+    if membership.department_id:
+        mine |= Q(department_id=membership.department_id)
+    if membership.enterprise_id:
+        mine |= Q(enterprise_id=membership.enterprise_id)
+    waiting = letters_visible_to(user).filter(mine, status=Status.ISSUED).order_by("due_on", "pk")
+    return [letter for letter in waiting if is_principal_of(user, letter)]
+
+
+def _cascade(user: Any) -> tuple[Node | None, QuerySet[Letter]]:
+    """The viewer's node and the letters issued by it and below (the cascade it answers for)."""
+    scope = scope_for(user)
+    if scope.everything:
+        root = Node.objects.filter(parent__isnull=True).order_by("code").first()
+        return root, letters_visible_to(user)
+    if scope.node_id is None or scope.role not in (*ORGANISING_ROLES, Role.LEADER):
+        return None, letters_visible_to(user)
+    node = Node.objects.get(pk=scope.node_id)
+    return node, letters_visible_to(user).filter(template__node__path__startswith=node.path)
+
+
+# The 责任落实 home ------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    if scope.empty:
+        raise PermissionDenied
+    year = _year(request)
+    to_sign = _to_sign(user)
+    context: dict[str, Any] = {
+        "year": year,
+        "years": range(timezone.localdate().year + 1, 2019, -1),
+        "to_sign": to_sign,
+        "today": timezone.localdate(),
+    }
+    if scope.enterprise_id is not None:
+        mine = (
+            letters_visible_to(user)
+            .filter(template__year=year)
+            .exclude(status=Status.WITHDRAWN)
+            .order_by("status", "-issued_at", "pk")
+        )
+        signing = {letter.pk for letter in to_sign}
+        context["mine"] = sorted(mine, key=lambda letter: (letter.pk not in signing, letter.status != Status.ISSUED))
+        return render(request, "accountability/overview_enterprise.html", context)
+    node, cascade = _cascade(user)
+    this_year = cascade.filter(template__year=year)
+    templates = list(
+        templates_visible_to(user)
+        .filter(year=year)
+        .select_related("campaign")
+        .order_by("node__path", "kind", "-pk")[:50]
+    )
+    rates = rates_by_template(this_year)
+    kinds = []
+    for kind, label in Kind.choices:
+        letters = this_year.filter(template__kind=kind)
+        kinds.append(
+            {
+                "kind": kind,
+                "label": label,
+                "rate": coverage.rate_of(letters),
+                "children": coverage.rates_by_child(letters, node, own_label=_("本级")) if node else [],
+            }
+        )
+    received = []
+    if scope.node_id is not None:
+        received = list(
+            letters_visible_to(user)
+            .filter(node_id=scope.node_id, template__year=year)
+            .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+            .select_related("signature")
+            .order_by("-issued_at")
+        )
+    seen = []
+    if scope.sector_ids is not None:  # a supervisor: what is addressed to its department and sectors
+        seen = list(letters_visible_to(user).filter(template__year=year).order_by("status", "due_on", "pk")[:100])
+    context.update(
+        {
+            "node": node,
+            "templates": [(template, rates.get(template.pk, coverage.Rate())) for template in templates],
+            "kinds": kinds,
+            "received": received,
+            "seen": seen,
+            "can_issue": has_right(user, AccountabilityRight.ISSUE) and scope.role in ORGANISING_ROLES,
+        }
+    )
+    return render(request, "accountability/overview.html", context)
+
+
+# New template, editing -----------------------------------------------------------------------------
+
+
+def _issuer_node(user: Any) -> Node:
+    scope = scope_for(user)
+    if scope.node_id is None or scope.role not in ORGANISING_ROLES or not has_right(user, AccountabilityRight.ISSUE):
+        raise PermissionDenied
+    return Node.objects.get(pk=scope.node_id)
+
+
+def _campaigns(user: Any, kind: str) -> Any:
+    return campaigns_for_pledges(user=user) if kind == Kind.PLEDGE else campaigns_none()
+
+
+@login_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    node = _issuer_node(request.user)
+    source: Letter | None = None
+    source_text = request.GET.get("source") or request.POST.get("source") or ""
+    if source_text:
+        source = get_letter_for_user(request.user, source_text)
+        if source.node_id != node.pk:
+            raise PermissionDenied
+    kind = source.template.kind if source else _kind(request.GET.get("kind") or request.POST.get("kind") or "")
+    year = source.template.year if source else _year(request)
+    if source is not None:
+        initial = {
+            "title": _("%(node)s%(year)s年度安全生产目标责任书") % {"node": node.name, "year": year},
+            "body": source.template.body,
+            "assessment_method": source.template.assessment_method,
+            "items": source.items,
+        }
+    else:
+        initial = default_fields(kind, year=year, node_name=node.name)
+    campaigns = _campaigns(request.user, kind)
+    campaign_text = request.GET.get("campaign", "")
+    campaign = campaigns.filter(pk=int(campaign_text)).first() if campaign_text.isdigit() else None
+    form = TemplateForm(
+        request.POST or None,
+        kind=kind,
+        campaigns=campaigns,
+        items=initial["items"],
+        initial={**initial, "year": year, "sign_within_days": 7, "campaign": campaign},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.template_create(
+                actor=actor_of(request),
+                kind=kind,
+                year=form.cleaned_data["year"],
+                source_letter=source,
+                **form.service_fields(),
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied from exc
+        except LetterError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已起草“%(title)s”，请选择签订单位后下达。") % {"title": template.title})
+            return redirect("accountability:template_address", pk=template.pk)
+    context = {
+        "form": form,
+        "kind": kind,
+        "kind_label": Kind(kind).label,
+        "node": node,
+        "source": source,
+        "parent": [letter_items.describe(item) for item in source.items] if source else [],
+    }
+    return render(request, "accountability/template_form.html", context, status=400 if form.errors else 200)
+
+
+def _template_step(request: HttpRequest, pk: int, step: str) -> LetterTemplate:
+    template = get_template_for_user(request.user, pk)
+    if (refused := TEMPLATE_STEPS.forbids(step, template, request.user)) is not None:
+        raise PermissionDenied(refused.message)
+    return template
+
+
+@login_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template_step(request, pk, "edit")
+    if (problem := TEMPLATE_STEPS.refusal("edit", template, request.user)) is not None:
+        messages.error(request, problem.message)
+        return redirect("accountability:template_detail", pk=template.pk)
+    form = TemplateForm(
+        request.POST or None,
+        kind=template.kind,
+        campaigns=_campaigns(request.user, template.kind),
+        items=template.items,
+        initial={
+            "title": template.title,
+            "year": template.year,
+            "body": template.body,
+            "assessment_method": template.assessment_method,
+            "sign_within_days": template.sign_within_days,
+            "campaign": template.campaign_id,
+        },
+    )
+    form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_update(actor=actor_of(request), template=template, **form.service_fields())
+        except LetterError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("accountability:template_detail", pk=template.pk)
+    context = {
+        "form": form,
+        "kind": template.kind,
+        "kind_label": template.get_kind_display(),
+        "node": template.node,
+        "template": template,
+        "source": template.source_letter,
+        "parent": [letter_items.describe(item) for item in template.source_letter.items]
+        if template.source_letter
+        else [],
+    }
+    return render(request, "accountability/template_form.html", context, status=400 if form.errors else 200)
+
+
+# The template and its copies ------------------------------------------------------------------------
+
+
+@login_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_template_for_user(request.user, pk)
+    issuer = is_issuer(request.user, template)
+    steps = Offered(TEMPLATE_STEPS.steps_for(template, request.user)) if issuer else Offered({})
+    copies = letters_visible_to(request.user).filter(template=template)
+    status = request.GET.get("status", "")
+    shown = copies.filter(status=status) if status in Status.values else copies
+    page = Paginator(shown.order_by("area__path", "pk").select_related("signature"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = dict(copies.order_by().values_list("status").annotate(n=Count("pk")))
+    controls, targets = letter_items.split(template.items)
+    context = {
+        "template": template,
+        "issuer": issuer,
+        "steps": steps,
+        "body": markup.render(template.body),
+        "controls": [(item, letter_items.describe(item)) for item in controls],
+        "targets": [(item, letter_items.describe(item)) for item in targets],
+        "page": page,
+        "status": status,
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        "rate": coverage.rate_of(copies),
+        "children": coverage.rates_by_child(copies, template.node, own_label=_("本级部门、企业")),
+        "today": timezone.localdate(),
+        "can_edit_copies": issuer and template.kind == Kind.RESPONSIBILITY,
+        "issue_reason": steps.reason("issue") if issuer else "",
+        "export_url": url_or_none("accountability:coverage_export"),
+    }
+    return render(request, "accountability/template_detail.html", context)
+
+
+# Addressees -----------------------------------------------------------------------------------------
+
+
+def _enterprise_filter(request: HttpRequest, template: LetterTemplate, data: Any) -> tuple[AddressFilterForm, Any]:
+    candidates = services.addressee_candidates(template)["enterprises"]
+    nodes = Node.objects.filter(path__startswith=template.node.path).order_by("path")
+    sectors = Sector.objects.order_by("sort_order", "pk")
+    form = AddressFilterForm(data, nodes=nodes, sectors=sectors, risks=Enterprise.RiskLevel.choices)
+    qs = candidates
+    if form.is_valid():
+        wanted = form.cleaned_data
+        if wanted["node"]:
+            picked = nodes.filter(pk=int(wanted["node"])).first()
+            if picked is not None:
+                qs = qs.filter(node__path__startswith=picked.path)
+        if wanted["sector"]:
+            qs = qs.filter(sectors__id=int(wanted["sector"])).distinct()
+        if wanted["risk"]:
+            qs = qs.filter(risk_level=wanted["risk"])
+        if wanted["q"].strip():
+            qs = qs.filter(name__icontains=wanted["q"].strip())
+    return form, qs
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
+
+
+@login_required
+def template_address(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template_step(request, pk, "address")
+    candidates = services.addressee_candidates(template)
+    filters = request.POST if request.method == "POST" else request.GET
+    filter_form, enterprises = _enterprise_filter(request, template, filters)
+    existing = template.letters.values_list("node_id", "department_id", "enterprise_id")
+    taken: dict[str, set[int]] = {"node": set(), "department": set(), "enterprise": set()}
+    for node_id, department_id, enterprise_id in existing:
+        for key, value in (("node", node_id), ("department", department_id), ("enterprise", enterprise_id)):
+            if value:
+                taken[key].add(value)
+    if request.method == "POST":
+        units: list[Any] = list(candidates["nodes"].filter(pk__in=_ids(request.POST.getlist("nodes"))))
+        units += list(candidates["departments"].filter(pk__in=_ids(request.POST.getlist("departments"))))
+        if request.POST.get("all_enterprises") == "matching":
+            units += list(enterprises)
+        else:
+            units += list(candidates["enterprises"].filter(pk__in=_ids(request.POST.getlist("enterprises"))))
+        try:
+            added = services.template_address(actor=actor_of(request), template=template, units=units)
+        except LetterError as exc:
+            messages.error(request, exc.message)
+        else:
+            if added:
+                messages.success(request, _("已增加 %(n)s 个签订单位。") % {"n": added})
+            else:
+                messages.info(request, _("所选单位均已在签订名单中，未重复添加。"))
+            return redirect("accountability:template_detail", pk=template.pk)
+    page = Paginator(enterprises, ENTERPRISE_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "template": template,
+        "nodes": list(candidates["nodes"]),
+        "departments": list(candidates["departments"]),
+        "page": page,
+        "filter_form": filter_form,
+        "matching": page.paginator.count,
+        "taken": taken,
+        "fresh": not any(taken.values()),
+        "filter_hidden": [(name, filters[name]) for name in ("node", "sector", "risk", "q") if filters.get(name)],
+        "pledge": template.kind == Kind.PLEDGE,
+    }
+    return render(request, "accountability/template_address.html", context)
+
+
+@login_required
+def template_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template_step(request, pk, "issue")
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_issue(actor=actor_of(request), template=template, key=form.cleaned_data["key"] or None)
+        except LetterError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已下达，签署人已收到通知。"))
+        return redirect("accountability:template_detail", pk=template.pk)
+    drafts = template.letters.filter(status=Status.DRAFT)
+    context = {
+        "template": template,
+        "form": form,
+        "reason": TEMPLATE_STEPS.refusal("issue", template, request.user),
+        "drafts": drafts.count(),
+        "draft_names": [letter.unit_name for letter in drafts.select_related("node", "department", "enterprise")[:20]],
+        "due": timezone.localdate() + datetime.timedelta(days=template.sign_within_days),
+    }
+    return render(request, "accountability/template_issue.html", context)
+
+
+# Coverage ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if scope.empty or scope.enterprise_id is not None:
+        raise PermissionDenied
+    year = _year(request)
+    kind = _kind(request.GET.get("kind", ""))
+    root, cascade = _cascade(request.user)
+    letters = cascade.filter(template__year=year, template__kind=kind)
+    node = root
+    node_text = request.GET.get("node", "")
+    if node_text.isdigit() and root is not None:
+        picked = nodes_visible_to(request.user).filter(pk=int(node_text), path__startswith=root.path).first()
+        if picked is None:
+            raise Http404
+        node = picked
+    trail = []
+    if node is not None and root is not None:
+        trail = list(
+            Node.objects.filter(path__in=path_and_above(node.path), path__startswith=root.path).order_by("path")
+        )
+        letters = letters.filter(area__path__startswith=node.path)
+    campaigns = (
+        letters.filter(template__campaign__isnull=False)
+        .order_by()
+        .values("template__campaign_id", "template__campaign__name")
+        .annotate(
+            addressed=Count("pk", filter=Q(status__in=coverage.COUNTED)),
+            signed=Count("pk", filter=Q(status__in=coverage.SIGNED)),
+            overdue=Count("pk", filter=Q(status=Status.ISSUED, due_on__lt=timezone.localdate())),
+        )
+        .order_by("template__campaign__name")
+    )
+    unsigned = Paginator(coverage.unsigned(letters).select_related("template"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "year": year,
+        "years": range(timezone.localdate().year + 1, 2019, -1),
+        "kind": kind,
+        "kinds": Kind.choices,
+        "node": node,
+        "trail": trail,
+        "rate": coverage.rate_of(letters),
+        "children": coverage.rates_by_child(letters, node, own_label=_("本级")) if node is not None else [],
+        "campaigns": [
+            {
+                "name": row["template__campaign__name"],
+                "rate": coverage.Rate(row["addressed"], row["signed"], row["overdue"]),
+            }
+            for row in campaigns
+        ],
+        "unsigned": unsigned,
+        "today": timezone.localdate(),
+        "query": query.urlencode(),
+        "export_url": url_or_none("accountability:coverage_export"),
+    }
+    return render(request, "accountability/coverage.html", context)
