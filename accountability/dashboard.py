@@ -166,7 +166,7 @@ def register() -> None:
     )
     register_dashboard_card(
         "accountability_pledges",
-        order=15,
+        order=5,
         template="accountability/dashboard/waiting.html",
         context=_waiting,
         page="enterprise",
