@@ -194,3 +194,9 @@ def test_the_verify_page_needs_a_scope(client: Any, world: World) -> None:
     assert client.get(reverse("accountability:letter_verify")).status_code == 403
     client.force_login(world.enterprise_a)
     assert client.get(reverse("accountability:letter_verify")).status_code == 200
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\x00b", "\u3000\n\t", "\ufeff", "=1+1"])
+def test_odd_text_gets_an_answer_never_an_error(client: Any, world: World, text: str) -> None:
+    response = _verify(client, world.official_a, text=text, sha256="0" * 64)
+    assert response.status_code == 200
