@@ -3,22 +3,31 @@
 At once, after the step commits (once per reason, letter and person: safetyops.notify): the
 addressee's principal hears that a letter or pledge is waiting for their signature (issued, or
 revised and to be signed again); the issuer's officials hear that it was signed.
+
+Daily, by the rules registered here (the reminder scan; once per reason, letter, person and day):
+a letter or pledge still unsigned REMIND_AFTER_DAYS days after it was issued, to its signer, once;
+past its deadline, to its signer every day and to the issuer's officials once.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accountability.models import Letter
-from safetyops.notify.rules import Due, register_reason
+from accountability.models import Letter, LetterTemplate
+from safetyops.core.periods import local_start
+from safetyops.notify.models import Reminder
+from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
 from safetyops.notify.services import reminders_claim
 from safetyops.orgs.models import Membership, Role
 from safetyops.orgs.units import ORGANISING_ROLES
@@ -149,3 +158,163 @@ def tell_letter_signed(letter_id: int) -> int:
         node_id=template.node_id,
     )
     return len(reminders_claim([due] if users else [], reason="letter_signed", day=timezone.localdate()))
+
+
+# Daily (the reminder scan, safetyops.notify) ------------------------------------------------------
+
+REMIND_AFTER_DAYS = 3  # a letter still unsigned this many days after it was issued: its signer hears once
+DAILY_REASONS = {
+    "letter_unsigned": gettext_lazy("责任书、承诺书下达后仍未签署（告知签署人，一次）"),
+    "letter_overdue": gettext_lazy("责任书、承诺书逾期未签署（告知签署人，每日）"),
+    "letter_overdue_issuer": gettext_lazy("责任书、承诺书逾期未签署（告知下达单位，一次）"),
+}
+_ROW_FIELDS = (
+    "node_id",
+    "department_id",
+    "enterprise_id",
+    "area_id",
+    "due_on",
+    "issued_at",
+    "template__title",
+    "template__kind",
+    "template__node_id",
+    "template__node__name",
+)
+
+
+def letter_url(letter_id: int) -> str:
+    """The letter's page; its PDF until the pages are there."""
+    try:
+        return reverse("accountability:letter_detail", args=[letter_id])
+    except NoReverseMatch:
+        return reverse("accountability:letter_pdf", args=[letter_id])
+
+
+def _told(reason: str, letter_type: ContentType) -> Exists:
+    return Exists(
+        Reminder.objects.filter(reason=reason, target_type=letter_type, target_id=Cast(OuterRef("pk"), CharField()))
+    )
+
+
+def _stubs(rows: list[dict[str, Any]]) -> list[Letter]:
+    """Letters enough for principals(): the unit columns only, never loaded in full."""
+    return [
+        Letter(
+            pk=row["pk"],
+            node_id=row["node_id"],
+            department_id=row["department_id"],
+            enterprise_id=row["enterprise_id"],
+        )
+        for row in rows
+    ]
+
+
+def _kind(row: dict[str, Any]) -> str:
+    return str(dict(LetterTemplate.Kind.choices).get(row["template__kind"], ""))
+
+
+class LetterUnsignedRule(Rule):
+    """Issued REMIND_AFTER_DAYS days ago or more, not signed and not yet overdue: the signer hears
+    once (not once a day: a letter already told is left out)."""
+
+    reason = "letter_unsigned"
+    label = str(DAILY_REASONS["letter_unsigned"])
+
+    def due(self, today: datetime.date) -> Iterator[Due]:
+        letter_type = ContentType.objects.get_for_model(Letter)
+        waiting = (
+            Letter.objects.filter(
+                status=Letter.Status.ISSUED,
+                issued_at__lt=local_start(today - datetime.timedelta(days=REMIND_AFTER_DAYS - 1)),
+            )
+            .filter(Q(due_on__isnull=True) | Q(due_on__gte=today))
+            .exclude(_told(self.reason, letter_type))
+        )
+        for rows in keyset_batches(waiting, fields=_ROW_FIELDS):
+            people = principals(_stubs(rows))
+            for row in rows:
+                facts = {
+                    "node": row["template__node__name"],
+                    "title": row["template__title"],
+                    "kind": _kind(row),
+                    "days": (today - timezone.localdate(row["issued_at"])).days,
+                    "due": row["due_on"].isoformat() if row["due_on"] else "—",
+                }
+                yield Due.of(
+                    (letter_type, row["pk"]),
+                    recipients=people.get(row["pk"], []),
+                    title=_("%(kind)s尚未签署：%(title)s") % facts,
+                    body=_("%(node)s下达的《%(title)s》已下达%(days)s天，尚未签署，签署期限：%(due)s。") % facts,
+                    url=letter_url(row["pk"]),
+                    node_id=row["area_id"],
+                )
+
+
+def _overdue(today: datetime.date) -> QuerySet[Letter]:
+    return Letter.objects.filter(status=Letter.Status.ISSUED, due_on__lt=today)
+
+
+class LetterOverdueRule(Rule):
+    """Past its signing deadline and not signed: the signer hears every day until it is signed."""
+
+    reason = "letter_overdue"
+    label = str(DAILY_REASONS["letter_overdue"])
+
+    def due(self, today: datetime.date) -> Iterator[Due]:
+        letter_type = ContentType.objects.get_for_model(Letter)
+        for rows in keyset_batches(_overdue(today), fields=_ROW_FIELDS, key="due_on"):
+            people = principals(_stubs(rows))
+            for row in rows:
+                facts = {
+                    "node": row["template__node__name"],
+                    "title": row["template__title"],
+                    "kind": _kind(row),
+                    "days": (today - row["due_on"]).days,
+                    "due": row["due_on"].isoformat(),
+                }
+                yield Due.of(
+                    (letter_type, row["pk"]),
+                    recipients=people.get(row["pk"], []),
+                    title=_("%(kind)s逾期未签署：%(title)s") % facts,
+                    body=_("%(node)s下达的《%(title)s》签署期限为%(due)s，已逾期%(days)s天，请尽快签署。") % facts,
+                    url=letter_url(row["pk"]),
+                    node_id=row["area_id"],
+                )
+
+
+class LetterOverdueIssuerRule(Rule):
+    """Past its signing deadline and not signed: the issuing node's officials hear once per letter."""
+
+    reason = "letter_overdue_issuer"
+    label = str(DAILY_REASONS["letter_overdue_issuer"])
+
+    def due(self, today: datetime.date) -> Iterator[Due]:
+        letter_type = ContentType.objects.get_for_model(Letter)
+        overdue = _overdue(today).exclude(_told(self.reason, letter_type))
+        fields = (*_ROW_FIELDS, "node__name", "department__name", "enterprise__name")
+        for rows in keyset_batches(overdue, fields=fields, key="due_on"):
+            officials = issuer_officials(row["template__node_id"] for row in rows)
+            for row in rows:
+                facts = {
+                    "unit": row["node__name"] or row["department__name"] or row["enterprise__name"],
+                    "title": row["template__title"],
+                    "kind": _kind(row),
+                    "days": (today - row["due_on"]).days,
+                    "due": row["due_on"].isoformat(),
+                }
+                yield Due.of(
+                    (letter_type, row["pk"]),
+                    recipients=officials.get(row["template__node_id"], []),
+                    title=_("%(unit)s逾期未签署%(kind)s") % facts,
+                    body=_("%(unit)s尚未签署《%(title)s》，签署期限为%(due)s，已逾期%(days)s天。") % facts,
+                    url=letter_url(row["pk"]),
+                    node_id=row["template__node_id"],
+                )
+
+
+def register_rules() -> None:
+    for reason, label in DAILY_REASONS.items():
+        register_reason(reason, str(label))
+    register(LetterUnsignedRule())
+    register(LetterOverdueRule())
+    register(LetterOverdueIssuerRule())

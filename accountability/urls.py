@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability.views import copies, letters
+from accountability.views import copies, files, letters
 
 app_name = "accountability"
 
@@ -21,4 +21,8 @@ urlpatterns: list = [
     path("copies/<int:pk>/revise/", copies.letter_revise, name="letter_revise"),
     path("copies/<int:pk>/withdraw/", copies.letter_withdraw, name="letter_withdraw"),
     # The daily 安全风险研判与承诺公告 (accountability/views/daily.py): board, publishing, history, flags
+    # Files and exports (accountability/views/files.py): a letter's PDF, 签署核验, the signing-rate workbook
+    path("copies/<int:pk>/pdf/", files.letter_pdf_download, name="letter_pdf"),
+    path("verify/", files.letter_verify, name="letter_verify"),
+    path("coverage.xlsx", files.coverage_export, name="coverage_export"),
 ]

@@ -5,12 +5,14 @@ render into and its copy into storage with its checksum."""
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -44,17 +46,31 @@ def text_blocks(text: str) -> list[tuple[bool, str]]:
     return [(bool(_HEADING.match(line)), line) for line in lines if line]
 
 
-def write_pdf(html: str, path: Path) -> None:
+@dataclass(frozen=True)
+class PdfFile:
+    """A file embedded in a PDF (e.g. the exact text a letter's signature covers): `pdfdetach`
+    or any PDF reader gives back these bytes unchanged."""
+
+    name: str
+    data: bytes
+    description: str = ""
+
+
+def write_pdf(html: str, path: Path, *, files: Sequence[PdfFile] = ()) -> None:
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # "Step 1 - Fetching ..." per render
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
 
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target=str(path))
+    attachments = [
+        Attachment(file_obj=io.BytesIO(file.data), name=file.name, description=file.description or None)
+        for file in files
+    ]
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target=str(path), attachments=attachments or None)
 
 
-def pdf_bytes(html: str) -> bytes:
+def pdf_bytes(html: str, *, files: Sequence[PdfFile] = ()) -> bytes:
     """The PDF of `html`, in memory (for a download made while the user waits)."""
     with temporary_pdf() as path:
-        write_pdf(html, path)
+        write_pdf(html, path, files=files)
         return path.read_bytes()
 
 

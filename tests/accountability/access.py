@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.access import OFFICE_ROLES, WRITERS, Case
+from tests.access import EVERYONE, OFFICE_ROLES, WRITERS, Case
 from tests.conftest import World
 
 ISSUER_SIDE = {"county_admin", "leader_county"}
@@ -92,3 +92,16 @@ CASES: dict[str, list[Case]] = {
     ],
     "accountability:letter_withdraw": [Case(kwargs=_letter, obj="county_letter_town_a", allowed=COUNTY_ISSUER)],
 }
+
+# Files and exports: a letter's PDF as the letter itself; 签署核验 for any role with a scope; the
+# signing-rate workbook with AccountabilityRight.EXPORT.
+CASES.update(
+    {
+        "accountability:letter_pdf": [
+            Case(kwargs=_letter, obj="county_letter_town_a"),
+            Case(kwargs=_pledge, obj="county_pledge_ent_a"),
+        ],
+        "accountability:letter_verify": [Case(allowed=EVERYONE - {"nobody"})],
+        "accountability:coverage_export": [Case(allowed=OFFICE_ROLES)],
+    }
+)

@@ -38,9 +38,9 @@ ACCIDENTS = (
     "相关数据以应急管理部门事故统计报表为准。"
 )
 NO_CAMPAIGNS = "本期全县无正在开展的专项行动。"
-ACCOUNTABILITY = (
-    "责任落实（目标责任书、安全承诺书、约谈）模块尚未上线，安全生产目标责任书和安全承诺书签订率、约谈情况暂不统计。"
-)
+# Section 5 counts letters and pledges (accountability/briefing.py); 约谈 has no module yet and says so.
+ACCOUNTABILITY = "约谈记录模块尚未启用，本期简报暂不统计约谈情况。"
+ACCOUNTABILITY_SUBSECTIONS = ["目标责任书签订情况", "安全承诺书签订情况", "约谈情况"]
 
 
 def headings(html: str, tag: str) -> list[str]:
@@ -63,7 +63,7 @@ def county(march: March) -> Briefing:
 def test_the_county_draft_has_every_section_in_order(county: Briefing) -> None:
     html = html_of(county)
     assert headings(html, "h2") == COUNTY_SECTIONS
-    assert headings(html, "h3") == HAZARD_SUBSECTIONS
+    assert headings(html, "h3") == HAZARD_SUBSECTIONS + ACCOUNTABILITY_SUBSECTIONS
     assert pending(html) == [ACCIDENTS, ACCOUNTABILITY]
     assert NO_CAMPAIGNS in html
     assert re.findall(r">图(\d)　", html) == ["1", "2", "3"]  # charts counted in the order they appear
@@ -83,7 +83,12 @@ def test_without_children_or_sectors_the_later_sections_move_up(march: March) ->
     empty = request_briefing(w.official_b, w.town_b, date(2026, 1, 1), date(2026, 1, 31))
     html = html_of(empty)
     assert headings(html, "h2") == [*COUNTY_SECTIONS[:5], "六、存在问题及下步工作"]  # no units to rank
-    assert headings(html, "h3") == ["（一）排查整改总体情况", "（二）逾期未整改隐患", "（三）重大事故隐患挂牌督办情况"]
+    assert headings(html, "h3") == [
+        "（一）排查整改总体情况",
+        "（二）逾期未整改隐患",
+        "（三）重大事故隐患挂牌督办情况",
+        *ACCOUNTABILITY_SUBSECTIONS,
+    ]
     assert re.findall(r">图(\d)　", html) == ["1"]
 
 

@@ -1,0 +1,173 @@
+"""What accountability contributes to the dashboard (registered in AccountabilityConfig.ready()):
+
+- 责任书签署 (staff and leaders): this year's letters and pledges in the user's part of the tree,
+  their signing rates, how many are unsigned and overdue, and the child nodes with the lowest rate
+  (who is missing). Three small queries; a county's or a city's view is counted at most once a
+  minute per scope (its subtree holds thousands of pledges).
+- 待您签署 (a unit's principal, staff or enterprise): the letters and pledges waiting for their
+  signature, with the sign link. On the enterprise page every user sees the enterprise's pledges
+  waiting; only its principal gets the link. One query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accountability.coverage import COUNTED, SIGNED, Rate, rates_by_child
+from accountability.models import Letter, LetterTemplate
+from accountability.scope import is_principal_of, letters_visible_to
+from safetyops.core.contrib import register_dashboard_card
+from safetyops.orgs.models import Node, Role
+
+CACHE_SECONDS = 60
+SHARED_LEVELS = (Node.Level.CITY, Node.Level.COUNTY)
+LOWEST = 3  # child nodes named as the ones missing most
+WAITING = 8  # letters listed in 待您签署; the letter list has the rest
+
+
+def url_or_blank(name: str, *args: Any) -> str:
+    """A link to a page another branch of the app provides; blank while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _bar(rate: float | None) -> str:
+    return f"{min(rate or 0, 100):.1f}"  # a CSS width, never localised
+
+
+def _rates(user: Any, node: Node, year: int) -> dict[str, Any]:
+    today = timezone.localdate()
+    letters = letters_visible_to(user).filter(template__year=year, area__path__startswith=node.path)
+    by_kind = {
+        row["template__kind"]: Rate(row["addressed"], row["signed"], row["overdue"])
+        for row in letters.order_by()
+        .values("template__kind")
+        .annotate(
+            addressed=Count("pk", filter=Q(status__in=COUNTED)),
+            signed=Count("pk", filter=Q(status__in=SIGNED)),
+            overdue=Count("pk", filter=Q(status=Letter.Status.ISSUED, due_on__lt=today)),
+        )
+    }
+    kinds = []
+    for kind, label in LetterTemplate.Kind.choices:
+        rate = by_kind.get(kind, Rate())
+        if rate.addressed:
+            kinds.append(
+                {
+                    "label": str(label),
+                    "addressed": rate.addressed,
+                    "signed": rate.signed,
+                    "unsigned": rate.unsigned,
+                    "overdue": rate.overdue,
+                    "rate": rate.rate,
+                    "bar": _bar(rate.rate),
+                }
+            )
+    lowest: list[dict[str, Any]] = []
+    if kinds:
+        children = [row for row in rates_by_child(letters, node, today, own_label=node.name) if row.rate.unsigned]
+        children.sort(key=lambda row: (row.rate.rate or 0, -row.rate.unsigned, row.label))
+        lowest = [
+            {"name": row.label, "rate": row.rate.rate, "unsigned": row.rate.unsigned} for row in children[:LOWEST]
+        ]
+    return {"kinds": kinds, "lowest": lowest}
+
+
+def _signing_rates(page: Any) -> dict[str, Any] | None:
+    scope = page.scope
+    if scope.enterprise_id is not None:
+        return None
+    if scope.node_id is not None:
+        node = Node.objects.get(pk=scope.node_id)
+    elif scope.everything:
+        node = Node.objects.filter(parent__isnull=True).order_by("code").first()
+    else:
+        return None
+    if node is None:
+        return None
+    year = timezone.localdate().year
+    user = page.request.user
+    if scope.everything or scope.node_level in SHARED_LEVELS:
+        key = f"accountability:dashboard:{year}:{timezone.localdate()}:{scope.cache_key}"
+        figures = cache.get(key)
+        if figures is None:
+            figures = _rates(user, node, year)
+            cache.set(key, figures, CACHE_SECONDS)
+    else:
+        figures = _rates(user, node, year)
+    if not figures["kinds"]:
+        return None
+    return {**figures, "year": year, "node": node, "url": url_or_blank("accountability:overview")}
+
+
+def _membership_q(user: Any) -> Q | None:
+    """Letters whose addressee is the user's own unit (None: the user signs for no unit)."""
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return None
+    if membership.role == Role.ENTERPRISE_USER:
+        return Q(enterprise_id=membership.enterprise_id)
+    if not membership.is_principal:
+        return None
+    if membership.role == Role.DEPARTMENT_SUPERVISOR:
+        return Q(department_id=membership.department_id)
+    return Q(node_id=membership.node_id)
+
+
+def _waiting(page: Any) -> dict[str, Any] | None:
+    user = page.request.user
+    units = _membership_q(user)
+    if units is None:
+        return None
+    letters = list(
+        letters_visible_to(user)
+        .filter(units, status=Letter.Status.ISSUED)
+        .select_related("current_version")
+        .order_by("due_on", "pk")[: WAITING + 1]
+    )
+    enterprise_page = page.scope.enterprise_id is not None
+    today = timezone.localdate()
+    rows = []
+    for letter in letters[:WAITING]:
+        mine = is_principal_of(user, letter)
+        if not mine and not enterprise_page:
+            continue
+        rows.append(
+            {
+                "letter": letter,
+                "mine": mine,
+                "kind": letter.template.get_kind_display(),
+                "issuer": letter.template.node.name,
+                "due_on": letter.due_on,
+                "overdue": letter.due_on is not None and letter.due_on < today,
+                "sign_url": url_or_blank("accountability:letter_sign", letter.pk) if mine else "",
+                "url": url_or_blank("accountability:letter_detail", letter.pk)
+                or reverse("accountability:letter_pdf", args=[letter.pk]),
+            }
+        )
+    if not rows:
+        return None
+    return {"rows": rows, "more": len(letters) > WAITING, "principal": any(row["mine"] for row in rows)}
+
+
+def register() -> None:
+    register_dashboard_card(
+        "accountability_rates", order=35, template="accountability/dashboard/rates.html", context=_signing_rates
+    )
+    register_dashboard_card(
+        "accountability_waiting", order=5, template="accountability/dashboard/waiting.html", context=_waiting
+    )
+    register_dashboard_card(
+        "accountability_pledges",
+        order=5,
+        template="accountability/dashboard/waiting.html",
+        context=_waiting,
+        page="enterprise",
+    )

@@ -1,0 +1,174 @@
+"""The signing-rate workbook (签署情况): sheet 1 the rate per child node of the user's node, for
+目标责任书 and 安全承诺书 (accountability/coverage.py), sheet 2 who has not signed. Filtered like the
+coverage page (year, kind, campaign: GET parameters). Every str goes out through
+safetyops.core.spreadsheets, so a unit or a title starting with "=" stays text."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from accountability.coverage import rate_of, rates_by_child, unsigned
+from accountability.models import Letter, LetterTemplate
+from accountability.scope import letters_visible_to
+from safetyops.core.spreadsheets import local_naive, sheet_value, text_cell
+from safetyops.orgs.models import Node
+from safetyops.orgs.scope import scope_for
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class CoverageFilter:
+    """The coverage page's filters: a year (this year by default), a kind (both by default) and a
+    campaign (its pledges only). Anything that does not parse is left at its default."""
+
+    year: int
+    kind: str | None = None
+    campaign_id: int | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any], *, today: datetime.date | None = None) -> CoverageFilter:
+        year = (today or timezone.localdate()).year
+        raw_year = str(query.get("year") or "").strip()
+        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100:
+            year = int(raw_year)
+        kind = str(query.get("kind") or "")
+        raw_campaign = str(query.get("campaign") or "").strip()
+        return cls(
+            year=year,
+            kind=kind if kind in LetterTemplate.Kind.values else None,
+            campaign_id=int(raw_campaign) if raw_campaign.isdigit() and len(raw_campaign) < 10 else None,
+        )
+
+    def kinds(self) -> list[str]:
+        return [self.kind] if self.kind else list(LetterTemplate.Kind.values)
+
+    def apply(self, letters: QuerySet[Letter]) -> QuerySet[Letter]:
+        letters = letters.filter(template__year=self.year)
+        if self.kind:
+            letters = letters.filter(template__kind=self.kind)
+        if self.campaign_id is not None:
+            letters = letters.filter(template__campaign_id=self.campaign_id)
+        return letters
+
+
+def viewer_node(user: Any) -> Node | None:
+    """The node whose child nodes the rates are given for: the user's own (a superuser: the top)."""
+    scope = scope_for(user)
+    if scope.node_id is not None:
+        return Node.objects.get(pk=scope.node_id)
+    if scope.everything:
+        return Node.objects.filter(parent__isnull=True).order_by("code").first()
+    return None
+
+
+def _heading(sheet: WriteOnlyWorksheet, title: str, header: Sequence[str]) -> None:
+    sheet.freeze_panes = "B3"
+    heading: Any = text_cell(sheet, title)
+    heading.font = Font(size=14, bold=True)
+    sheet.append([heading])
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell: Any = text_cell(sheet, name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(sheet, value=local_naive(value))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return sheet_value(sheet, value)
+
+
+def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    sheet.append([_cell(sheet, value) for value in values])
+
+
+def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.date | None = None) -> Workbook:
+    """签署率 (per child node and kind, with the total) and 未签署名单 (the longest overdue first)."""
+    today = today or timezone.localdate()
+    node = viewer_node(user)
+    letters = filters.apply(letters_visible_to(user))
+    if node is not None:
+        letters = letters.filter(area__path__startswith=node.path)
+    kinds = {key: str(label) for key, label in LetterTemplate.Kind.choices}
+    scope_name = node.name if node is not None else ""
+    workbook = Workbook(write_only=True)
+
+    rates = workbook.create_sheet(_("签署率"))
+    _heading(
+        rates,
+        _("%(node)s %(year)s年度责任书、承诺书签署情况") % {"node": scope_name, "year": filters.year},
+        [_("单位"), _("类型"), _("应签（份）"), _("已签（份）"), _("未签（份）"), _("逾期未签（份）"),
+         _("签署率（%）")],
+    )  # fmt: skip
+    for kind in filters.kinds():
+        of_kind = letters.filter(template__kind=kind)
+        rows = rates_by_child(of_kind, node, today=today, own_label=_("本级")) if node is not None else []
+        for label, rate in [*((row.label, row.rate) for row in rows), (_("合计"), rate_of(of_kind, today))]:
+            _append(rates, [label, kinds[kind], rate.addressed, rate.signed, rate.unsigned, rate.overdue, rate.rate])
+
+    missing = workbook.create_sheet(_("未签署名单"))
+    _heading(
+        missing,
+        _("%(node)s %(year)s年度未签署名单") % {"node": scope_name, "year": filters.year},
+        [
+            _("序号"),
+            _("单位"),
+            _("所在地区"),
+            _("类型"),
+            _("标题"),
+            _("下达单位"),
+            _("下达时间"),
+            _("签署期限"),
+            _("逾期天数"),
+        ],
+    )
+    rows_qs = unsigned(letters).values_list(
+        "node__name",
+        "department__name",
+        "enterprise__name",
+        "area__name",
+        "template__kind",
+        "template__title",
+        "template__node__name",
+        "issued_at",
+        "due_on",
+    )
+    for number, row in enumerate(rows_qs.iterator(chunk_size=CHUNK), 1):
+        node_name, department, enterprise, area, kind, title, issuer, issued_at, due_on = row
+        late = (today - due_on).days if due_on is not None and due_on < today else 0
+        _append(
+            missing,
+            [
+                number,
+                node_name or department or enterprise,
+                area,
+                kinds.get(kind, kind),
+                title,
+                issuer,
+                issued_at,
+                due_on,
+                late,
+            ],
+        )
+    return workbook
