@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accountability.coverage import COUNTED, SIGNED, Rate, rates_by_child
@@ -28,14 +28,6 @@ CACHE_SECONDS = 60
 SHARED_LEVELS = (Node.Level.CITY, Node.Level.COUNTY)
 LOWEST = 3  # child nodes named as the ones missing most
 WAITING = 8  # letters listed in 待您签署; the letter list has the rest
-
-
-def url_or_blank(name: str, *args: Any) -> str:
-    """A link to a page another branch of the app provides; blank while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _bar(rate: float | None) -> str:
@@ -104,7 +96,7 @@ def _signing_rates(page: Any) -> dict[str, Any] | None:
         figures = _rates(user, node, year)
     if not figures["kinds"]:
         return None
-    return {**figures, "year": year, "node": node, "url": url_or_blank("accountability:overview")}
+    return {**figures, "year": year, "node": node, "url": reverse("accountability:overview")}
 
 
 def _membership_q(user: Any) -> Q | None:
@@ -147,8 +139,8 @@ def _waiting(page: Any) -> dict[str, Any] | None:
                 "issuer": letter.template.node.name,
                 "due_on": letter.due_on,
                 "overdue": letter.due_on is not None and letter.due_on < today,
-                "sign_url": url_or_blank("accountability:letter_sign", letter.pk) if mine else "",
-                "url": url_or_blank("accountability:letter_detail", letter.pk)
+                "sign_url": reverse("accountability:letter_sign", args=[letter.pk]) if mine else "",
+                "url": reverse("accountability:letter_detail", args=[letter.pk])
                 or reverse("accountability:letter_pdf", args=[letter.pk]),
             }
         )

@@ -31,11 +31,13 @@ CHUNK = 2000
 @dataclass(frozen=True)
 class CoverageFilter:
     """The coverage page's filters: a year (this year by default), a kind (both by default) and a
-    campaign (its pledges only). Anything that does not parse is left at its default."""
+    campaign (its pledges only) or one template (its copies only). Anything that does not parse is
+    left at its default."""
 
     year: int
     kind: str | None = None
     campaign_id: int | None = None
+    template_id: int | None = None
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any], *, today: datetime.date | None = None) -> CoverageFilter:
@@ -45,10 +47,12 @@ class CoverageFilter:
             year = int(raw_year)
         kind = str(query.get("kind") or "")
         raw_campaign = str(query.get("campaign") or "").strip()
+        raw_template = str(query.get("template") or "").strip()
         return cls(
             year=year,
             kind=kind if kind in LetterTemplate.Kind.values else None,
             campaign_id=int(raw_campaign) if raw_campaign.isdigit() and len(raw_campaign) < 10 else None,
+            template_id=int(raw_template) if raw_template.isdigit() and len(raw_template) < 10 else None,
         )
 
     def kinds(self) -> list[str]:
@@ -60,6 +64,8 @@ class CoverageFilter:
             letters = letters.filter(template__kind=self.kind)
         if self.campaign_id is not None:
             letters = letters.filter(template__campaign_id=self.campaign_id)
+        if self.template_id is not None:
+            letters = letters.filter(template_id=self.template_id)
         return letters
 
 

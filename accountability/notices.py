@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,7 +123,7 @@ def tell_letters_issued(letter_ids: list[int], *, revised: bool = False) -> int:
                 recipients=recipients.get(letter.pk, []),
                 title=title,
                 body=body,
-                url=reverse("accountability:letter_detail", args=[letter.pk]),
+                url=letter_url(letter.pk),
                 node_id=letter.area_id,
             )
         )
@@ -154,7 +154,7 @@ def tell_letter_signed(letter_id: int) -> int:
         recipients=users,
         title=_("%(unit)s已签署%(kind)s") % {"unit": letter.unit_name, "kind": template.get_kind_display()},
         body=_("《%(title)s》已由%(name)s签署。") % {"title": template.title, "name": letter.signature.signed_name},
-        url=reverse("accountability:letter_detail", args=[letter.pk]),
+        url=letter_url(letter.pk),
         node_id=template.node_id,
     )
     return len(reminders_claim([due] if users else [], reason="letter_signed", day=timezone.localdate()))
@@ -183,11 +183,7 @@ _ROW_FIELDS = (
 
 
 def letter_url(letter_id: int) -> str:
-    """The letter's page; its PDF until the pages are there."""
-    try:
-        return reverse("accountability:letter_detail", args=[letter_id])
-    except NoReverseMatch:
-        return reverse("accountability:letter_pdf", args=[letter_id])
+    return reverse("accountability:letter_detail", args=[letter_id])
 
 
 def _told(reason: str, letter_type: ContentType) -> Exists:

@@ -27,7 +27,7 @@ from accountability.models import Letter, LetterTemplate, LetterVersion
 from accountability.rights import AccountabilityRight
 from accountability.scope import get_letter_for_user, is_issuer
 from accountability.texts import letter_text
-from accountability.views.letters import actor_of, url_or_none
+from accountability.views.letters import actor_of
 from safetyops.core.steps import Offered
 from safetyops.evidence import signing
 from safetyops.evidence.models import Signature
@@ -103,7 +103,6 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": offered,
         "issuer": is_issuer(request.user, letter.template),
         "pass_down": may_pass_down(request.user, letter),
-        "pdf_available": url_or_none("accountability:letter_pdf", letter.pk) is not None,
     }
     return render(request, "accountability/letter_detail.html", context)
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accountability.exports import CoverageFilter, coverage_workbook
@@ -26,14 +26,6 @@ def letter_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
     return pdf_download(letter_pdf(letter), pdf_filename(letter))
 
 
-def _letter_url(pk: int) -> str:
-    """The letter's page (the UI's), else its PDF."""
-    try:
-        return reverse("accountability:letter_detail", args=[pk])
-    except NoReverseMatch:
-        return reverse("accountability:letter_pdf", args=[pk])
-
-
 @login_required
 def letter_verify(request: HttpRequest) -> HttpResponse:
     if scope_for(request.user).empty:
@@ -44,7 +36,7 @@ def letter_verify(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             verdict = verify(request.user, text=form.content(), sha256=form.cleaned_data.get("sha256"))
             for match in verdict.letters:
-                match.url = _letter_url(match.letter.pk)  # type: ignore[attr-defined]
+                match.url = reverse("accountability:letter_detail", args=[match.letter.pk])  # type: ignore[attr-defined]
     else:
         form = VerifyForm()
     context = {"form": form, "verdict": verdict, "attachment_name": SIGNED_TEXT_NAME, "max_kb": MAX_BYTES // 1024}

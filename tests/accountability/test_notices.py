@@ -56,7 +56,7 @@ def test_unsigned_after_three_days_the_signer_hears_once(world: World, issued: t
     assert _scan(date(2026, 3, 6))["letter_unsigned"] == 0  # once, not daily
     reminder = Reminder.objects.get(reason="letter_unsigned", recipient=world.leader_a)
     assert "安平县下达的《2026年度安全生产目标责任书》已下达3天，尚未签署" in reminder.body
-    assert reminder.url.startswith("/accountability/letters/")
+    assert reminder.url == f"/accountability/copies/{letter.pk}/"
 
 
 def test_overdue_the_signer_hears_daily_and_the_issuer_once(world: World, issued: tuple[Letter, Letter]) -> None:
