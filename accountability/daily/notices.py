@@ -46,19 +46,17 @@ def missing_enterprises(today: datetime.date, *, now: datetime.datetime, grace: 
     """Covered enterprises with no pledge of `today` whose due hour plus `grace` has passed at `now`
     (nothing on another day than now's own): one query, batched by the caller."""
     local = timezone.localtime(now)
-    if local.date() != today:
-        return Enterprise.objects.none()
     cutoff = local - grace
-    if cutoff.date() != today:  # the grace reaches back over midnight: nothing is due yet
-        return Enterprise.objects.none()
     rules = coverage()
     published = DailyPledge.objects.filter(enterprise=OuterRef("pk"), date=today)
-    return (
+    missing = (
         Enterprise.objects.filter(rules.enterprise_q())
         .annotate(due_time=rules.due_time_expression())
         .filter(due_time__lte=cutoff.time().replace(microsecond=0))
         .exclude(Exists(published))
     )
+    # Only on the day itself, and not while the grace still reaches back over midnight.
+    return missing if local.date() == today and cutoff.date() == today else missing.none()
 
 
 class PledgeMissingRule(Rule):
