@@ -135,7 +135,7 @@ def board(user: Any, day: datetime.date, *, state: str = "", query: str = "") ->
     rows = board_rows(user, day)
     grouped = (
         rows.order_by()
-        .values("state")
+        .values("state")  # type: ignore[misc]  # annotations django-stubs cannot see
         .annotate(n=Count("pk"), flags=Coalesce(Count("pk", filter=Q(open_flags__gt=0)), 0))
     )
     counts = dict.fromkeys(BOARD_STATES, 0)
@@ -145,10 +145,10 @@ def board(user: Any, day: datetime.date, *, state: str = "", query: str = "") ->
         open_flags += row["flags"]
     shown = rows
     if state in counts:
-        shown = shown.filter(state=state)
+        shown = shown.filter(state=state)  # type: ignore[misc]
     if query.strip():
         shown = shown.filter(name__icontains=query.strip())
-    shown = shown.order_by("-open_flags", "state_rank", "node__path", "name", "pk")
+    shown = shown.order_by("-open_flags", "state_rank", "node__path", "name", "pk")  # type: ignore[misc]
     return Board(day=day, counts=counts, total=sum(counts.values()), open_flags=open_flags, rows=shown)
 
 

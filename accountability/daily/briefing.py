@@ -40,8 +40,8 @@ def daily_pledge_figures(node: Node, start: datetime.date, end: datetime.date) -
         .annotate(n=Count("pk"))
         .values_list("child", "n")
     )
-    pledged = {
-        row["child"]: row
+    pledged: dict[int, dict[str, Any]] = {
+        row["child"]: dict(row)
         for row in DailyPledge.objects.filter(node__path__startswith=node.path, date__gte=start, date__lte=last)
         .annotate(child=_child_case(node, children, "node__path"))
         .order_by()

@@ -68,7 +68,7 @@ class PledgeForm(forms.Form):
         return [self[name] for name, _label in SPECIAL_OPERATIONS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         parts = [data.get(n) for n in ("units_running", "units_stopped", "units_maintenance")]
         total = data.get("units_total")
         if total is not None and all(p is not None for p in parts) and sum(parts) != total:  # type: ignore[arg-type]
@@ -101,7 +101,7 @@ class JudgmentForm(forms.Form):
     note = forms.CharField(label=_("研判意见"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         filled = [bool((data.get(n) or "").strip()) for n in ("unit_name", "signer_name")]
         if not all(filled) and (any(filled) or (data.get("note") or "").strip()):
             raise forms.ValidationError(_("请同时填写班组/车间名称和研判人。"))
@@ -113,8 +113,8 @@ JudgmentFormSet = forms.formset_factory(JudgmentForm, extra=0, max_num=12, absol
 
 def judgment_initial() -> list[dict[str, str]]:
     """Three rows, one per level, then two spare rows (a second 班组 and a second 车间)."""
-    rows = [{"level": level} for level in LEVEL_ORDER]
-    return [*rows, {"level": DailyJudgment.Level.TEAM}, {"level": DailyJudgment.Level.WORKSHOP}]
+    levels = [*LEVEL_ORDER, DailyJudgment.Level.TEAM, DailyJudgment.Level.WORKSHOP]
+    return [{"level": str(level)} for level in levels]
 
 
 def judgments_of(formset: Any) -> list[JudgmentInput]:
@@ -143,7 +143,7 @@ class FlagReviewForm(forms.Form):
     key = _key_field()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "dismiss" and not (data.get("note") or "").strip():
             self.add_error("note", _("排除承诺不实须填写理由。"))
         return data
