@@ -1,7 +1,9 @@
 """What the daily 承诺公告 adds to the briefing's section 责任落实情况 (key "accountability", the
 lead's): the period's compliance per child node: the enterprises that publish, the days expected,
 on time, late and missing, the on-time rate and the 承诺不实 confirmed. Frozen in the snapshot as
-plain JSON ("daily_pledges"); three grouped queries whatever the enterprises.
+plain JSON ("daily_pledges"): the children, the coverage (two small queries) and one grouped query
+over the covered enterprises with their pledges and flags of the period, whatever their number (the
+days of an enterprise no longer covered are not counted).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from accountability.daily.coverage import coverage
-from accountability.models import DailyPledge, PledgeFlag
+from accountability.models import PledgeFlag
 from safetyops.core.contrib import BriefingRender, register_briefing_figures, register_briefing_part
 from safetyops.core.periods import fmt_pct, pct
 from safetyops.orgs.models import Enterprise, Node
@@ -31,41 +33,28 @@ def daily_pledge_figures(node: Node, start: datetime.date, end: datetime.date) -
     last = min(end, timezone.localdate())
     days = max((last - start).days + 1, 0)
     children = list(Node.objects.filter(parent=node).order_by("sort_order", "code"))
-    rules = coverage()
-    covered = dict(
-        Enterprise.objects.filter(rules.enterprise_q(), node__path__startswith=node.path)
+    in_period = Q(daily_pledges__date__gte=start, daily_pledges__date__lte=last)
+    grouped = {
+        row["child"]: row
+        for row in Enterprise.objects.filter(coverage().enterprise_q(), node__path__startswith=node.path)
         .annotate(child=_child_case(node, children, "node__path"))
         .order_by()
         .values("child")
-        .annotate(n=Count("pk"))
-        .values_list("child", "n")
-    )
-    pledged: dict[int, dict[str, Any]] = {
-        row["child"]: dict(row)
-        for row in DailyPledge.objects.filter(node__path__startswith=node.path, date__gte=start, date__lte=last)
-        .annotate(child=_child_case(node, children, "node__path"))
-        .order_by()
-        .values("child")
-        .annotate(on_time=Count("pk", filter=Q(late=False)), late_days=Count("pk", filter=Q(late=True)))
-    }
-    confirmed = dict(
-        PledgeFlag.objects.filter(
-            status=PledgeFlag.Status.CONFIRMED,
-            pledge__node__path__startswith=node.path,
-            pledge__date__gte=start,
-            pledge__date__lte=last,
+        .annotate(
+            enterprises=Count("pk", distinct=True),
+            on_time=Count("daily_pledges", filter=in_period & Q(daily_pledges__late=False), distinct=True),
+            late_days=Count("daily_pledges", filter=in_period & Q(daily_pledges__late=True), distinct=True),
+            confirmed=Count(
+                "daily_pledges__flags",
+                filter=in_period & Q(daily_pledges__flags__status=PledgeFlag.Status.CONFIRMED),
+                distinct=True,
+            ),
         )
-        .annotate(child=_child_case(node, children, "pledge__node__path"))
-        .order_by()
-        .values("child")
-        .annotate(n=Count("pk"))
-        .values_list("child", "n")
-    )
+    }
     rows = []
     for unit in [*children, node]:
-        enterprises = covered.get(unit.pk, 0)
-        done = pledged.get(unit.pk, {})
-        on_time, late = done.get("on_time", 0), done.get("late_days", 0)
+        done: dict[str, Any] = dict(grouped.get(unit.pk) or {})
+        enterprises, on_time, late = done.get("enterprises", 0), done.get("on_time", 0), done.get("late_days", 0)
         if not enterprises and not on_time and not late:
             continue
         expected = enterprises * days
@@ -78,7 +67,7 @@ def daily_pledge_figures(node: Node, start: datetime.date, end: datetime.date) -
                 "late": late,
                 "missing": max(expected - on_time - late, 0),
                 "rate": pct(on_time, expected),
-                "confirmed": confirmed.get(unit.pk, 0),
+                "confirmed": done.get("confirmed", 0),
             }
         )
     return {"daily_pledges": {"days": days, "rows": rows}}

@@ -16,6 +16,7 @@ again finds the row. The township officials of the enterprise are told once per 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -34,6 +35,7 @@ from safetyops.notify.services import notify_users
 from safetyops.orgs.models import Membership, Role
 from safetyops.orgs.scope import path_and_above
 
+logger = logging.getLogger(__name__)
 HOT_WORK_WORDS = ("动火", "焊接", "电焊", "气焊", "气割", "切割作业")
 CONFINED_SPACE_WORDS = ("受限空间", "有限空间")
 SCAN_DAYS = 3  # the safety-net scan looks at the pledges of today and the days before
@@ -164,8 +166,13 @@ def flags_raise_for_hazard(*, hazard_id: int, enterprise_id: int) -> list[Pledge
 
 
 def hazard_registered(sender: Any, hazard_id: int, enterprise_id: int, **kwargs: Any) -> None:
-    """Receiver of core.signals.hazard_registered (sent after the hazard's transaction commits)."""
-    flags_raise_for_hazard(hazard_id=hazard_id, enterprise_id=enterprise_id)
+    """Receiver of core.signals.hazard_registered (sent after the hazard's transaction commits). The
+    hazard is saved whatever happens here: a failure is logged and left to the scan, never shown to
+    the official who registered it."""
+    try:
+        flags_raise_for_hazard(hazard_id=hazard_id, enterprise_id=enterprise_id)
+    except Exception:
+        logger.exception("承诺不实 check of hazard %s failed; the daily scan will retry", hazard_id)
 
 
 def flags_scan(*, today: datetime.date | None = None) -> int:

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +33,7 @@ from accountability.errors import NotPermitted, PledgeError
 from accountability.models import STANDARD_PLEDGE, DailyPledge, DailyPledgeSetting
 from accountability.rights import AccountabilityRight
 from accountability.scope import daily_pledges_visible_to, get_daily_pledge_for_user, get_pledge_flag_for_user
+from safetyops.core.pagination import DeferredJoinPaginator
 from safetyops.core.views import pdf_download, xlsx_download
 from safetyops.evidence.signing import client_of, name_of
 from safetyops.orgs.scope import get_enterprise_for_user, has_right, require_right, scope_for
@@ -71,7 +71,7 @@ def daily_board(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     query = request.GET.get("q", "")[:64]
     result = boards.board(request.user, day, state=state, query=query)
-    page = Paginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     return render(
         request,

@@ -137,3 +137,20 @@ def test_the_county_admin_sets_sectors_and_due_time(client: Any, world: World) -
     assert str(setting.due_time) == "09:30:00" and setting.sectors.count() == 2
     response = client.post(url, {"due_time": "25:00"})
     assert response.status_code == 400 and "请按“10:00”的格式填写时间" in response.content.decode()
+
+
+@time_machine.travel(datetime(2026, 12, 3, 11, 0, tzinfo=SHANGHAI), tick=False)
+def test_the_board_is_paged(client: Any, world: World, monkeypatch: Any) -> None:
+    from accountability.views import daily
+
+    monkeypatch.setattr(daily, "PAGE_SIZE", 3)
+    _chemical_plants(world, 4, publish_them=False)
+    client.force_login(world.county_admin)
+    url = reverse("accountability:daily_board")
+    first, second = client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()
+    shown = [
+        sum(name in page for name in [world.ent_a.name, *(f"东城第{i}化工厂" for i in range(4))])
+        for page in (first, second)
+    ]
+    assert shown == [3, 2]
+    assert "第 1 / 2 页" in first

@@ -65,14 +65,19 @@ def test_the_apps_registered_their_sections_in_order() -> None:
         "ranking",
         "section7",
     ]
-    assert [key for key, _ in contrib.briefing_figure_providers()] == ["campaigns", "inspections"]
+    assert [key for key, _ in contrib.briefing_figure_providers()] == ["campaigns", "daily_pledges", "inspections"]
     assert [c.key for c in contrib.dashboard_cards("home")] == [
         "enterprise_stats",
         "hazards",
         "campaigns",
+        "daily_pledges",
         "enterprise_distribution",
     ]
-    assert [c.key for c in contrib.dashboard_cards("enterprise")] == ["enterprise_hazards", "enterprise_facts"]
+    assert [c.key for c in contrib.dashboard_cards("enterprise")] == [
+        "daily_pledge_today",
+        "enterprise_hazards",
+        "enterprise_facts",
+    ]
 
 
 def test_a_new_section_is_numbered_by_its_position(march: March, registry: None, templates: Any) -> None:  # noqa: F811
