@@ -161,3 +161,27 @@ def test_the_review_page(client: Any, world: World, django_capture_on_commit_cal
     assert flag.status == PledgeFlag.Status.CONFIRMED
     board = client.get(reverse("accountability:daily_board")).content.decode()
     assert world.ent_a.name in board and "承诺不实" in board
+
+
+def test_the_checklist_items_text_counts(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from datetime import timedelta
+
+    from inspections import services as inspections
+    from inspections.models import ChecklistItem, ChecklistTemplate
+
+    item = ChecklistItem.objects.create(template=ChecklistTemplate.objects.first(), text="受限空间作业票证是否齐全")
+    pledge = _publish(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        found = inspections.hazard_register(
+            actor=world.official_a,
+            enterprise_id=world.ent_a.pk,
+            data=inspections.HazardInput(
+                level="general",
+                category="management",
+                description="票证不全",
+                deadline=timezone.localdate() + timedelta(days=5),
+            ),
+            checklist_item=item,
+        )
+    flag = PledgeFlag.objects.get()
+    assert (flag.pledge, flag.rule, flag.hazard) == (pledge, Rule.CONFINED_SPACE, found)
