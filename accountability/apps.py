@@ -15,3 +15,21 @@ class AccountabilityConfig(AppConfig):
         notices.register_rules()
         briefing.register()
         dashboard.register()
+        self._daily_pledges()
+
+    def _daily_pledges(self) -> None:
+        """The daily 承诺公告 (accountability/daily): audit labels, rules, hooks, contributions."""
+        from accountability.daily import briefing as daily_briefing
+        from accountability.daily import dashboard as daily_dashboard
+        from accountability.daily import flags as daily_flags
+        from accountability.daily import notices as daily_notices
+        from accountability.daily import services as daily_services
+        from accountability.daily import tasks as daily_tasks  # noqa: F401 - registers the beat task
+        from safetyops.core.audit import register_action_labels
+        from safetyops.core.signals import hazard_registered
+
+        register_action_labels(daily_services.action_labels())
+        daily_notices.register_rules()
+        daily_dashboard.register()
+        daily_briefing.register()
+        hazard_registered.connect(daily_flags.hazard_registered, dispatch_uid="daily-pledge-flags-hazard")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability.views import copies, files, letters
+from accountability.views import copies, daily, files, letters
 
 app_name = "accountability"
 
@@ -25,4 +25,12 @@ urlpatterns: list = [
     path("copies/<int:pk>/pdf/", files.letter_pdf_download, name="letter_pdf"),
     path("verify/", files.letter_verify, name="letter_verify"),
     path("coverage.xlsx", files.coverage_export, name="coverage_export"),
+    path("daily/", daily.daily_board, name="daily_board"),
+    path("daily/export/", daily.daily_board_export, name="daily_board_export"),
+    path("daily/publish/", daily.daily_publish, name="daily_publish"),
+    path("daily/settings/", daily.daily_settings, name="daily_settings"),
+    path("daily/enterprise/<int:pk>/", daily.daily_history, name="daily_history"),
+    path("daily/<int:pk>/", daily.daily_pledge, name="daily_pledge"),
+    path("daily/<int:pk>/pdf/", daily.daily_pledge_pdf, name="daily_pledge_pdf"),
+    path("daily/flags/<int:pk>/", daily.daily_flag, name="daily_flag"),
 ]

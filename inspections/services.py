@@ -44,6 +44,7 @@ from inspections.scope import hazards_visible_to, inspections_visible_to
 from inspections.selectors import checklist_item_for
 from safetyops.core.audit import log_action
 from safetyops.core.idempotency import claim_key, idempotency, idempotent
+from safetyops.core.signals import hazard_registered
 from safetyops.evidence import signing
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create, attachments_share
@@ -327,6 +328,10 @@ def _register(
                 uploads=after_photos,
                 role="after",
             )
+        hazard_id, hazard_enterprise_id = hazard.pk, enterprise.pk
+        transaction.on_commit(
+            lambda: hazard_registered.send(sender=Hazard, hazard_id=hazard_id, enterprise_id=hazard_enterprise_id)
+        )
     return hazard
 
 

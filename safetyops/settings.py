@@ -303,6 +303,14 @@ CELERY_BEAT_SCHEDULE["reminders-scan"] = {
     "schedule": REMINDER_SCAN_INTERVAL_SECONDS or crontab(hour=REMINDER_SCAN_HOUR, minute=0),
     "options": {"queue": "default"},
 }
+# The daily 承诺公告 (accountability/daily/notices.py): its due hour is per county, so its reminders
+# and the 承诺不实 safety net run every few minutes rather than with the 08:00 scan.
+DAILY_PLEDGE_SCAN_MINUTES = envint("DAILY_PLEDGE_SCAN_MINUTES", 15)
+CELERY_BEAT_SCHEDULE["daily-pledge-scan"] = {
+    "task": "accountability.daily_pledge_scan",
+    "schedule": DAILY_PLEDGE_SCAN_MINUTES * 60,
+    "options": {"queue": "default"},
+}
 CELERY_BEAT_SCHEDULE["reminders-requeue-stale"] = {
     "task": "safetyops.notify.requeue_reminders",
     "schedule": 10 * 60,

@@ -13,13 +13,19 @@ Written out by hand from DOMAIN §1/§6 and accountability/scope.py's docstring:
   town A's official and leader, and ent_a's own user, who alone signs it (town A's supervisor
   oversees 建筑施工, not 危化);
 - a draft copy is the issuer's side's only.
-"""
+
+The daily 承诺公告: the board and its workbook are the offices' (enterprise users publish instead);
+publishing is an enterprise user's (town B's builder is not covered and is told so); an enterprise's
+history, a 公告 and its PDF follow the enterprise's scope; a 承诺不实 flag is reviewed by those
+holding DAILY_REVIEW who see the enterprise (leaders and the enterprise itself: 403); the county's
+setting is the county admin's."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.access import EVERYONE, OFFICE_ROLES, WRITERS, Case
+from tests.access import ENTERPRISES, EVERYONE, OFFICE_ROLES, WRITERS, Case
+from tests.access import SEES as WORLD_SEES
 from tests.conftest import World
 
 ISSUER_SIDE = {"county_admin", "leader_county"}
@@ -28,6 +34,8 @@ SEES: dict[str, set[str]] = {
     "county_letter_town_a": ISSUER_SIDE | {"official_a", "leader_a"},
     "county_pledge_ent_a": ISSUER_SIDE | {"official_a", "leader_a", "enterprise_a"},
     "county_draft_copy": ISSUER_SIDE,
+    "daily_pledge_a": set(WORLD_SEES["ent_a"]),
+    "daily_flag_a": set(WORLD_SEES["ent_a"]),
 }
 WITH_SCOPE = OFFICE_ROLES | {"enterprise_a", "enterprise_b"}
 COUNTY_ISSUER = {"county_admin"}
@@ -103,5 +111,49 @@ CASES.update(
         ],
         "accountability:letter_verify": [Case(allowed=EVERYONE - {"nobody"})],
         "accountability:coverage_export": [Case(allowed=OFFICE_ROLES)],
+    }
+)
+
+
+def _daily_pledge(world: World) -> Any:
+    """ent_a's 公告 of today (published on first use: a case's kwargs are asked more than once)."""
+    from django.utils import timezone
+
+    from accountability.models import DailyPledge
+    from tests.accountability.daily_factories import publish
+
+    found = DailyPledge.objects.filter(enterprise=world.ent_a, date=timezone.localdate()).first()
+    return found or publish(world)
+
+
+def _flag(world: World) -> Any:
+    from accountability.models import PledgeFlag
+    from tests.accountability.daily_factories import hazard
+
+    pledge = _daily_pledge(world)
+    flag = PledgeFlag.objects.filter(pledge=pledge).first()
+    if flag is None:
+        found = hazard(world, description="储罐区动火作业未办理作业票")
+        flag = PledgeFlag.objects.create(pledge=pledge, rule=PledgeFlag.Rule.HOT_WORK, hazard=found)
+    return flag
+
+
+# The daily 承诺公告
+CASES.update(
+    {
+        "accountability:daily_board": [Case(allowed=OFFICE_ROLES)],
+        "accountability:daily_board_export": [Case(allowed=OFFICE_ROLES)],
+        "accountability:daily_publish": [Case(allowed=ENTERPRISES)],
+        "accountability:daily_settings": [Case(allowed={"county_admin"})],
+        "accountability:daily_history": [Case(kwargs=lambda w: {"pk": w.ent_a.pk}, obj="ent_a", allowed=EVERYONE)],
+        "accountability:daily_pledge": [
+            Case(kwargs=lambda w: {"pk": _daily_pledge(w).pk}, obj="daily_pledge_a", allowed=EVERYONE)
+        ],
+        "accountability:daily_pledge_pdf": [
+            Case(kwargs=lambda w: {"pk": _daily_pledge(w).pk}, obj="daily_pledge_a", allowed=EVERYONE)
+        ],
+        "accountability:daily_flag": [
+            Case(kwargs=lambda w: {"pk": _flag(w).pk}, obj="daily_flag_a", allowed={"county_admin", "official_a"})
+        ],
     }
 )

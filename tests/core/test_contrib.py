@@ -65,17 +65,24 @@ def test_the_apps_registered_their_sections_in_order() -> None:
         "ranking",
         "section7",
     ]
-    assert [key for key, _ in contrib.briefing_figure_providers()] == ["accountability", "campaigns", "inspections"]
+    assert [key for key, _ in contrib.briefing_figure_providers()] == [
+        "accountability",
+        "campaigns",
+        "daily_pledges",
+        "inspections",
+    ]
     assert [c.key for c in contrib.dashboard_cards("home")] == [
         "accountability_waiting",
         "enterprise_stats",
         "hazards",
         "campaigns",
         "accountability_rates",
+        "daily_pledges",
         "enterprise_distribution",
     ]
     assert [c.key for c in contrib.dashboard_cards("enterprise")] == [
         "accountability_pledges",
+        "daily_pledge_today",
         "enterprise_hazards",
         "enterprise_facts",
     ]
