@@ -64,7 +64,11 @@ def test_the_county_draft_has_every_section_in_order(county: Briefing) -> None:
     html = html_of(county)
     assert headings(html, "h2") == COUNTY_SECTIONS
     # Section 5 also carries accountability's daily 承诺公告 part (the county has a 危化 enterprise).
-    assert headings(html, "h3") == [*HAZARD_SUBSECTIONS, *ACCOUNTABILITY_SUBSECTIONS, "危化企业每日安全风险研判与承诺公告"]
+    assert headings(html, "h3") == [
+        *HAZARD_SUBSECTIONS,
+        *ACCOUNTABILITY_SUBSECTIONS,
+        "危化企业每日安全风险研判与承诺公告",
+    ]
     assert pending(html) == [ACCIDENTS, ACCOUNTABILITY]
     assert NO_CAMPAIGNS in html
     assert re.findall(r">图(\d)　", html) == ["1", "2", "3"]  # charts counted in the order they appear
