@@ -1,8 +1,8 @@
 """What accountability contributes to the monthly briefing: section 事故情况 (a placeholder until
 issue 13 lands) and section 责任落实情况: for the briefing's node and the year of the period's end,
-the signing rate of the 目标责任书 and the coverage of the 安全承诺书 issued by that node or a node
-below it and addressed inside it, per child node (and per campaign for campaign pledges), a
-sentence written from the figures, and 约谈 said in words while its module is not there.
+the signing rate of the 目标责任书 and the coverage of the 安全承诺书 addressed inside that node's
+area (whoever issued them; not those addressed to the node itself: coverage.within), per child
+node (and per campaign for campaign pledges), a sentence written from the figures, and 约谈 said in words while its module is not there.
 
 The figures are frozen as plain JSON in the snapshot, as they stood at the end of the period: a
 copy counts once issued before then (and not withdrawn by then), signed when signed before then,
@@ -54,10 +54,10 @@ def accountability_figures(node: Node, start: date, end: date) -> dict[str, Any]
     counted = (
         Letter.objects.filter(
             template__year=end.year,
-            template__node__path__startswith=node.path,
             area__path__startswith=node.path,
             issued_at__lt=end_dt,
         )
+        .exclude(node_id=node.pk)
         .exclude(status=Letter.Status.DRAFT)
         .exclude(status=Letter.Status.WITHDRAWN, withdrawn_at__lt=end_dt)
     )

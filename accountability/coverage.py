@@ -1,6 +1,7 @@
 """Signing rates: how much of what was issued is signed, overall and per child node (the leader's
 "who has signed what" at a glance). Counted from a queryset of letters the caller already scoped
-(accountability/scope.py), in one grouped query whatever the number of nodes.
+(accountability/scope.py), in one grouped query whatever the number of nodes; a node's part is
+`within(letters, node)` on the overview, the dashboard, the workbook and the briefing alike.
 
 A letter counts once issued (issued, signed, assessed; not drafts, not withdrawn); it is signed
 when signed or assessed; overdue when still unsigned after its signing deadline.
@@ -56,6 +57,13 @@ def _counts(letters: QuerySet[Letter], today: datetime.date) -> dict[str, Count]
         "signed": Count("pk", filter=Q(status__in=SIGNED)),
         "overdue": Count("pk", filter=Q(status=Letter.Status.ISSUED, due_on__lt=today)),
     }
+
+
+def within(letters: QuerySet[Letter], node: Node) -> QuerySet[Letter]:
+    """The letters addressed inside `node`'s area whoever issued them (a township's part of the
+    county's pledges too), except those addressed to `node` itself: what it signs is not what it
+    answers for below."""
+    return letters.filter(area__path__startswith=node.path).exclude(node_id=node.pk)
 
 
 def rate_of(letters: QuerySet[Letter], today: datetime.date | None = None) -> Rate:

@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.coverage import COUNTED, SIGNED, Rate, rates_by_child
+from accountability.coverage import COUNTED, SIGNED, Rate, rates_by_child, within
 from accountability.models import Letter, LetterTemplate
 from accountability.scope import is_principal_of, letters_visible_to
 from safetyops.core.contrib import register_dashboard_card
@@ -36,7 +36,7 @@ def _bar(rate: float | None) -> str:
 
 def _rates(user: Any, node: Node, year: int) -> dict[str, Any]:
     today = timezone.localdate()
-    letters = letters_visible_to(user).filter(template__year=year, area__path__startswith=node.path)
+    letters = within(letters_visible_to(user).filter(template__year=year), node)
     by_kind = {
         row["template__kind"]: Rate(row["addressed"], row["signed"], row["overdue"])
         for row in letters.order_by()

@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from accountability.coverage import rate_of, rates_by_child, unsigned
+from accountability.coverage import rate_of, rates_by_child, unsigned, within
 from accountability.models import Letter, LetterTemplate
 from accountability.scope import letters_visible_to
 from safetyops.core.spreadsheets import local_naive, sheet_value, text_cell
@@ -115,7 +115,7 @@ def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.dat
     node = viewer_node(user)
     letters = filters.apply(letters_visible_to(user))
     if node is not None:
-        letters = letters.filter(area__path__startswith=node.path)
+        letters = within(letters, node)
     kinds = {key: str(label) for key, label in LetterTemplate.Kind.choices}
     scope_name = node.name if node is not None else ""
     workbook = Workbook(write_only=True)

@@ -64,6 +64,20 @@ PAGES = [
     ("campaign-report", "official4", "/campaigns/mine/|main .list-group a >> nth=0|"),
     ("campaign-activity", "admin", "/campaigns/?status=summarised|main .list-group a >> nth=0|"),
     ("campaign-enterprise", "ent1", "/campaigns/mine/"),
+    ("accountability", "admin", "/accountability/"),
+    ("accountability-township", "official1", "/accountability/"),
+    ("accountability-leader", "leader", "/accountability/"),
+    ("accountability-enterprise", "ent2", "/accountability/"),
+    ("letter-template", "admin", "/accountability/|main a[href^='/accountability/letters/'] >> nth=0|"),
+    ("letter-new", "admin", "/accountability/letters/new/?kind=responsibility"),
+    ("letter-copy", "leader", "/accountability/|main a[href^='/accountability/copies/'] >> nth=0|"),
+    ("letter-sign", "zhenzhang8", "/accountability/|main a[href$='/sign/'] >> nth=0|"),
+    ("letter-coverage", "admin", "/accountability/coverage/"),
+    ("letter-verify", "admin", "/accountability/verify/"),
+    ("daily-board", "admin", "/accountability/daily/"),
+    ("daily-history", "admin", "/accountability/daily/|main a[href^='/accountability/daily/enterprise/'] >> nth=0|"),
+    ("daily-pledge", "admin", "/accountability/daily/|main a[href^='/accountability/daily/enterprise/'] >> nth=0|"),
+    ("daily-publish", "hc01", "/accountability/daily/publish/"),
     ("admin", "admin", "/admin/"),
     ("admin-user", "admin", "ADMIN_USER"),
 ]
@@ -113,10 +127,14 @@ def main() -> None:
                     start, link, suffix = path.split("|")
                     page.goto(f"{BASE}{start}")
                     href = page.get_attribute(link, "href")
-                    then = {"campaign-task": "tasks", "campaign-activity": "activities"}.get(name)
-                    if then:  # the campaign's first report task or activity
+                    then = {
+                        "campaign-task": "/campaigns/tasks/",
+                        "campaign-activity": "/campaigns/activities/",
+                        "daily-pledge": "/accountability/daily/",
+                    }.get(name)
+                    if then:  # the campaign's first report task or activity, an enterprise's first 公告
                         page.goto(f"{BASE}{href}")
-                        href = page.get_attribute(f"a[href^='/campaigns/{then}/'] >> nth=0", "href")
+                        href = page.get_attribute(f"main a[href^='{then}'] >> nth=0", "href")
                     page.goto(f"{BASE}{href}{suffix}")
                 elif path is None:
                     page.goto(f"{BASE}/enterprises/?risk_level=major")

@@ -95,7 +95,7 @@ def _to_sign(user: Any) -> list[Letter]:
 
 
 def _cascade(user: Any) -> tuple[Node | None, QuerySet[Letter]]:
-    """The viewer's node and the letters issued by it and below (the cascade it answers for)."""
+    """The viewer's node and the letters it answers for: those addressed inside its area."""
     scope = scope_for(user)
     if scope.everything:
         root = Node.objects.filter(parent__isnull=True).order_by("code").first()
@@ -103,7 +103,7 @@ def _cascade(user: Any) -> tuple[Node | None, QuerySet[Letter]]:
     if scope.node_id is None or scope.role not in (*ORGANISING_ROLES, Role.LEADER):
         return None, letters_visible_to(user)
     node = Node.objects.get(pk=scope.node_id)
-    return node, letters_visible_to(user).filter(template__node__path__startswith=node.path)
+    return node, coverage.within(letters_visible_to(user), node)
 
 
 # The 责任落实 home ------------------------------------------------------------------------------

@@ -101,8 +101,9 @@ def test_before_the_deadline_nothing_is_overdue(march: World) -> None:
     assert before["letters"]["total"]["addressed"] == 0
 
 
-def test_a_township_counts_what_reached_its_area_from_its_own_and_lower_issuers(march: World) -> None:
-    """Issued by the node or below it: the county's letters do not count in town A's briefing."""
+def test_a_township_counts_what_reached_its_area_whoever_issued_it(march: World) -> None:
+    """Town A's own and the county's pledges to its enterprises count; the county's letter to town A
+    itself does not (town A signs it, it does not answer for it below)."""
     with travel(date(2026, 3, 3)):
         own = services.template_create(
             actor=march.official_a, kind="pledge", year=2026, title="东城镇企业承诺书", body="承诺"
@@ -111,7 +112,7 @@ def test_a_township_counts_what_reached_its_area_from_its_own_and_lower_issuers(
         services.template_issue(actor=march.official_a, template=own)
     fig = accountability_figures(march.town_a, *MARCH)["accountability"]
     assert fig["letters"]["total"]["addressed"] == 0
-    assert fig["pledges"]["total"] == {"addressed": 2, "signed": 0, "unsigned": 2, "overdue": 2, "rate": 0.0}
+    assert fig["pledges"]["total"] == {"addressed": 4, "signed": 1, "unsigned": 3, "overdue": 3, "rate": 25.0}
     assert [row["name"] for row in fig["pledges"]["children"]] == ["本级", "东村"]
 
 

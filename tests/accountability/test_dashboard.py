@@ -72,7 +72,8 @@ def test_the_county_sees_its_rates_and_who_is_missing(client: Any, issued: World
 
 def test_a_township_sees_its_own_part(client: Any, issued: World) -> None:
     card = _card(_home(client, issued.official_a), "data-letters-card")
-    assert "已签 1/1 份" in card and "已签 0/1 份" in card and "西山" not in card
+    # What reached town A's area (the county's pledge to ent_a), not the letter town A itself signed.
+    assert "安全承诺书" in card and "已签 0/1 份" in card and "目标责任书" not in card and "西山" not in card
 
 
 def test_nothing_this_year_no_card(client: Any, world: World) -> None:
