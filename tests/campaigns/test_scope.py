@@ -8,7 +8,8 @@ from django.http import Http404
 from campaigns import reports, services
 from campaigns.errors import NotPermitted
 from campaigns.models import Campaign, UnitReport
-from campaigns.scope import campaigns_visible_to, get_campaign_for_user, targets_visible_to, units_for_q, units_q
+from campaigns.scope import campaigns_visible_to, get_campaign_for_user, targets_visible_to
+from safetyops.orgs.units import units_for_q, units_q
 from tests.campaigns.factories import county_campaign
 from tests.conftest import World
 
