@@ -53,6 +53,14 @@ CATALOGUE: tuple[ItemKind, ...] = (
     ItemKind("training_coverage", TARGET, gettext_lazy("安全培训覆盖率"), "%", integer=False, maximum=100),
 )
 BY_KEY = {kind.key: kind for kind in CATALOGUE}
+# How a letter says a limit of 0 (不超过0人 is not how a 责任书 reads).
+NONE_AT_ALL = {
+    "industrial_accidents": gettext_lazy("不发生工矿商贸生产安全事故"),
+    "industrial_deaths": gettext_lazy("不发生工矿商贸生产安全亡人事故"),
+    "major_accidents": gettext_lazy("不发生较大及以上生产安全事故"),
+    "road_deaths": gettext_lazy("不发生生产经营性道路交通亡人事故"),
+    "fire_deaths": gettext_lazy("不发生火灾亡人事故"),
+}
 
 
 def _number(raw: Any, kind: ItemKind) -> int | float:
@@ -153,8 +161,8 @@ def describe(item: dict[str, Any]) -> str:
         return str(item["label"])
     kind = BY_KEY[item["key"]]
     if kind.group == CONTROL:
-        if kind.key == "major_accidents" and item["value"] == 0:
-            return _("不发生较大及以上生产安全事故")
+        if item["value"] == 0:
+            return str(NONE_AT_ALL[kind.key])
         return _("%(label)s不超过%(value)s%(unit)s") % {
             "label": kind.label,
             "value": _shown(item["value"]),

@@ -70,14 +70,14 @@ PAGES = [
     ("accountability-enterprise", "ent2", "/accountability/"),
     ("letter-template", "admin", "/accountability/|main a[href^='/accountability/letters/'] >> nth=0|"),
     ("letter-new", "admin", "/accountability/letters/new/?kind=responsibility"),
-    ("letter-copy", "leader", "/accountability/|main a[href^='/accountability/copies/'] >> nth=0|"),
+    ("letter-copy", "admin", "/accountability/|main a[href^='/accountability/letters/'] >> nth=2|"),
     ("letter-sign", "zhenzhang8", "/accountability/|main a[href$='/sign/'] >> nth=0|"),
     ("letter-coverage", "admin", "/accountability/coverage/"),
     ("letter-verify", "admin", "/accountability/verify/"),
     ("daily-board", "admin", "/accountability/daily/"),
     ("daily-history", "admin", "/accountability/daily/|main a[href^='/accountability/daily/enterprise/'] >> nth=0|"),
     ("daily-pledge", "admin", "/accountability/daily/|main a[href^='/accountability/daily/enterprise/'] >> nth=0|"),
-    ("daily-publish", "hc01", "/accountability/daily/publish/"),
+    ("daily-publish", "ent2", "/accountability/daily/publish/"),
     ("admin", "admin", "/admin/"),
     ("admin-user", "admin", "ADMIN_USER"),
 ]
@@ -131,6 +131,7 @@ def main() -> None:
                         "campaign-task": "/campaigns/tasks/",
                         "campaign-activity": "/campaigns/activities/",
                         "daily-pledge": "/accountability/daily/",
+                        "letter-copy": "/accountability/copies/",
                     }.get(name)
                     if then:  # the campaign's first report task or activity, an enterprise's first 公告
                         page.goto(f"{BASE}{href}")

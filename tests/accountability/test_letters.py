@@ -227,3 +227,14 @@ def test_only_the_issuer_issues(world: World) -> None:
         services.template_issue(actor=world.official_a, template=template)
     with pytest.raises(NotPermitted):
         services.template_create(actor=world.enterprise_a, kind="pledge", year=2026, title="x", body="y")
+
+
+def test_a_limit_of_zero_reads_as_none_at_all() -> None:
+    from accountability.items import CATALOGUE, CONTROL, describe
+
+    assert describe({"key": "fire_deaths", "value": 0}) == "不发生火灾亡人事故"
+    assert describe({"key": "fire_deaths", "value": 2}) == "火灾事故死亡人数不超过2人"
+    assert describe({"key": "major_accidents", "value": 0}) == "不发生较大及以上生产安全事故"
+    for kind in CATALOGUE:
+        if kind.group == CONTROL:
+            assert "不超过0" not in describe({"key": kind.key, "value": 0})
