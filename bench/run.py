@@ -93,6 +93,19 @@ def prepare() -> None:
     if count == "0":
         print(f"==> generating the {PRESET} data set (once; kept in {name})", flush=True)
         manage("generate_city", "--preset", PRESET)
+    letters = (
+        manage(
+            "shell",
+            "-c",
+            "from accountability.models import LetterTemplate as T; print(T.objects.count())",
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    if letters == "0":
+        print("==> adding this year's letters, pledges and daily 承诺公告 (once)", flush=True)
+        manage("generate_accountability")
     manage(
         "shell",
         "-c",
@@ -250,9 +263,22 @@ def campaign_pages(ids: dict[str, Any], user: str) -> list[tuple[str, str, str |
     return pages
 
 
+# The first county's pledge to every enterprise it has, for its template page (seen by its admin).
+ACCOUNTABILITY_PATHS = (
+    "def accountability_paths():\n"
+    "    from accountability.models import LetterTemplate\n"
+    "    from safetyops.orgs.models import Membership\n"
+    "    n=Membership.objects.get(user__username='bench_admin_0').node_id\n"
+    "    t=LetterTemplate.objects.filter(kind='pledge', node_id=n).order_by('pk').first()\n"
+    "    return {'pledge_template': f'/accountability/letters/{t.pk}/' if t else None}\n"
+)
+
+
 def sample_ids() -> dict[str, Any]:
     script = (
-        CAMPAIGN_PATHS + "import json\nfrom inspections.models import Hazard\nfrom safetyops.orgs.models import Node\n"
+        CAMPAIGN_PATHS
+        + ACCOUNTABILITY_PATHS
+        + "import json\nfrom inspections.models import Hazard\nfrom safetyops.orgs.models import Node\n"
         "c=Node.objects.filter(level='county').order_by('path').first()\n"
         "t=Node.objects.filter(parent=c).order_by('path').first()\n"
         "h=Hazard.objects.filter(node__path__startswith=t.path).exclude(status='closed').order_by('pk').first()\n"
@@ -260,7 +286,7 @@ def sample_ids() -> dict[str, Any]:
         "from safetyops.orgs.models import User\n"
         "edge=hazard_ledger_queryset(user=User.objects.get(username='bench_admin_0'), filters={})[199*50-1]\n"
         "print('IDS'+json.dumps({'county': c.pk, 'town': t.pk, 'hazard': h.pk, 'cursor': cursor_for(edge),\n"
-        "    **campaign_paths()}))\n"
+        "    **campaign_paths(), **accountability_paths()}))\n"
     )
     return json.loads(manage("shell", "-c", script, capture=True).split("IDS", 1)[1])
 
@@ -321,6 +347,14 @@ def main() -> None:
             ("dashboard (city)", "/", city_user),
             ("enterprise list (city)", "/enterprises/", city_user),
             *campaign_pages(ids, city_user),
+            ("责任落实 home (city)", "/accountability/", city_user),
+            ("signing coverage (city)", "/accountability/coverage/", city_user),
+            ("daily 承诺公告 board (county)", "/accountability/daily/", "bench_admin_0"),
+            *(
+                [("pledge template page (county, all its enterprises)", ids["pledge_template"], "bench_admin_0")]
+                if ids.get("pledge_template")
+                else []
+            ),
         ]
         del county
         queries = count_queries(pages)

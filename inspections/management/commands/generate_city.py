@@ -301,7 +301,9 @@ class Generator:
         ) -> int:
             nonlocal user_id, membership_id
             users.append((user_id, password, False, username, "", "", "", staff, True, NOW, username, ""))
-            memberships.append((membership_id, user_id, role, node_id, enterprise_id, "", ""))
+            # Leaders and enterprise users sign their unit's 责任书 and 承诺书 (Membership.is_principal).
+            principal = role in (Role.LEADER, Role.ENTERPRISE_USER)
+            memberships.append((membership_id, user_id, role, node_id, enterprise_id, "", "", principal))
             user_id += 1
             membership_id += 1
             return user_id - 1
@@ -410,7 +412,9 @@ class Generator:
             users,
         )
         insert_rows(
-            "orgs_membership", ["id", "user_id", "role", "node_id", "enterprise_id", "unit", "title"], memberships
+            "orgs_membership",
+            ["id", "user_id", "role", "node_id", "enterprise_id", "unit", "title", "is_principal"],
+            memberships,
         )
         self.counts["users"] = len(users)
 
