@@ -46,7 +46,9 @@ def test_the_county_issues_letters_and_the_townships_and_enterprises_sign(
     shot(page, "journey-letters-navbar-1280")
 
     # 1. The county admin drafts the year's 目标责任书 from the standard text and issues it to the townships.
+    # 责任落实 opens its menu: the letters, the signing rates, the daily board.
     page.click("nav a.nav-link:has-text('责任落实')")
+    page.click("nav .dropdown-menu a:has-text('责任书与承诺书')")
     page.wait_for_url(f"{base}/accountability/")
     page.click("a:has-text('起草目标责任书')")
     assert "党政同责、一岗双责、齐抓共管、失职追责" in page.input_value("textarea[name=body]")
