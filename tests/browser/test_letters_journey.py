@@ -139,7 +139,34 @@ def test_the_county_issues_letters_and_the_townships_and_enterprises_sign(
     shot(ent, "journey-letters-pledge-phone")
     pledge.refresh_from_db()
     assert pledge.status == "signed"
+
+    # 5. The same 危化 enterprise publishes today's 安全风险研判与承诺公告 on the phone.
+    ent.goto(f"{base}/accountability/daily/publish/")
+    for row, (unit, signer) in enumerate((("甲班", "李赟"), ("储运车间", "王堃"), ("厂级", "司马璟堃"))):
+        ent.fill(f"input[name=j-{row}-unit_name]", unit)
+        ent.fill(f"input[name=j-{row}-signer_name]", signer)
+    ent.fill("input[name=units_total]", "3")
+    ent.fill("input[name=units_running]", "2")
+    ent.fill("input[name=units_stopped]", "0")
+    ent.fill("input[name=units_maintenance]", "1")
+    ent.fill("input[name=hot_work_2]", "1")
+    ent.fill("input[name=typed_name]", "司马璟堃")
+    ent.check("input[name=confirmed]")
+    ent.click("button:has-text('签字并发布')")
+    ent.wait_for_url(re.compile(r"/accountability/daily/\d+/$"))
+    assert ent.locator("text=司马璟堃").count() >= 1
+    assert no_horizontal_overflow(ent)
+    shot(ent, "journey-daily-pledge-phone")
     phone.close()
+
+    # The township sees it on today's board (on time or late, depending on the hour in Asia/Shanghai).
+    township = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    board = township.new_page()
+    login(board, base, "official_a")
+    board.goto(f"{base}/accountability/daily/")
+    row = board.locator(f"[data-enterprise='{world.ent_a.pk}']")
+    assert "已公告" in row.inner_text() or "迟报" in row.inner_text()
+    township.close()
 
     page.goto(f"{base}/accountability/?year={year}")
     assert page.locator(".kind-pledge [data-figure=rate]").inner_text() == "100.0%"
