@@ -200,3 +200,29 @@ def test_the_verify_page_needs_a_scope(client: Any, world: World) -> None:
 def test_odd_text_gets_an_answer_never_an_error(client: Any, world: World, text: str) -> None:
     response = _verify(client, world.official_a, text=text, sha256="0" * 64)
     assert response.status_code == 200
+
+
+def _words(line: str) -> str:
+    """A line of the signed text as the PDF prints it: without the letter markup's signs."""
+    line = re.sub(r"^\s*(# |- |· |• )", "", line).replace("**", "")
+    return squeezed(line)
+
+
+def test_the_pdf_prints_the_signed_text_not_live_names(client: Any, world: World, tmp_path: Path) -> None:
+    letter = _signed(world)
+    signed_text = letter.current_version.text
+    # Everything the text was made from changes after signing.
+    type(world.town_a).objects.filter(pk=world.town_a.pk).update(name="改名镇")
+    county = letter.template.node
+    type(county).objects.filter(pk=county.pk).update(name="改名县")
+    type(letter.template).objects.filter(pk=letter.template_id).update(
+        title="改过的标题", body="改过的正文", assessment_method="改过的考核办法"
+    )
+    path = _download(client, world.leader_a, Letter.objects.get(pk=letter.pk), tmp_path)
+    assert _detach(path, tmp_path).read_text(encoding="utf-8") == signed_text
+    text = squeezed(pdf_text(path))
+    assert "责任单位：东城镇" in text and "下达单位：安平县" in text
+    for changed in ("改名镇", "改名县", "改过的标题", "改过的正文", "改过的考核办法"):
+        assert changed not in text
+    for line in signed_text.split("\n"):
+        assert _words(line) in text, line
