@@ -21,6 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from accountability.coverage import rate_of, rates_by_child, unsigned, within
 from accountability.models import Letter, LetterTemplate
 from accountability.scope import letters_visible_to
+from safetyops.core.params import parse_int
 from safetyops.core.spreadsheets import local_naive, sheet_value, text_cell
 from safetyops.orgs.models import Node
 from safetyops.orgs.scope import scope_for
@@ -41,18 +42,12 @@ class CoverageFilter:
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any], *, today: datetime.date | None = None) -> CoverageFilter:
-        year = (today or timezone.localdate()).year
-        raw_year = str(query.get("year") or "").strip()
-        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100:
-            year = int(raw_year)
         kind = str(query.get("kind") or "")
-        raw_campaign = str(query.get("campaign") or "").strip()
-        raw_template = str(query.get("template") or "").strip()
         return cls(
-            year=year,
+            year=parse_int(query.get("year"), 2000, 2100) or (today or timezone.localdate()).year,
             kind=kind if kind in LetterTemplate.Kind.values else None,
-            campaign_id=int(raw_campaign) if raw_campaign.isdigit() and len(raw_campaign) < 10 else None,
-            template_id=int(raw_template) if raw_template.isdigit() and len(raw_template) < 10 else None,
+            campaign_id=parse_int(query.get("campaign"), 1),
+            template_id=parse_int(query.get("template"), 1),
         )
 
     def kinds(self) -> list[str]:

@@ -39,6 +39,7 @@ from accountability.scope import (
     templates_visible_to,
 )
 from campaigns.selectors import campaigns_for_pledges, campaigns_none
+from safetyops.core.params import parse_ids, parse_int
 from safetyops.core.steps import Offered
 from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
 from safetyops.orgs.scope import has_right, nodes_visible_to, path_and_above, scope_for
@@ -55,8 +56,7 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    return parse_int(request.GET.get("year"), 2000, 2100) or timezone.localdate().year
 
 
 def _kind(text: str) -> str:
@@ -213,8 +213,8 @@ def template_create(request: HttpRequest) -> HttpResponse:
     else:
         initial = default_fields(kind, year=year, node_name=node.name)
     campaigns = _campaigns(request.user, kind)
-    campaign_text = request.GET.get("campaign", "")
-    campaign = campaigns.filter(pk=int(campaign_text)).first() if campaign_text.isdigit() else None
+    campaign_id = parse_int(request.GET.get("campaign"), 1)
+    campaign = campaigns.filter(pk=campaign_id).first() if campaign_id is not None else None
     form = TemplateForm(
         request.POST or None,
         kind=kind,
@@ -359,10 +359,6 @@ def _enterprise_filter(request: HttpRequest, template: LetterTemplate, data: Any
     return form, qs
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
-
-
 @login_required
 def template_address(request: HttpRequest, pk: int) -> HttpResponse:
     template = _template_step(request, pk, "address")
@@ -376,12 +372,12 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
             if value:
                 taken[key].add(value)
     if request.method == "POST":
-        units: list[Any] = list(candidates["nodes"].filter(pk__in=_ids(request.POST.getlist("nodes"))))
-        units += list(candidates["departments"].filter(pk__in=_ids(request.POST.getlist("departments"))))
+        units: list[Any] = list(candidates["nodes"].filter(pk__in=parse_ids(request.POST.getlist("nodes"))))
+        units += list(candidates["departments"].filter(pk__in=parse_ids(request.POST.getlist("departments"))))
         if request.POST.get("all_enterprises") == "matching":
             units += list(enterprises)
         else:
-            units += list(candidates["enterprises"].filter(pk__in=_ids(request.POST.getlist("enterprises"))))
+            units += list(candidates["enterprises"].filter(pk__in=parse_ids(request.POST.getlist("enterprises"))))
         try:
             added = services.template_address(actor=actor_of(request), template=template, units=units)
         except LetterError as exc:
@@ -445,9 +441,9 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     root, cascade = _cascade(request.user)
     letters = cascade.filter(template__year=year, template__kind=kind)
     node = root
-    node_text = request.GET.get("node", "")
-    if node_text.isdigit() and root is not None:
-        picked = nodes_visible_to(request.user).filter(pk=int(node_text), path__startswith=root.path).first()
+    node_id = parse_int(request.GET.get("node"), 1)
+    if node_id is not None and root is not None:
+        picked = nodes_visible_to(request.user).filter(pk=node_id, path__startswith=root.path).first()
         if picked is None:
             raise Http404
         node = picked
