@@ -226,3 +226,27 @@ def test_the_pdf_prints_the_signed_text_not_live_names(client: Any, world: World
         assert changed not in text
     for line in signed_text.split("\n"):
         assert _words(line) in text, line
+
+
+def test_the_lookup_limit_counts_only_letters_in_scope(world: World, monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    from accountability import verify
+    from safetyops.evidence.models import Signature
+
+    elsewhere = issued_letter(world, world.town_b)
+    services.letter_countersign(
+        actor=world.county_admin, letter=elsewhere, scan=pdf_upload("签字页.pdf"), signed_name="王镇长"
+    )
+    mine = _signed(world)
+    # Town B's signature carries the same hash and comes first: outside town A's scope, it must
+    # not take the only place in the list.
+    Signature.objects.filter(pk=Letter.objects.get(pk=elsewhere.pk).signature_id).update(
+        sha256=mine.signature.sha256, signed_at=mine.signature.signed_at - timedelta(days=1)
+    )
+    monkeypatch.setattr(verify, "SHOWN", 1)
+    found = verify.signed_letters(world.leader_a, mine.signature.sha256)
+    assert [match.letter.pk for match in found] == [mine.pk]
+    assert [match.letter.pk for match in verify.signed_letters(world.county_admin, mine.signature.sha256)] == [
+        elsewhere.pk
+    ]
