@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -51,7 +52,7 @@ class NodeRate:
     rate: Rate = field(default_factory=Rate)
 
 
-def _counts(letters: QuerySet[Letter], today: datetime.date) -> dict[str, Count]:
+def _counts(today: datetime.date) -> dict[str, Count]:
     return {
         "addressed": Count("pk", filter=Q(status__in=COUNTED)),
         "signed": Count("pk", filter=Q(status__in=SIGNED)),
@@ -67,8 +68,20 @@ def within(letters: QuerySet[Letter], node: Node) -> QuerySet[Letter]:
 
 
 def rate_of(letters: QuerySet[Letter], today: datetime.date | None = None) -> Rate:
-    values = letters.order_by().aggregate(**_counts(letters, today or timezone.localdate()))
+    values = letters.order_by().aggregate(**_counts(today or timezone.localdate()))
     return Rate(**{key: value or 0 for key, value in values.items()})
+
+
+def rates_by(letters: QuerySet[Letter], *fields: str, today: datetime.date | None = None) -> dict[Any, Rate]:
+    """The rate of `letters` grouped by `fields` (one grouped query), keyed by the field's value, or
+    by the tuple of values when more than one field is given."""
+    rows = letters.order_by().values(*fields).annotate(**_counts(today or timezone.localdate()))
+    return {
+        (row[fields[0]] if len(fields) == 1 else tuple(row[name] for name in fields)): Rate(
+            row["addressed"], row["signed"], row["overdue"]
+        )
+        for row in rows
+    }
 
 
 def rates_by_child(
@@ -78,19 +91,12 @@ def rates_by_child(
     villages and its enterprises), and, first, those addressed at `node`'s own level (its
     departments, its own enterprises) when there are any."""
     children = list(Node.objects.filter(parent=node).order_by("code"))
-    rows = (
-        letters.filter(area__path__startswith=node.path)
-        .order_by()
-        .values("area__path")
-        .annotate(**_counts(letters, today or timezone.localdate()))
-    )
+    by_path = rates_by(letters.filter(area__path__startswith=node.path), "area__path", today=today)
     by_child: dict[str, Rate] = defaultdict(Rate)
     prefixes = sorted(((child.path, child) for child in children), key=lambda pair: -len(pair[0]))
-    for row in rows:
-        path = row["area__path"]
+    for path, rate in by_path.items():
         owner = next((child.path for child_path, child in prefixes if path.startswith(child_path)), "")
-        counts: dict[str, int] = row  # type: ignore[assignment]
-        by_child[owner].add(Rate(counts["addressed"], counts["signed"], counts["overdue"]))
+        by_child[owner].add(rate)
     result = []
     if by_child.get("", Rate()).addressed:
         result.append(NodeRate(None, own_label or node.name, by_child[""]))

@@ -14,15 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.coverage import COUNTED, SIGNED, Rate, rates_by_child, within
+from accountability.coverage import Rate, rates_by, rates_by_child
 from accountability.models import Letter, LetterTemplate
-from accountability.scope import is_principal_of, letters_visible_to
+from accountability.scope import is_principal_of
+from accountability.selectors import addressed_to_own_unit, awaiting_signature, viewer_part
 from safetyops.core.contrib import register_dashboard_card
-from safetyops.orgs.models import Node, Role
+from safetyops.orgs.models import Node
 
 CACHE_SECONDS = 60
 SHARED_LEVELS = (Node.Level.CITY, Node.Level.COUNTY)
@@ -34,19 +35,10 @@ def _bar(rate: float | None) -> str:
     return f"{min(rate or 0, 100):.1f}"  # a CSS width, never localised
 
 
-def _rates(user: Any, node: Node, year: int) -> dict[str, Any]:
+def _rates(node: Node, answered: QuerySet[Letter], year: int) -> dict[str, Any]:
     today = timezone.localdate()
-    letters = within(letters_visible_to(user).filter(template__year=year), node)
-    by_kind = {
-        row["template__kind"]: Rate(row["addressed"], row["signed"], row["overdue"])
-        for row in letters.order_by()
-        .values("template__kind")
-        .annotate(
-            addressed=Count("pk", filter=Q(status__in=COUNTED)),
-            signed=Count("pk", filter=Q(status__in=SIGNED)),
-            overdue=Count("pk", filter=Q(status=Letter.Status.ISSUED, due_on__lt=today)),
-        )
-    }
+    letters = answered.filter(template__year=year)
+    by_kind = rates_by(letters, "template__kind", today=today)
     kinds = []
     for kind, label in LetterTemplate.Kind.choices:
         rate = by_kind.get(kind, Rate())
@@ -74,56 +66,30 @@ def _rates(user: Any, node: Node, year: int) -> dict[str, Any]:
 
 def _signing_rates(page: Any) -> dict[str, Any] | None:
     scope = page.scope
-    if scope.enterprise_id is not None:
+    if scope.enterprise_id is not None or (scope.node_id is None and not scope.everything):
         return None
-    if scope.node_id is not None:
-        node = Node.objects.get(pk=scope.node_id)
-    elif scope.everything:
-        node = Node.objects.filter(parent__isnull=True).order_by("code").first()
-    else:
-        return None
+    node, answered = viewer_part(page.request.user)
     if node is None:
         return None
     year = timezone.localdate().year
-    user = page.request.user
     if scope.everything or scope.node_level in SHARED_LEVELS:
         key = f"accountability:dashboard:{year}:{timezone.localdate()}:{scope.cache_key}"
         figures = cache.get(key)
         if figures is None:
-            figures = _rates(user, node, year)
+            figures = _rates(node, answered, year)
             cache.set(key, figures, CACHE_SECONDS)
     else:
-        figures = _rates(user, node, year)
+        figures = _rates(node, answered, year)
     if not figures["kinds"]:
         return None
     return {**figures, "year": year, "node": node, "url": reverse("accountability:overview")}
 
 
-def _membership_q(user: Any) -> Q | None:
-    """Letters whose addressee is the user's own unit (None: the user signs for no unit)."""
-    membership = getattr(user, "membership", None)
-    if membership is None:
-        return None
-    if membership.role == Role.ENTERPRISE_USER:
-        return Q(enterprise_id=membership.enterprise_id)
-    if not membership.is_principal:
-        return None
-    if membership.role == Role.DEPARTMENT_SUPERVISOR:
-        return Q(department_id=membership.department_id)
-    return Q(node_id=membership.node_id)
-
-
 def _waiting(page: Any) -> dict[str, Any] | None:
     user = page.request.user
-    units = _membership_q(user)
-    if units is None:
+    if addressed_to_own_unit(user) is None:
         return None
-    letters = list(
-        letters_visible_to(user)
-        .filter(units, status=Letter.Status.ISSUED)
-        .select_related("current_version")
-        .order_by("due_on", "pk")[: WAITING + 1]
-    )
+    letters = list(awaiting_signature(user).select_related("current_version")[: WAITING + 1])
     enterprise_page = page.scope.enterprise_id is not None
     today = timezone.localdate()
     rows = []

@@ -18,12 +18,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from accountability.coverage import rate_of, rates_by_child, unsigned, within
+from accountability.coverage import rate_of, rates_by_child, unsigned
 from accountability.models import Letter, LetterTemplate
-from accountability.scope import letters_visible_to
+from accountability.selectors import viewer_part
+from safetyops.core.params import parse_int
 from safetyops.core.spreadsheets import local_naive, sheet_value, text_cell
-from safetyops.orgs.models import Node
-from safetyops.orgs.scope import scope_for
 
 CHUNK = 2000
 
@@ -41,18 +40,12 @@ class CoverageFilter:
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any], *, today: datetime.date | None = None) -> CoverageFilter:
-        year = (today or timezone.localdate()).year
-        raw_year = str(query.get("year") or "").strip()
-        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100:
-            year = int(raw_year)
         kind = str(query.get("kind") or "")
-        raw_campaign = str(query.get("campaign") or "").strip()
-        raw_template = str(query.get("template") or "").strip()
         return cls(
-            year=year,
+            year=parse_int(query.get("year"), 2000, 2100) or (today or timezone.localdate()).year,
             kind=kind if kind in LetterTemplate.Kind.values else None,
-            campaign_id=int(raw_campaign) if raw_campaign.isdigit() and len(raw_campaign) < 10 else None,
-            template_id=int(raw_template) if raw_template.isdigit() and len(raw_template) < 10 else None,
+            campaign_id=parse_int(query.get("campaign"), 1),
+            template_id=parse_int(query.get("template"), 1),
         )
 
     def kinds(self) -> list[str]:
@@ -67,16 +60,6 @@ class CoverageFilter:
         if self.template_id is not None:
             letters = letters.filter(template_id=self.template_id)
         return letters
-
-
-def viewer_node(user: Any) -> Node | None:
-    """The node whose child nodes the rates are given for: the user's own (a superuser: the top)."""
-    scope = scope_for(user)
-    if scope.node_id is not None:
-        return Node.objects.get(pk=scope.node_id)
-    if scope.everything:
-        return Node.objects.filter(parent__isnull=True).order_by("code").first()
-    return None
 
 
 def _heading(sheet: WriteOnlyWorksheet, title: str, header: Sequence[str]) -> None:
@@ -112,10 +95,8 @@ def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
 def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.date | None = None) -> Workbook:
     """签署率 (per child node and kind, with the total) and 未签署名单 (the longest overdue first)."""
     today = today or timezone.localdate()
-    node = viewer_node(user)
-    letters = filters.apply(letters_visible_to(user))
-    if node is not None:
-        letters = within(letters, node)
+    node, answered = viewer_part(user)
+    letters = filters.apply(answered)
     kinds = {key: str(label) for key, label in LetterTemplate.Kind.choices}
     scope_name = node.name if node is not None else ""
     workbook = Workbook(write_only=True)

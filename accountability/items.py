@@ -9,6 +9,7 @@ parent's (a limit above the parent's, a target below it): a cascade may only tig
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +23,11 @@ CONTROL = "control"
 TARGET = "target"
 CUSTOM = "custom"
 LABEL_MAX = 100
+COUNT_MAX = 10000  # a limit on accidents or deaths beyond this is a typing slip, not a target
+# A value as an official types it: ASCII digits, at most one decimal place or two; no sign, no
+# exponent ("1e400"), no Unicode digits.
+_PLAIN = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
+_WEIGHT = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ class ItemKind:
     label: Any
     unit: Any
     integer: bool = True
-    maximum: int | None = None
+    maximum: int = COUNT_MAX
 
     @property
     def op(self) -> str:
@@ -64,13 +70,16 @@ NONE_AT_ALL = {
 
 
 def _number(raw: Any, kind: ItemKind) -> int | float:
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise LetterError(_("“%(label)s”须填写数字。") % {"label": kind.label}) from None
-    if not value.is_finite() or value < 0:
+    text = str(raw).strip()
+    if text.startswith("-") and _PLAIN.fullmatch(text[1:]):
         raise LetterError(_("“%(label)s”不能为负数。") % {"label": kind.label})
-    if kind.maximum is not None and value > kind.maximum:
+    if not _PLAIN.fullmatch(text):
+        raise LetterError(_("“%(label)s”须填写数字（如 5 或 95.5）。") % {"label": kind.label})
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise LetterError(_("“%(label)s”须填写数字（如 5 或 95.5）。") % {"label": kind.label}) from None
+    if value > kind.maximum:
         raise LetterError(
             _("“%(label)s”不能超过%(max)s%(unit)s。") % {"label": kind.label, "max": kind.maximum, "unit": kind.unit}
         )
@@ -82,11 +91,13 @@ def _number(raw: Any, kind: ItemKind) -> int | float:
 
 
 def _weight(raw: Any, label: Any) -> int:
-    try:
-        weight = int(str(raw if raw not in (None, "") else 0).strip())
-    except ValueError:
-        raise LetterError(_("“%(label)s”的考核分值须为整数。") % {"label": label}) from None
-    if weight < 0 or weight > 100:
+    text = str(raw if raw not in (None, "") else 0).strip()
+    if text.startswith("-") and _WEIGHT.fullmatch(text[1:]):
+        raise LetterError(_("“%(label)s”的考核分值须在0到100之间。") % {"label": label})
+    if not _WEIGHT.fullmatch(text):
+        raise LetterError(_("“%(label)s”的考核分值须为整数。") % {"label": label})
+    weight = int(text)
+    if weight > 100:
         raise LetterError(_("“%(label)s”的考核分值须在0到100之间。") % {"label": label})
     return weight
 
@@ -152,7 +163,10 @@ def looser(child: list[dict[str, Any]], parent: list[dict[str, Any]]) -> list[st
 
 
 def _shown(value: Any) -> str:
-    return str(int(value)) if float(value) == int(value) else str(value)
+    """5 for 5 and 5.0, 95.5 for 95.5 (never float() of an int: an old value may be huge)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def describe(item: dict[str, Any]) -> str:

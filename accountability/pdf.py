@@ -14,14 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability import items as letter_items
-from accountability import markup
+from accountability import texts
 from accountability.models import Letter, LetterTemplate, LetterVersion
 from safetyops.core.pdf import PdfFile, css_string, font_uris, pdf_bytes
 from safetyops.evidence.models import Signature
 
 SIGNED_TEXT_NAME = "signed-text.txt"
-_NUMERALS = "一二三四五六七八九十"
 
 
 def _local(value: Any) -> str:
@@ -54,34 +52,16 @@ def _signature_block(signature: Signature) -> dict[str, Any]:
 
 
 def letter_context(letter: Letter) -> dict[str, Any]:
-    """What the PDF template prints of `letter` (its text from the version it shows)."""
+    """What the PDF template prints of `letter`: the frozen text of the version it shows (for a draft,
+    the text it will have when issued), laid out as on the page, never the live template or names."""
     template: LetterTemplate = letter.template
     version, signature = _version_signed(letter)
-    items = version.items if version is not None else letter.items
-    controls, targets = letter_items.split(items)
-    sections = []
-    if controls:
-        sections.append({"title": _("控制指标"), "lines": [letter_items.describe(item) for item in controls]})
-    if targets:
-        sections.append({"title": _("工作目标"), "lines": [letter_items.describe(item) for item in targets]})
-    weighted = [{"label": item["label"], "weight": item["weight"]} for item in items if item.get("weight")]
-    method = template.assessment_method.strip()
-    if method or weighted:
-        sections.append({"title": _("考核办法"), "method": method, "weights": weighted})
-    for number, section in enumerate(sections):
-        section["number"] = _NUMERALS[number]
-    pledge = template.kind == LetterTemplate.Kind.PLEDGE
+    doc = texts.layout(version.text if version is not None else texts.letter_text(template, letter))
     return {
         "letter": letter,
-        "template": template,
-        "title": template.title,
-        "year": template.year,
-        "kind": template.get_kind_display(),
-        "party_label": _("承诺单位") if pledge else _("责任单位"),
-        "unit": letter.unit_name,
-        "issuer": template.node.name,
-        "body": markup.render(template.body),
-        "sections": sections,
+        "title": doc.heading,
+        "subheading": doc.subheading,
+        "document": doc.rendered,
         "version": version,
         "signature": _signature_block(signature) if signature is not None else None,
         "status": letter.get_status_display(),
@@ -91,7 +71,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "attachment_name": SIGNED_TEXT_NAME,
         "printed_at": _local(timezone.now()),
         "author": template.node.name,
-        "running_head": css_string(f"{template.title} · {letter.unit_name}"),
+        "running_head": css_string(doc.heading),
         **font_uris(),
     }
 

@@ -5,11 +5,14 @@ can recompute the SHA-256 of this text (README: "Verifying a signature")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accountability import items as letter_items
+from accountability import markup
 from accountability.models import Letter, LetterTemplate
 
 _NUMERALS = "一二三四五六七八九十"
@@ -54,3 +57,25 @@ def letter_text(template: LetterTemplate, letter: Letter, items: list[dict[str, 
                 for index, entry in enumerate(entries, 1)
             ]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A letter's text laid out for a page or a PDF: the title and the year as the heading, the
+    rest (parties, body, sections) rendered with the letter markup. Made from the frozen text only,
+    so what is shown is word for word what was signed."""
+
+    text: str
+    heading: str
+    subheading: str
+    rendered: SafeString
+
+
+def layout(text: str) -> Layout:
+    """Lay out a text written by letter_text (a LetterVersion's): its first two lines are the
+    title and the year, then a blank line."""
+    lines = text.split("\n")
+    heading, subheading = "", ""
+    if len(lines) > 2 and lines[2] == "":
+        heading, subheading, lines = lines[0], lines[1], lines[2:]
+    return Layout(text=text, heading=heading, subheading=subheading, rendered=markup.render("\n".join(lines)))

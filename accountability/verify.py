@@ -50,10 +50,15 @@ class Verdict:
 
 
 def signed_letters(user: Any, sha256: str) -> list[Match]:
-    """Signed letters in `user`'s scope whose signature (of any version) has `sha256`. Three queries."""
+    """Signed letters in `user`'s scope whose signature (of any version) has `sha256`, at most SHOWN
+    of them, the scope applied before the limit (a letter outside it never takes a place). Three
+    queries."""
     version_type = ContentType.objects.get_for_model(LetterVersion)
+    visible_versions = LetterVersion.objects.filter(letter__in=letters_visible_to(user).values("pk")).values("pk")
     signatures = list(
-        Signature.objects.filter(owner_type=version_type, sha256=sha256).order_by("signed_at", "pk")[:SHOWN]
+        Signature.objects.filter(owner_type=version_type, sha256=sha256, owner_id__in=visible_versions).order_by(
+            "signed_at", "pk"
+        )[:SHOWN]
     )
     if not signatures:
         return []

@@ -29,6 +29,7 @@ from accountability.rights import AccountabilityRight
 from accountability.scope import pledge_flags_visible_to
 from safetyops.core.audit import log_action
 from safetyops.core.idempotency import idempotency, idempotent
+from safetyops.core.params import parse_int
 from safetyops.evidence import signing
 from safetyops.orgs.models import Enterprise, Node, Sector, User
 from safetyops.orgs.scope import has_right, nodes_visible_to, scope_for
@@ -298,7 +299,7 @@ def setting_node_for(actor: Any, node_id: Any = None) -> Node:
         raise NotPermitted(_("只有县级管理员可以修改每日承诺设置。"))
     counties = nodes_visible_to(actor).filter(level=Node.Level.COUNTY)
     scope = scope_for(actor)
-    wanted = node_id or scope.node_id
+    wanted = parse_int(node_id, 1) or scope.node_id
     node = counties.filter(pk=wanted).first() if wanted else counties.order_by("path").first()
     if node is None:
         raise PledgeError(_("请选择一个县（区）。"))

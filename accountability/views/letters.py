@@ -15,14 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability import coverage, markup, services
+from accountability import coverage, markup, selectors, services
 from accountability import items as letter_items
 from accountability.defaults import default_fields
 from accountability.errors import LetterError, NotPermitted
@@ -34,13 +34,12 @@ from accountability.scope import (
     get_letter_for_user,
     get_template_for_user,
     is_issuer,
-    is_principal_of,
     letters_visible_to,
-    templates_visible_to,
 )
 from campaigns.selectors import campaigns_for_pledges, campaigns_none
+from safetyops.core.params import parse_ids, parse_int
 from safetyops.core.steps import Offered
-from safetyops.orgs.models import Enterprise, Node, Role, Sector, User
+from safetyops.orgs.models import Enterprise, Node, Sector, User
 from safetyops.orgs.scope import has_right, nodes_visible_to, path_and_above, scope_for
 from safetyops.orgs.units import ORGANISING_ROLES
 
@@ -55,55 +54,11 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    return parse_int(request.GET.get("year"), 2000, 2100) or timezone.localdate().year
 
 
 def _kind(text: str) -> str:
     return text if text in Kind.values else Kind.RESPONSIBILITY
-
-
-def rates_by_template(letters: QuerySet[Letter]) -> dict[int, coverage.Rate]:
-    """The signing rate of each template among `letters` (already scoped), in one grouped query."""
-    today = timezone.localdate()
-    rows = (
-        letters.order_by()
-        .values("template_id")
-        .annotate(
-            addressed=Count("pk", filter=Q(status__in=coverage.COUNTED)),
-            signed=Count("pk", filter=Q(status__in=coverage.SIGNED)),
-            overdue=Count("pk", filter=Q(status=Status.ISSUED, due_on__lt=today)),
-        )
-    )
-    return {row["template_id"]: coverage.Rate(row["addressed"], row["signed"], row["overdue"]) for row in rows}
-
-
-def _to_sign(user: Any) -> list[Letter]:
-    """The letters waiting for the user's own signature (they are their unit's principal)."""
-    membership = getattr(user, "membership", None)
-    if membership is None:
-        return []
-    mine = Q(pk__in=[])
-    if membership.node_id:
-        mine |= Q(node_id=membership.node_id)
-    if membership.department_id:
-        mine |= Q(department_id=membership.department_id)
-    if membership.enterprise_id:
-        mine |= Q(enterprise_id=membership.enterprise_id)
-    waiting = letters_visible_to(user).filter(mine, status=Status.ISSUED).order_by("due_on", "pk")
-    return [letter for letter in waiting if is_principal_of(user, letter)]
-
-
-def _cascade(user: Any) -> tuple[Node | None, QuerySet[Letter]]:
-    """The viewer's node and the letters it answers for: those addressed inside its area."""
-    scope = scope_for(user)
-    if scope.everything:
-        root = Node.objects.filter(parent__isnull=True).order_by("code").first()
-        return root, letters_visible_to(user)
-    if scope.node_id is None or scope.role not in (*ORGANISING_ROLES, Role.LEADER):
-        return None, letters_visible_to(user)
-    node = Node.objects.get(pk=scope.node_id)
-    return node, coverage.within(letters_visible_to(user), node)
 
 
 # The 责任落实 home ------------------------------------------------------------------------------
@@ -116,7 +71,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         raise PermissionDenied
     year = _year(request)
-    to_sign = _to_sign(user)
+    to_sign = selectors.to_sign(user)
     context: dict[str, Any] = {
         "year": year,
         "years": range(timezone.localdate().year + 1, 2019, -1),
@@ -124,57 +79,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     if scope.enterprise_id is not None:
-        mine = (
-            letters_visible_to(user)
-            .filter(template__year=year)
-            .exclude(status=Status.WITHDRAWN)
-            .order_by("status", "-issued_at", "pk")
-        )
-        signing = {letter.pk for letter in to_sign}
-        context["mine"] = sorted(mine, key=lambda letter: (letter.pk not in signing, letter.status != Status.ISSUED))
+        context["mine"] = selectors.enterprise_overview(user, year, to_sign)
         return render(request, "accountability/overview_enterprise.html", context)
-    node, cascade = _cascade(user)
-    this_year = cascade.filter(template__year=year)
-    templates = list(
-        templates_visible_to(user)
-        .filter(year=year)
-        .select_related("campaign")
-        .order_by("node__path", "kind", "-pk")[:50]
-    )
-    rates = rates_by_template(this_year)
-    kinds = []
-    for kind, label in Kind.choices:
-        letters = this_year.filter(template__kind=kind)
-        kinds.append(
-            {
-                "kind": kind,
-                "label": label,
-                "rate": coverage.rate_of(letters),
-                "children": coverage.rates_by_child(letters, node, own_label=_("本级")) if node else [],
-            }
-        )
-    received = []
-    if scope.node_id is not None:
-        received = list(
-            letters_visible_to(user)
-            .filter(node_id=scope.node_id, template__year=year)
-            .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-            .select_related("signature")
-            .order_by("-issued_at")
-        )
-    seen = []
-    if scope.sector_ids is not None:  # a supervisor: what is addressed to its department and sectors
-        seen = list(letters_visible_to(user).filter(template__year=year).order_by("status", "due_on", "pk")[:100])
-    context.update(
-        {
-            "node": node,
-            "templates": [(template, rates.get(template.pk, coverage.Rate())) for template in templates],
-            "kinds": kinds,
-            "received": received,
-            "seen": seen,
-            "can_issue": has_right(user, AccountabilityRight.ISSUE) and scope.role in ORGANISING_ROLES,
-        }
-    )
+    context.update(selectors.office_overview(user, year))
+    context["can_issue"] = has_right(user, AccountabilityRight.ISSUE) and scope.role in ORGANISING_ROLES
     return render(request, "accountability/overview.html", context)
 
 
@@ -213,8 +121,8 @@ def template_create(request: HttpRequest) -> HttpResponse:
     else:
         initial = default_fields(kind, year=year, node_name=node.name)
     campaigns = _campaigns(request.user, kind)
-    campaign_text = request.GET.get("campaign", "")
-    campaign = campaigns.filter(pk=int(campaign_text)).first() if campaign_text.isdigit() else None
+    campaign_id = parse_int(request.GET.get("campaign"), 1)
+    campaign = campaigns.filter(pk=campaign_id).first() if campaign_id is not None else None
     form = TemplateForm(
         request.POST or None,
         kind=kind,
@@ -359,10 +267,6 @@ def _enterprise_filter(request: HttpRequest, template: LetterTemplate, data: Any
     return form, qs
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
-
-
 @login_required
 def template_address(request: HttpRequest, pk: int) -> HttpResponse:
     template = _template_step(request, pk, "address")
@@ -376,12 +280,12 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
             if value:
                 taken[key].add(value)
     if request.method == "POST":
-        units: list[Any] = list(candidates["nodes"].filter(pk__in=_ids(request.POST.getlist("nodes"))))
-        units += list(candidates["departments"].filter(pk__in=_ids(request.POST.getlist("departments"))))
+        units: list[Any] = list(candidates["nodes"].filter(pk__in=parse_ids(request.POST.getlist("nodes"))))
+        units += list(candidates["departments"].filter(pk__in=parse_ids(request.POST.getlist("departments"))))
         if request.POST.get("all_enterprises") == "matching":
             units += list(enterprises)
         else:
-            units += list(candidates["enterprises"].filter(pk__in=_ids(request.POST.getlist("enterprises"))))
+            units += list(candidates["enterprises"].filter(pk__in=parse_ids(request.POST.getlist("enterprises"))))
         try:
             added = services.template_address(actor=actor_of(request), template=template, units=units)
         except LetterError as exc:
@@ -442,12 +346,12 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     year = _year(request)
     kind = _kind(request.GET.get("kind", ""))
-    root, cascade = _cascade(request.user)
+    root, cascade = selectors.viewer_part(request.user)
     letters = cascade.filter(template__year=year, template__kind=kind)
     node = root
-    node_text = request.GET.get("node", "")
-    if node_text.isdigit() and root is not None:
-        picked = nodes_visible_to(request.user).filter(pk=int(node_text), path__startswith=root.path).first()
+    node_id = parse_int(request.GET.get("node"), 1)
+    if node_id is not None and root is not None:
+        picked = nodes_visible_to(request.user).filter(pk=node_id, path__startswith=root.path).first()
         if picked is None:
             raise Http404
         node = picked
@@ -457,16 +361,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             Node.objects.filter(path__in=path_and_above(node.path), path__startswith=root.path).order_by("path")
         )
         letters = letters.filter(area__path__startswith=node.path)
-    campaigns = (
-        letters.filter(template__campaign__isnull=False)
-        .order_by()
-        .values("template__campaign_id", "template__campaign__name")
-        .annotate(
-            addressed=Count("pk", filter=Q(status__in=coverage.COUNTED)),
-            signed=Count("pk", filter=Q(status__in=coverage.SIGNED)),
-            overdue=Count("pk", filter=Q(status=Status.ISSUED, due_on__lt=timezone.localdate())),
-        )
-        .order_by("template__campaign__name")
+    campaigns = coverage.rates_by(
+        letters.filter(template__campaign__isnull=False), "template__campaign__name", "template__campaign_id"
     )
     unsigned = Paginator(coverage.unsigned(letters).select_related("template"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -482,13 +378,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "trail": trail,
         "rate": coverage.rate_of(letters),
         "children": coverage.rates_by_child(letters, node, own_label=_("本级")) if node is not None else [],
-        "campaigns": [
-            {
-                "name": row["template__campaign__name"],
-                "rate": coverage.Rate(row["addressed"], row["signed"], row["overdue"]),
-            }
-            for row in campaigns
-        ],
+        "campaigns": [{"name": name, "rate": rate} for (name, _pk), rate in sorted(campaigns.items())],
         "unsigned": unsigned,
         "today": timezone.localdate(),
         "query": query.urlencode(),

@@ -200,3 +200,53 @@ def test_the_verify_page_needs_a_scope(client: Any, world: World) -> None:
 def test_odd_text_gets_an_answer_never_an_error(client: Any, world: World, text: str) -> None:
     response = _verify(client, world.official_a, text=text, sha256="0" * 64)
     assert response.status_code == 200
+
+
+def _words(line: str) -> str:
+    """A line of the signed text as the PDF prints it: without the letter markup's signs."""
+    line = re.sub(r"^\s*(# |- |· |• )", "", line).replace("**", "")
+    return squeezed(line)
+
+
+def test_the_pdf_prints_the_signed_text_not_live_names(client: Any, world: World, tmp_path: Path) -> None:
+    letter = _signed(world)
+    signed_text = letter.current_version.text
+    # Everything the text was made from changes after signing.
+    type(world.town_a).objects.filter(pk=world.town_a.pk).update(name="改名镇")
+    county = letter.template.node
+    type(county).objects.filter(pk=county.pk).update(name="改名县")
+    type(letter.template).objects.filter(pk=letter.template_id).update(
+        title="改过的标题", body="改过的正文", assessment_method="改过的考核办法"
+    )
+    path = _download(client, world.leader_a, Letter.objects.get(pk=letter.pk), tmp_path)
+    assert _detach(path, tmp_path).read_text(encoding="utf-8") == signed_text
+    text = squeezed(pdf_text(path))
+    assert "责任单位：东城镇" in text and "下达单位：安平县" in text
+    for changed in ("改名镇", "改名县", "改过的标题", "改过的正文", "改过的考核办法"):
+        assert changed not in text
+    for line in signed_text.split("\n"):
+        assert _words(line) in text, line
+
+
+def test_the_lookup_limit_counts_only_letters_in_scope(world: World, monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    from accountability import verify
+    from safetyops.evidence.models import Signature
+
+    elsewhere = issued_letter(world, world.town_b)
+    services.letter_countersign(
+        actor=world.county_admin, letter=elsewhere, scan=pdf_upload("签字页.pdf"), signed_name="王镇长"
+    )
+    mine = _signed(world)
+    # Town B's signature carries the same hash and comes first: outside town A's scope, it must
+    # not take the only place in the list.
+    Signature.objects.filter(pk=Letter.objects.get(pk=elsewhere.pk).signature_id).update(
+        sha256=mine.signature.sha256, signed_at=mine.signature.signed_at - timedelta(days=1)
+    )
+    monkeypatch.setattr(verify, "SHOWN", 1)
+    found = verify.signed_letters(world.leader_a, mine.signature.sha256)
+    assert [match.letter.pk for match in found] == [mine.pk]
+    assert [match.letter.pk for match in verify.signed_letters(world.county_admin, mine.signature.sha256)] == [
+        elsewhere.pk
+    ]
