@@ -209,6 +209,8 @@ class SignForm(forms.Form):
 
 
 class CountersignForm(forms.Form):
+    # The version the official saw on the page: revised since, the service refuses the scan.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     scan = forms.FileField(
         label=_("纸质签字件（PDF、JPG 或 PNG）"),
         widget=forms.ClearableFileInput(

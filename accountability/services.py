@@ -306,6 +306,15 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
 # Signing -----------------------------------------------------------------------------------------
 
 
+def _seen_version(letter: Letter, number: int | None) -> LetterVersion:
+    """The locked letter's current version, which must be the one the signer saw (`number`)."""
+    current = letter.current_version
+    assert current is not None
+    if number is not None and number != current.number:
+        raise LetterError(_("该责任书已修订为第 %(n)s 版，请阅读新版本后再签署。") % {"n": current.number})
+    return current
+
+
 def _locked(letter: Letter) -> Letter:
     return (
         Letter.objects.select_for_update(of=("self",))
@@ -324,22 +333,23 @@ def letter_sign(
     ip: str | None = None,
     user_agent: str = "",
     key: str | None = None,
+    version: int | None = None,
 ) -> Letter:
     """The addressee's principal signs the current version in the browser: once. A second
-    request (a double tap, a second device) waits on the row and is refused: already signed."""
+    request (a double tap, a second device) waits on the row and is refused: already signed.
+    `version` is the number of the version the signer read: revised since, the signing is refused."""
     LETTER_STEPS.check_right("sign", actor)
     with idempotency(actor=actor, step="accountability.letter.sign", key=key, obj=letter, error=LetterError):
         letter = _locked(letter)
         LETTER_STEPS.check("sign", letter, actor)
-        version = letter.current_version
-        assert version is not None
+        current = _seen_version(letter, version)
         try:
             signature = signing.sign(
-                owner=version,
+                owner=current,
                 signer=actor,
                 typed_name=typed_name,
                 confirmed=confirmed,
-                text=version.text,
+                text=current.text,
                 ip=ip,
                 user_agent=user_agent,
                 unconfirmed=_("请勾选“本人已阅读并承诺履行上述责任”后再签署。"),
@@ -352,7 +362,7 @@ def letter_sign(
             letter,
             "accountability.letter.signed",
             actor=actor,
-            data={"version": version.number, "sha256": signature.sha256},
+            data={"version": current.number, "sha256": signature.sha256},
         )
         transaction.on_commit(lambda: notices.tell_letter_signed(letter.pk))
         return letter
@@ -367,13 +377,14 @@ def letter_countersign(
     signed_name: str,
     ip: str | None = None,
     user_agent: str = "",
+    version: int | None = None,
 ) -> Letter:
     """The paper path: the issuer's official uploads the signed paper (a PDF or an image, checked
-    by its bytes) and countersigns it; the signature keeps the version's text and hash."""
+    by its bytes) and countersigns it; the signature keeps the version's text and hash. `version`
+    is the number of the version the official saw: revised since, the scan is refused."""
     locked = _locked(letter)
     LETTER_STEPS.check("countersign", locked, actor)
-    version = locked.current_version
-    assert version is not None
+    current = _seen_version(locked, version)
     try:
         attachment = attachment_create(
             actor=actor,
@@ -387,10 +398,10 @@ def letter_countersign(
         raise LetterError(str(rejected)) from None
     try:
         signature = signing.sign_by_scan(
-            owner=version,
+            owner=current,
             scan=attachment,
             signed_name=signed_name,
-            text=version.text,
+            text=current.text,
             countersigner=actor,
             ip=ip,
             user_agent=user_agent,
@@ -403,7 +414,7 @@ def letter_countersign(
         locked,
         "accountability.letter.countersigned",
         actor=actor,
-        data={"version": version.number, "sha256": signature.sha256},
+        data={"version": current.number, "sha256": signature.sha256},
     )
     transaction.on_commit(lambda: notices.tell_letter_signed(locked.pk))
     return locked
