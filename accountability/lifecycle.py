@@ -42,6 +42,13 @@ ADDRESSEE: Condition[Letter] = Condition(
     forbidden=True,
 )
 
+# A pledge has no items of its own and its text is the template's, fixed once issued: a revision
+# could change nothing, so it is not offered (the service refuses it with this reason).
+REVISABLE: Condition[Letter] = Condition(
+    lambda letter, actor: letter.template.kind == LetterTemplate.Kind.RESPONSIBILITY,
+    _("承诺书没有单位指标，正文下达后不能更改，因此不能修订。"),
+)
+
 
 def _has_drafts(template: LetterTemplate, actor: Any) -> bool:
     return template.letters.filter(status=Status.DRAFT).exists()
@@ -121,7 +128,7 @@ LETTER_STEPS: Lifecycle[Letter] = Lifecycle(
             source=[Status.ISSUED, Status.SIGNED],
             target=Status.ISSUED,
             right=AccountabilityRight.ISSUE,
-            conditions=[LETTER_ISSUER],
+            conditions=[LETTER_ISSUER, REVISABLE],
             label=_("修订"),
             wrong_state=_("只有已下达、未考核的责任书可以修订。"),
             action="accountability.letter.revised",
