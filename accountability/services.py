@@ -29,6 +29,7 @@ from accountability.models import Letter, LetterTemplate, LetterVersion
 from accountability.rights import AccountabilityRight
 from accountability.scope import letters_visible_to
 from accountability.texts import letter_text
+from campaigns.selectors import campaigns_for_pledges
 from safetyops.core.audit import log_action, log_actions
 from safetyops.core.idempotency import idempotency, idempotent
 from safetyops.evidence import signing
@@ -77,15 +78,32 @@ def _check_items(kind: str, items: list[dict[str, Any]], source_letter: Letter |
     return normalised
 
 
-def _check_source(actor: Any, node: Node, source_letter: Letter | None, kind: str) -> None:
+def _check_source(actor: Any, node: Node, source_letter: Letter | None, kind: str, year: int) -> None:
     if source_letter is None:
         return
     if not letters_visible_to(actor).filter(pk=source_letter.pk).exists():
         raise LetterError(_("所依据的上级责任书不存在或不在您的管辖范围内。"))
     if source_letter.node_id != node.pk or source_letter.template.kind != kind:
         raise LetterError(_("只能依据下达给本单位的同类责任书逐级下达。"))
+    if source_letter.template.year != year:
+        raise LetterError(
+            _("只能依据同一年度的上级责任书逐级下达：所依据的是%(year)s年度的责任书。")
+            % {"year": source_letter.template.year}
+        )
     if source_letter.status not in (Letter.Status.ISSUED, Letter.Status.SIGNED, Letter.Status.ASSESSED):
         raise LetterError(_("所依据的上级责任书尚未下达或已撤回。"))
+
+
+def _check_campaign(actor: Any, kind: str, campaign: Any, *, kept: int | None = None) -> Any:
+    """A pledge may name a campaign the actor may issue pledges for (being prepared or running, in
+    their scope); a letter names none. `kept`: the campaign a draft already names stays acceptable."""
+    if campaign is None:
+        return None
+    if kind != LetterTemplate.Kind.PLEDGE:
+        raise LetterError(_("只有承诺书可以关联专项行动。"))
+    if campaign.pk != kept and not campaigns_for_pledges(user=actor).filter(pk=campaign.pk).exists():
+        raise LetterError(_("所选专项行动不存在、不在您的管辖范围内或已结束。"))
+    return campaign
 
 
 @transaction.atomic
@@ -108,7 +126,8 @@ def template_create(
     if kind not in LetterTemplate.Kind.values:
         raise LetterError(_("请选择责任书或承诺书。"))
     title, body = _check_text(title, body)
-    _check_source(actor, node, source_letter, kind)
+    _check_source(actor, node, source_letter, kind, year)
+    campaign = _check_campaign(actor, kind, campaign)
     if not 1 <= int(sign_within_days) <= 90:
         raise LetterError(_("签署期限须在1到90天之间。"))
     template = LetterTemplate.objects.create(
@@ -142,7 +161,7 @@ def template_update(*, actor: Any, template: LetterTemplate, **fields: Any) -> L
     if "assessment_method" in fields and template.kind == LetterTemplate.Kind.RESPONSIBILITY:
         template.assessment_method = str(fields["assessment_method"]).strip()
     if "campaign" in fields:
-        template.campaign = fields["campaign"]
+        template.campaign = _check_campaign(actor, template.kind, fields["campaign"], kept=template.campaign_id)
     if "sign_within_days" in fields:
         if not 1 <= int(fields["sign_within_days"]) <= 90:
             raise LetterError(_("签署期限须在1到90天之间。"))
