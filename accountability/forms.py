@@ -88,6 +88,7 @@ class ItemsMixin:
 
 
 class TemplateForm(ItemsMixin, forms.Form):
+    key = _key_field()  # a new draft is created once, however often its form is posted
     title = _text(_("标题"), max_length=128, error_messages={"required": _("请填写标题。")})
     year = forms.IntegerField(
         label=_("年度"),

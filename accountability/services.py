@@ -106,7 +106,7 @@ def _check_campaign(actor: Any, kind: str, campaign: Any, *, kept: int | None = 
     return campaign
 
 
-@transaction.atomic
+@idempotent
 def template_create(
     *,
     actor: Any,
@@ -119,32 +119,37 @@ def template_create(
     campaign: Any = None,
     source_letter: Letter | None = None,
     sign_within_days: int = 7,
+    key: str | None = None,
 ) -> LetterTemplate:
+    """A new draft. The form's `key` makes a second post of the same form (a double click, a
+    retry) answer with the draft the first one created, never a duplicate."""
     if not has_right(actor, AccountabilityRight.ISSUE):
         raise NotPermitted(_("您没有下达责任书的权限。"))
-    node = _issuing_node(actor)
-    if kind not in LetterTemplate.Kind.values:
-        raise LetterError(_("请选择责任书或承诺书。"))
-    title, body = _check_text(title, body)
-    _check_source(actor, node, source_letter, kind, year)
-    campaign = _check_campaign(actor, kind, campaign)
-    if not 1 <= int(sign_within_days) <= 90:
-        raise LetterError(_("签署期限须在1到90天之间。"))
-    template = LetterTemplate.objects.create(
-        kind=kind,
-        year=year,
-        node=node,
-        title=title,
-        body=body,
-        items=_check_items(kind, items or [], source_letter),
-        assessment_method=assessment_method.strip() if kind == LetterTemplate.Kind.RESPONSIBILITY else "",
-        campaign=campaign,
-        source_letter=source_letter,
-        sign_within_days=sign_within_days,
-        created_by=actor,
-    )
-    log_action(template, "accountability.template.created", actor=actor, data={"kind": kind, "year": year})
-    return template
+    with idempotency(actor=actor, step="accountability.template.create", key=key, error=LetterError) as claim:
+        node = _issuing_node(actor)
+        if kind not in LetterTemplate.Kind.values:
+            raise LetterError(_("请选择责任书或承诺书。"))
+        title, body = _check_text(title, body)
+        _check_source(actor, node, source_letter, kind, year)
+        campaign = _check_campaign(actor, kind, campaign)
+        if not 1 <= int(sign_within_days) <= 90:
+            raise LetterError(_("签署期限须在1到90天之间。"))
+        template = LetterTemplate.objects.create(
+            kind=kind,
+            year=year,
+            node=node,
+            title=title,
+            body=body,
+            items=_check_items(kind, items or [], source_letter),
+            assessment_method=assessment_method.strip() if kind == LetterTemplate.Kind.RESPONSIBILITY else "",
+            campaign=campaign,
+            source_letter=source_letter,
+            sign_within_days=sign_within_days,
+            created_by=actor,
+        )
+        claim.bind(template)
+        log_action(template, "accountability.template.created", actor=actor, data={"kind": kind, "year": year})
+        return template
 
 
 @transaction.atomic

@@ -229,6 +229,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
                 kind=kind,
                 year=form.cleaned_data["year"],
                 source_letter=source,
+                key=form.cleaned_data["key"] or None,
                 **form.service_fields(),
             )
         except NotPermitted as exc:
