@@ -175,5 +175,6 @@ def action_labels() -> dict[str, Any]:
         "accountability.letter.countersigned": _("确认纸质签字件"),
         "accountability.letter.revised": _("修订"),
         "accountability.letter.withdrawn": _("撤回"),
+        "accountability.letter.readdressed": _("重新选择为签订单位"),
         "accountability.letter.assessed": _("考核"),
     }

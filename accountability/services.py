@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,17 +221,21 @@ def _addressable(template: LetterTemplate, units: Iterable[Unit]) -> list[Unit]:
 @transaction.atomic
 def template_address(*, actor: Any, template: LetterTemplate, units: Iterable[Unit]) -> int:
     """Add `units` as addressees: one draft copy each with the template's items. A unit that
-    already has a copy (in any state) is left alone, so choosing twice never duplicates.
-    Returns the number of copies added."""
+    already has a copy is left alone, so choosing twice never duplicates; but a unit whose copy
+    was withdrawn is addressed again: its copy becomes a draft once more (its versions stay, and
+    issuing it again makes the next one). Returns the number of copies added or re-addressed."""
     template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
     TEMPLATE_STEPS.check("address", template, actor)
     chosen = _addressable(template, units)
     if not chosen:
         raise LetterError(_("请至少选择一个签订单位。"))
-    existing: set[tuple[int | None, int | None, int | None]] = set(
-        template.letters.values_list("node_id", "department_id", "enterprise_id")
-    )
-    new = []
+    existing: dict[tuple[int | None, int | None, int | None], tuple[int, str]] = {
+        (node_id, department_id, enterprise_id): (pk, status)
+        for pk, node_id, department_id, enterprise_id, status in template.letters.values_list(
+            "pk", "node_id", "department_id", "enterprise_id", "status"
+        )
+    }
+    new, again = [], []
     for unit in chosen:
         fields = unit_fields(unit)
         key = (
@@ -239,12 +244,36 @@ def template_address(*, actor: Any, template: LetterTemplate, units: Iterable[Un
             fields["enterprise"].pk if fields["enterprise"] else None,
         )
         if key in existing:
+            pk, status = existing[key]
+            if status == Letter.Status.WITHDRAWN:
+                again.append(pk)
+                existing[key] = (pk, Letter.Status.DRAFT)
             continue
-        existing.add(key)
+        existing[key] = (0, Letter.Status.DRAFT)
         new.append(Letter(template=template, items=template.items, **fields))
     Letter.objects.bulk_create(new, batch_size=500)
-    log_action(template, "accountability.template.addressed", actor=actor, data={"added": len(new)})
-    return len(new)
+    reopened = list(
+        template.letters.select_for_update(of=("self",)).filter(pk__in=again, status=Letter.Status.WITHDRAWN)
+    )
+    for letter in reopened:
+        letter.status, letter.items, letter.current_version = Letter.Status.DRAFT, template.items, None
+        letter.issued_at, letter.issued_by, letter.due_on = None, None, None
+        letter.withdrawn_at, letter.withdrawn_reason = None, ""
+    Letter.objects.bulk_update(
+        reopened,
+        ["status", "items", "current_version", "issued_at", "issued_by", "due_on", "withdrawn_at", "withdrawn_reason"],
+        batch_size=500,
+    )
+    log_action(
+        template,
+        "accountability.template.addressed",
+        actor=actor,
+        data={"added": len(new), "readdressed": len(reopened)},
+    )
+    log_actions(
+        Letter, "accountability.letter.readdressed", ((letter.pk, str(letter), {}) for letter in reopened), actor=actor
+    )
+    return len(new) + len(reopened)
 
 
 @transaction.atomic
@@ -297,10 +326,18 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
         )
         now = timezone.now()
         due = timezone.localdate(now) + datetime.timedelta(days=template.sign_within_days)
+        # A copy withdrawn and addressed again keeps its versions: it goes on from its last number.
+        last = dict(
+            LetterVersion.objects.filter(letter__in=drafts)
+            .values("letter")
+            .annotate(last=Max("number"))
+            .values_list("letter", "last")
+        )
         versions = []
         for letter in drafts:
             letter.template = template
-            versions.append(_version(letter, 1, actor))
+            number = last.get(letter.pk, 0) + 1
+            versions.append(_version(letter, number, actor, _("撤回后重新下达") if number > 1 else ""))
         LetterVersion.objects.bulk_create(versions, batch_size=500)
         for letter, version in zip(drafts, versions, strict=True):
             letter.status = Letter.Status.ISSUED
@@ -317,7 +354,7 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
             Letter,
             "accountability.letter.issued",
             (
-                (letter.pk, str(letter), {"version": 1, "sha256": version.sha256})
+                (letter.pk, str(letter), {"version": version.number, "sha256": version.sha256})
                 for letter, version in zip(drafts, versions, strict=True)
             ),
             actor=actor,
@@ -490,6 +527,8 @@ def letter_withdraw(*, actor: Any, letter: Letter, reason: str) -> Letter:
     locked.status, locked.withdrawn_at = Letter.Status.WITHDRAWN, timezone.now()
     locked.save(update_fields=["status", "withdrawn_at", "withdrawn_reason"])
     log_action(locked, "accountability.letter.withdrawn", actor=actor, data={"reason": locked.withdrawn_reason})
+    if locked.current_version_id is not None:  # issued: its signer was told to sign, and now hears it is off
+        transaction.on_commit(lambda: notices.tell_letter_withdrawn(locked.pk))
     return locked
 
 

@@ -370,17 +370,19 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = services.addressee_candidates(template)
     filters = request.POST if request.method == "POST" else request.GET
     filter_form, enterprises = _enterprise_filter(request, template, filters)
-    existing = template.letters.values_list("node_id", "department_id", "enterprise_id")
+    existing = template.letters.values_list("node_id", "department_id", "enterprise_id", "status")
+    # Units with a copy are shown ticked and cannot be chosen again, unless their copy was withdrawn.
     taken: dict[str, set[int]] = {"node": set(), "department": set(), "enterprise": set()}
-    for node_id, department_id, enterprise_id in existing:
+    withdrawn: dict[str, set[int]] = {"node": set(), "department": set(), "enterprise": set()}
+    for node_id, department_id, enterprise_id, status in existing:
         for key, value in (("node", node_id), ("department", department_id), ("enterprise", enterprise_id)):
             if value:
-                taken[key].add(value)
+                (withdrawn if status == Letter.Status.WITHDRAWN else taken)[key].add(value)
     if request.method == "POST":
         units: list[Any] = list(candidates["nodes"].filter(pk__in=_ids(request.POST.getlist("nodes"))))
         units += list(candidates["departments"].filter(pk__in=_ids(request.POST.getlist("departments"))))
-        if request.POST.get("all_enterprises") == "matching":
-            units += list(enterprises)
+        if request.POST.get("all_enterprises") == "matching":  # a withdrawn copy only when ticked by itself
+            units += list(enterprises.exclude(pk__in=withdrawn["enterprise"]))
         else:
             units += list(candidates["enterprises"].filter(pk__in=_ids(request.POST.getlist("enterprises"))))
         try:
@@ -402,7 +404,8 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
         "filter_form": filter_form,
         "matching": page.paginator.count,
         "taken": taken,
-        "fresh": not any(taken.values()),
+        "withdrawn": withdrawn,
+        "fresh": not any(taken.values()) and not any(withdrawn.values()),
         "filter_hidden": [(name, filters[name]) for name in ("node", "sector", "risk", "q") if filters.get(name)],
         "pledge": template.kind == Kind.PLEDGE,
     }
