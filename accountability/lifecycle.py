@@ -54,6 +54,12 @@ def _has_drafts(template: LetterTemplate, actor: Any) -> bool:
     return template.letters.filter(status=Status.DRAFT).exists()
 
 
+def _never_issued(template: LetterTemplate, actor: Any) -> bool:
+    return not template.letters.filter(current_version__isnull=False).exists() and not (
+        template.letters.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).exists()
+    )
+
+
 TEMPLATE_STEPS: Lifecycle[LetterTemplate] = Lifecycle(
     steps=[
         Step(
@@ -79,6 +85,15 @@ TEMPLATE_STEPS: Lifecycle[LetterTemplate] = Lifecycle(
             conditions=[TEMPLATE_ISSUER, Condition(_has_drafts, _("没有待下达的单位：请先选择签订单位。"))],
             label=_("下达"),
             action="accountability.template.issued",
+        ),
+        Step(
+            "discard",
+            source=[TemplateStatus.DRAFT],
+            right=AccountabilityRight.ISSUE,
+            conditions=[TEMPLATE_ISSUER, Condition(_never_issued, _("已有单位下达过，不能删除。"))],
+            label=_("删除草稿"),
+            wrong_state=_("已下达的责任书不能删除；如需停止，请逐单位撤回。"),
+            action="accountability.template.discarded",
         ),
     ],
     has_right=has_right,
@@ -169,6 +184,7 @@ def action_labels() -> dict[str, Any]:
         "accountability.template.updated": _("修改责任书"),
         "accountability.template.addressed": _("选择签订单位"),
         "accountability.template.issued": _("下达责任书"),
+        "accountability.template.discarded": _("删除责任书草稿"),
         "accountability.letter.edited": _("调整单位指标"),
         "accountability.letter.issued": _("下达"),
         "accountability.letter.signed": _("签署"),

@@ -182,6 +182,23 @@ def template_update(*, actor: Any, template: LetterTemplate, **fields: Any) -> L
     return template
 
 
+@transaction.atomic
+def template_discard(*, actor: Any, template: LetterTemplate) -> None:
+    """Delete a draft never issued (a duplicate, a mistake) with its draft copies; the audit trail
+    keeps its title and how many copies it had."""
+    template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+    TEMPLATE_STEPS.check("discard", template, actor)
+    letters = list(template.letters.select_for_update(of=("self",)).values_list("pk", flat=True))
+    log_action(
+        template,
+        "accountability.template.discarded",
+        actor=actor,
+        data={"title": template.title, "kind": template.kind, "year": template.year, "letters": len(letters)},
+    )
+    Letter.objects.filter(pk__in=letters).delete()
+    template.delete()
+
+
 # Addressees --------------------------------------------------------------------------------------
 
 

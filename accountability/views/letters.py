@@ -237,6 +237,9 @@ def template_create(request: HttpRequest) -> HttpResponse:
         except LetterError as exc:
             form.add_error(None, exc.message)
         else:
+            if template is None:  # a repeat of a form whose draft was deleted since
+                messages.info(request, _("该草稿已删除。"))
+                return redirect("accountability:overview")
             messages.success(request, _("已起草“%(title)s”，请选择签订单位后下达。") % {"title": template.title})
             return redirect("accountability:template_address", pk=template.pk)
     context = {
@@ -434,6 +437,26 @@ def template_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "due": timezone.localdate() + datetime.timedelta(days=template.sign_within_days),
     }
     return render(request, "accountability/template_issue.html", context)
+
+
+@login_required
+def template_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template_step(request, pk, "discard")
+    if request.method == "POST":
+        title = template.title
+        try:
+            services.template_discard(actor=actor_of(request), template=template)
+        except LetterError as exc:
+            messages.error(request, exc.message)
+            return redirect("accountability:template_detail", pk=template.pk)
+        messages.success(request, _("已删除草稿“%(title)s”。") % {"title": title})
+        return redirect("accountability:overview")
+    context = {
+        "template": template,
+        "reason": TEMPLATE_STEPS.refusal("discard", template, request.user),
+        "copies": template.letters.count(),
+    }
+    return render(request, "accountability/template_discard.html", context)
 
 
 # Coverage ----------------------------------------------------------------------------------------------
