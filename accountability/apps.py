@@ -7,9 +7,14 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from accountability import briefing, dashboard, lifecycle, notices, rights
+        from accountability.models import Letter
+        from accountability.scope import letters_visible_to
         from safetyops.core.audit import register_action_labels
+        from safetyops.evidence.scope import register_owner_scope
 
         rights.declare()
+        # A letter's paper scan follows the letter, not its area (a department's, the county's to a township).
+        register_owner_scope(Letter, letters_visible_to)
         register_action_labels(lifecycle.action_labels())
         notices.register_reasons()
         notices.register_rules()

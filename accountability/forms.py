@@ -88,6 +88,7 @@ class ItemsMixin:
 
 
 class TemplateForm(ItemsMixin, forms.Form):
+    key = _key_field()  # a new draft is created once, however often its form is posted
     title = _text(_("标题"), max_length=128, error_messages={"required": _("请填写标题。")})
     year = forms.IntegerField(
         label=_("年度"),
@@ -209,6 +210,8 @@ class SignForm(forms.Form):
 
 
 class CountersignForm(forms.Form):
+    # The version the official saw on the page: revised since, the service refuses the scan.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     scan = forms.FileField(
         label=_("纸质签字件（PDF、JPG 或 PNG）"),
         widget=forms.ClearableFileInput(

@@ -42,9 +42,22 @@ ADDRESSEE: Condition[Letter] = Condition(
     forbidden=True,
 )
 
+# A pledge has no items of its own and its text is the template's, fixed once issued: a revision
+# could change nothing, so it is not offered (the service refuses it with this reason).
+REVISABLE: Condition[Letter] = Condition(
+    lambda letter, actor: letter.template.kind == LetterTemplate.Kind.RESPONSIBILITY,
+    _("承诺书没有单位指标，正文下达后不能更改，因此不能修订。"),
+)
+
 
 def _has_drafts(template: LetterTemplate, actor: Any) -> bool:
     return template.letters.filter(status=Status.DRAFT).exists()
+
+
+def _never_issued(template: LetterTemplate, actor: Any) -> bool:
+    return not template.letters.filter(current_version__isnull=False).exists() and not (
+        template.letters.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).exists()
+    )
 
 
 TEMPLATE_STEPS: Lifecycle[LetterTemplate] = Lifecycle(
@@ -72,6 +85,15 @@ TEMPLATE_STEPS: Lifecycle[LetterTemplate] = Lifecycle(
             conditions=[TEMPLATE_ISSUER, Condition(_has_drafts, _("没有待下达的单位：请先选择签订单位。"))],
             label=_("下达"),
             action="accountability.template.issued",
+        ),
+        Step(
+            "discard",
+            source=[TemplateStatus.DRAFT],
+            right=AccountabilityRight.ISSUE,
+            conditions=[TEMPLATE_ISSUER, Condition(_never_issued, _("已有单位下达过，不能删除。"))],
+            label=_("删除草稿"),
+            wrong_state=_("已下达的责任书不能删除；如需停止，请逐单位撤回。"),
+            action="accountability.template.discarded",
         ),
     ],
     has_right=has_right,
@@ -121,7 +143,7 @@ LETTER_STEPS: Lifecycle[Letter] = Lifecycle(
             source=[Status.ISSUED, Status.SIGNED],
             target=Status.ISSUED,
             right=AccountabilityRight.ISSUE,
-            conditions=[LETTER_ISSUER],
+            conditions=[LETTER_ISSUER, REVISABLE],
             label=_("修订"),
             wrong_state=_("只有已下达、未考核的责任书可以修订。"),
             action="accountability.letter.revised",
@@ -162,11 +184,13 @@ def action_labels() -> dict[str, Any]:
         "accountability.template.updated": _("修改责任书"),
         "accountability.template.addressed": _("选择签订单位"),
         "accountability.template.issued": _("下达责任书"),
+        "accountability.template.discarded": _("删除责任书草稿"),
         "accountability.letter.edited": _("调整单位指标"),
         "accountability.letter.issued": _("下达"),
         "accountability.letter.signed": _("签署"),
         "accountability.letter.countersigned": _("确认纸质签字件"),
         "accountability.letter.revised": _("修订"),
         "accountability.letter.withdrawn": _("撤回"),
+        "accountability.letter.readdressed": _("重新选择为签订单位"),
         "accountability.letter.assessed": _("考核"),
     }

@@ -36,6 +36,7 @@ REASONS = {
     "letter_issued": gettext_lazy("责任书、承诺书下达（告知签署人）"),
     "letter_revised": gettext_lazy("责任书修订，需重新签署（告知签署人）"),
     "letter_signed": gettext_lazy("责任书、承诺书已签署（告知下达单位）"),
+    "letter_withdrawn": gettext_lazy("责任书、承诺书撤回，无需签署（告知签署人）"),
 }
 
 
@@ -158,6 +159,31 @@ def tell_letter_signed(letter_id: int) -> int:
         node_id=template.node_id,
     )
     return len(reminders_claim([due] if users else [], reason="letter_signed", day=timezone.localdate()))
+
+
+def tell_letter_withdrawn(letter_id: int) -> int:
+    """The signer of an issued letter hears that it was withdrawn (with the reason): once."""
+    letter = (
+        Letter.objects.filter(pk=letter_id, status=Letter.Status.WITHDRAWN).select_related("template__node").first()
+    )
+    if letter is None:
+        return 0
+    template = letter.template
+    users = principals([letter]).get(letter.pk, [])
+    due = Due.of(
+        letter,
+        recipients=users,
+        title=_("%(kind)s已撤回") % {"kind": template.get_kind_display()},
+        body=_("%(node)s下达的《%(title)s》已撤回，无需签署。撤回原因：%(reason)s")
+        % {
+            "node": template.node.name,
+            "title": template.title,
+            "reason": letter.withdrawn_reason,
+        },
+        url=letter_url(letter.pk),
+        node_id=letter.area_id,
+    )
+    return len(reminders_claim([due] if users else [], reason="letter_withdrawn", day=timezone.localdate()))
 
 
 # Daily (the reminder scan, safetyops.notify) ------------------------------------------------------

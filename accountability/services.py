@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from accountability.models import Letter, LetterTemplate, LetterVersion
 from accountability.rights import AccountabilityRight
 from accountability.scope import letters_visible_to
 from accountability.texts import letter_text
+from campaigns.selectors import campaigns_for_pledges
 from safetyops.core.audit import log_action, log_actions
 from safetyops.core.idempotency import idempotency, idempotent
 from safetyops.evidence import signing
@@ -77,18 +79,35 @@ def _check_items(kind: str, items: list[dict[str, Any]], source_letter: Letter |
     return normalised
 
 
-def _check_source(actor: Any, node: Node, source_letter: Letter | None, kind: str) -> None:
+def _check_source(actor: Any, node: Node, source_letter: Letter | None, kind: str, year: int) -> None:
     if source_letter is None:
         return
     if not letters_visible_to(actor).filter(pk=source_letter.pk).exists():
         raise LetterError(_("所依据的上级责任书不存在或不在您的管辖范围内。"))
     if source_letter.node_id != node.pk or source_letter.template.kind != kind:
         raise LetterError(_("只能依据下达给本单位的同类责任书逐级下达。"))
+    if source_letter.template.year != year:
+        raise LetterError(
+            _("只能依据同一年度的上级责任书逐级下达：所依据的是%(year)s年度的责任书。")
+            % {"year": source_letter.template.year}
+        )
     if source_letter.status not in (Letter.Status.ISSUED, Letter.Status.SIGNED, Letter.Status.ASSESSED):
         raise LetterError(_("所依据的上级责任书尚未下达或已撤回。"))
 
 
-@transaction.atomic
+def _check_campaign(actor: Any, kind: str, campaign: Any, *, kept: int | None = None) -> Any:
+    """A pledge may name a campaign the actor may issue pledges for (being prepared or running, in
+    their scope); a letter names none. `kept`: the campaign a draft already names stays acceptable."""
+    if campaign is None:
+        return None
+    if kind != LetterTemplate.Kind.PLEDGE:
+        raise LetterError(_("只有承诺书可以关联专项行动。"))
+    if campaign.pk != kept and not campaigns_for_pledges(user=actor).filter(pk=campaign.pk).exists():
+        raise LetterError(_("所选专项行动不存在、不在您的管辖范围内或已结束。"))
+    return campaign
+
+
+@idempotent
 def template_create(
     *,
     actor: Any,
@@ -101,31 +120,37 @@ def template_create(
     campaign: Any = None,
     source_letter: Letter | None = None,
     sign_within_days: int = 7,
+    key: str | None = None,
 ) -> LetterTemplate:
+    """A new draft. The form's `key` makes a second post of the same form (a double click, a
+    retry) answer with the draft the first one created, never a duplicate."""
     if not has_right(actor, AccountabilityRight.ISSUE):
         raise NotPermitted(_("您没有下达责任书的权限。"))
-    node = _issuing_node(actor)
-    if kind not in LetterTemplate.Kind.values:
-        raise LetterError(_("请选择责任书或承诺书。"))
-    title, body = _check_text(title, body)
-    _check_source(actor, node, source_letter, kind)
-    if not 1 <= int(sign_within_days) <= 90:
-        raise LetterError(_("签署期限须在1到90天之间。"))
-    template = LetterTemplate.objects.create(
-        kind=kind,
-        year=year,
-        node=node,
-        title=title,
-        body=body,
-        items=_check_items(kind, items or [], source_letter),
-        assessment_method=assessment_method.strip() if kind == LetterTemplate.Kind.RESPONSIBILITY else "",
-        campaign=campaign,
-        source_letter=source_letter,
-        sign_within_days=sign_within_days,
-        created_by=actor,
-    )
-    log_action(template, "accountability.template.created", actor=actor, data={"kind": kind, "year": year})
-    return template
+    with idempotency(actor=actor, step="accountability.template.create", key=key, error=LetterError) as claim:
+        node = _issuing_node(actor)
+        if kind not in LetterTemplate.Kind.values:
+            raise LetterError(_("请选择责任书或承诺书。"))
+        title, body = _check_text(title, body)
+        _check_source(actor, node, source_letter, kind, year)
+        campaign = _check_campaign(actor, kind, campaign)
+        if not 1 <= int(sign_within_days) <= 90:
+            raise LetterError(_("签署期限须在1到90天之间。"))
+        template = LetterTemplate.objects.create(
+            kind=kind,
+            year=year,
+            node=node,
+            title=title,
+            body=body,
+            items=_check_items(kind, items or [], source_letter),
+            assessment_method=assessment_method.strip() if kind == LetterTemplate.Kind.RESPONSIBILITY else "",
+            campaign=campaign,
+            source_letter=source_letter,
+            sign_within_days=sign_within_days,
+            created_by=actor,
+        )
+        claim.bind(template)
+        log_action(template, "accountability.template.created", actor=actor, data={"kind": kind, "year": year})
+        return template
 
 
 @transaction.atomic
@@ -142,7 +167,7 @@ def template_update(*, actor: Any, template: LetterTemplate, **fields: Any) -> L
     if "assessment_method" in fields and template.kind == LetterTemplate.Kind.RESPONSIBILITY:
         template.assessment_method = str(fields["assessment_method"]).strip()
     if "campaign" in fields:
-        template.campaign = fields["campaign"]
+        template.campaign = _check_campaign(actor, template.kind, fields["campaign"], kept=template.campaign_id)
     if "sign_within_days" in fields:
         if not 1 <= int(fields["sign_within_days"]) <= 90:
             raise LetterError(_("签署期限须在1到90天之间。"))
@@ -155,6 +180,23 @@ def template_update(*, actor: Any, template: LetterTemplate, **fields: Any) -> L
     Letter.objects.bulk_update(drafts, ["items"])
     log_action(template, "accountability.template.updated", actor=actor, data={"fields": sorted(fields)})
     return template
+
+
+@transaction.atomic
+def template_discard(*, actor: Any, template: LetterTemplate) -> None:
+    """Delete a draft never issued (a duplicate, a mistake) with its draft copies; the audit trail
+    keeps its title and how many copies it had."""
+    template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+    TEMPLATE_STEPS.check("discard", template, actor)
+    letters = list(template.letters.select_for_update(of=("self",)).values_list("pk", flat=True))
+    log_action(
+        template,
+        "accountability.template.discarded",
+        actor=actor,
+        data={"title": template.title, "kind": template.kind, "year": template.year, "letters": len(letters)},
+    )
+    Letter.objects.filter(pk__in=letters).delete()
+    template.delete()
 
 
 # Addressees --------------------------------------------------------------------------------------
@@ -196,17 +238,21 @@ def _addressable(template: LetterTemplate, units: Iterable[Unit]) -> list[Unit]:
 @transaction.atomic
 def template_address(*, actor: Any, template: LetterTemplate, units: Iterable[Unit]) -> int:
     """Add `units` as addressees: one draft copy each with the template's items. A unit that
-    already has a copy (in any state) is left alone, so choosing twice never duplicates.
-    Returns the number of copies added."""
+    already has a copy is left alone, so choosing twice never duplicates; but a unit whose copy
+    was withdrawn is addressed again: its copy becomes a draft once more (its versions stay, and
+    issuing it again makes the next one). Returns the number of copies added or re-addressed."""
     template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
     TEMPLATE_STEPS.check("address", template, actor)
     chosen = _addressable(template, units)
     if not chosen:
         raise LetterError(_("请至少选择一个签订单位。"))
-    existing: set[tuple[int | None, int | None, int | None]] = set(
-        template.letters.values_list("node_id", "department_id", "enterprise_id")
-    )
-    new = []
+    existing: dict[tuple[int | None, int | None, int | None], tuple[int, str]] = {
+        (node_id, department_id, enterprise_id): (pk, status)
+        for pk, node_id, department_id, enterprise_id, status in template.letters.values_list(
+            "pk", "node_id", "department_id", "enterprise_id", "status"
+        )
+    }
+    new, again = [], []
     for unit in chosen:
         fields = unit_fields(unit)
         key = (
@@ -215,12 +261,36 @@ def template_address(*, actor: Any, template: LetterTemplate, units: Iterable[Un
             fields["enterprise"].pk if fields["enterprise"] else None,
         )
         if key in existing:
+            pk, status = existing[key]
+            if status == Letter.Status.WITHDRAWN:
+                again.append(pk)
+                existing[key] = (pk, Letter.Status.DRAFT)
             continue
-        existing.add(key)
+        existing[key] = (0, Letter.Status.DRAFT)
         new.append(Letter(template=template, items=template.items, **fields))
     Letter.objects.bulk_create(new, batch_size=500)
-    log_action(template, "accountability.template.addressed", actor=actor, data={"added": len(new)})
-    return len(new)
+    reopened = list(
+        template.letters.select_for_update(of=("self",)).filter(pk__in=again, status=Letter.Status.WITHDRAWN)
+    )
+    for letter in reopened:
+        letter.status, letter.items, letter.current_version = Letter.Status.DRAFT, template.items, None
+        letter.issued_at, letter.issued_by, letter.due_on = None, None, None
+        letter.withdrawn_at, letter.withdrawn_reason = None, ""
+    Letter.objects.bulk_update(
+        reopened,
+        ["status", "items", "current_version", "issued_at", "issued_by", "due_on", "withdrawn_at", "withdrawn_reason"],
+        batch_size=500,
+    )
+    log_action(
+        template,
+        "accountability.template.addressed",
+        actor=actor,
+        data={"added": len(new), "readdressed": len(reopened)},
+    )
+    log_actions(
+        Letter, "accountability.letter.readdressed", ((letter.pk, str(letter), {}) for letter in reopened), actor=actor
+    )
+    return len(new) + len(reopened)
 
 
 @transaction.atomic
@@ -273,10 +343,18 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
         )
         now = timezone.now()
         due = timezone.localdate(now) + datetime.timedelta(days=template.sign_within_days)
+        # A copy withdrawn and addressed again keeps its versions: it goes on from its last number.
+        last = dict(
+            LetterVersion.objects.filter(letter__in=drafts)
+            .values("letter")
+            .annotate(last=Max("number"))
+            .values_list("letter", "last")
+        )
         versions = []
         for letter in drafts:
             letter.template = template
-            versions.append(_version(letter, 1, actor))
+            number = last.get(letter.pk, 0) + 1
+            versions.append(_version(letter, number, actor, _("撤回后重新下达") if number > 1 else ""))
         LetterVersion.objects.bulk_create(versions, batch_size=500)
         for letter, version in zip(drafts, versions, strict=True):
             letter.status = Letter.Status.ISSUED
@@ -293,7 +371,7 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
             Letter,
             "accountability.letter.issued",
             (
-                (letter.pk, str(letter), {"version": 1, "sha256": version.sha256})
+                (letter.pk, str(letter), {"version": version.number, "sha256": version.sha256})
                 for letter, version in zip(drafts, versions, strict=True)
             ),
             actor=actor,
@@ -304,6 +382,15 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
 
 
 # Signing -----------------------------------------------------------------------------------------
+
+
+def _seen_version(letter: Letter, number: int | None) -> LetterVersion:
+    """The locked letter's current version, which must be the one the signer saw (`number`)."""
+    current = letter.current_version
+    assert current is not None
+    if number is not None and number != current.number:
+        raise LetterError(_("该责任书已修订为第 %(n)s 版，请阅读新版本后再签署。") % {"n": current.number})
+    return current
 
 
 def _locked(letter: Letter) -> Letter:
@@ -324,22 +411,23 @@ def letter_sign(
     ip: str | None = None,
     user_agent: str = "",
     key: str | None = None,
+    version: int | None = None,
 ) -> Letter:
     """The addressee's principal signs the current version in the browser: once. A second
-    request (a double tap, a second device) waits on the row and is refused: already signed."""
+    request (a double tap, a second device) waits on the row and is refused: already signed.
+    `version` is the number of the version the signer read: revised since, the signing is refused."""
     LETTER_STEPS.check_right("sign", actor)
     with idempotency(actor=actor, step="accountability.letter.sign", key=key, obj=letter, error=LetterError):
         letter = _locked(letter)
         LETTER_STEPS.check("sign", letter, actor)
-        version = letter.current_version
-        assert version is not None
+        current = _seen_version(letter, version)
         try:
             signature = signing.sign(
-                owner=version,
+                owner=current,
                 signer=actor,
                 typed_name=typed_name,
                 confirmed=confirmed,
-                text=version.text,
+                text=current.text,
                 ip=ip,
                 user_agent=user_agent,
                 unconfirmed=_("请勾选“本人已阅读并承诺履行上述责任”后再签署。"),
@@ -352,7 +440,7 @@ def letter_sign(
             letter,
             "accountability.letter.signed",
             actor=actor,
-            data={"version": version.number, "sha256": signature.sha256},
+            data={"version": current.number, "sha256": signature.sha256},
         )
         transaction.on_commit(lambda: notices.tell_letter_signed(letter.pk))
         return letter
@@ -367,13 +455,14 @@ def letter_countersign(
     signed_name: str,
     ip: str | None = None,
     user_agent: str = "",
+    version: int | None = None,
 ) -> Letter:
     """The paper path: the issuer's official uploads the signed paper (a PDF or an image, checked
-    by its bytes) and countersigns it; the signature keeps the version's text and hash."""
+    by its bytes) and countersigns it; the signature keeps the version's text and hash. `version`
+    is the number of the version the official saw: revised since, the scan is refused."""
     locked = _locked(letter)
     LETTER_STEPS.check("countersign", locked, actor)
-    version = locked.current_version
-    assert version is not None
+    current = _seen_version(locked, version)
     try:
         attachment = attachment_create(
             actor=actor,
@@ -387,10 +476,10 @@ def letter_countersign(
         raise LetterError(str(rejected)) from None
     try:
         signature = signing.sign_by_scan(
-            owner=version,
+            owner=current,
             scan=attachment,
             signed_name=signed_name,
-            text=version.text,
+            text=current.text,
             countersigner=actor,
             ip=ip,
             user_agent=user_agent,
@@ -403,7 +492,7 @@ def letter_countersign(
         locked,
         "accountability.letter.countersigned",
         actor=actor,
-        data={"version": version.number, "sha256": signature.sha256},
+        data={"version": current.number, "sha256": signature.sha256},
     )
     transaction.on_commit(lambda: notices.tell_letter_signed(locked.pk))
     return locked
@@ -455,6 +544,8 @@ def letter_withdraw(*, actor: Any, letter: Letter, reason: str) -> Letter:
     locked.status, locked.withdrawn_at = Letter.Status.WITHDRAWN, timezone.now()
     locked.save(update_fields=["status", "withdrawn_at", "withdrawn_reason"])
     log_action(locked, "accountability.letter.withdrawn", actor=actor, data={"reason": locked.withdrawn_reason})
+    if locked.current_version_id is not None:  # issued: its signer was told to sign, and now hears it is off
+        transaction.on_commit(lambda: notices.tell_letter_withdrawn(locked.pk))
     return locked
 
 

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("letters/<int:pk>/edit/", letters.template_edit, name="template_edit"),
     path("letters/<int:pk>/address/", letters.template_address, name="template_address"),
     path("letters/<int:pk>/issue/", letters.template_issue, name="template_issue"),
+    path("letters/<int:pk>/discard/", letters.template_discard, name="template_discard"),
     # One addressee's copy (accountability/views/copies.py): the document, signing, the paper path
     path("copies/<int:pk>/", copies.letter_detail, name="letter_detail"),
     path("copies/<int:pk>/edit/", copies.letter_edit, name="letter_edit"),

@@ -116,25 +116,24 @@ def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if version is None or data["version"] != version.number:
-            form.add_error(None, _("责任书内容已修订，请阅读最新版本后再签署。"))
+        try:
+            # The service compares the version read with the current one under the row's lock.
+            services.letter_sign(
+                actor=actor_of(request),
+                letter=letter,
+                typed_name=data["typed_name"],
+                confirmed=data["confirmed"],
+                key=data["key"] or None,
+                version=data["version"],
+                **signing.client_of(request),
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied from exc
+        except LetterError as exc:
+            form.add_error(None, exc.message)
         else:
-            try:
-                services.letter_sign(
-                    actor=actor_of(request),
-                    letter=letter,
-                    typed_name=data["typed_name"],
-                    confirmed=data["confirmed"],
-                    key=data["key"] or None,
-                    **signing.client_of(request),
-                )
-            except NotPermitted as exc:
-                raise PermissionDenied from exc
-            except LetterError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("签署成功，下达单位已收到通知。"))
-                return redirect("accountability:letter_detail", pk=letter.pk)
+            messages.success(request, _("签署成功，下达单位已收到通知。"))
+            return redirect("accountability:letter_detail", pk=letter.pk)
     if form.errors:
         status = 400
     context = {
@@ -152,7 +151,10 @@ def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def letter_countersign(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter_step(request, pk, "countersign")
-    form = CountersignForm(request.POST or None, request.FILES or None)
+    version = letter.current_version
+    form = CountersignForm(
+        request.POST or None, request.FILES or None, initial={"version": version.number if version else None}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.letter_countersign(
@@ -160,6 +162,7 @@ def letter_countersign(request: HttpRequest, pk: int) -> HttpResponse:
                 letter=letter,
                 scan=form.cleaned_data["scan"],
                 signed_name=form.cleaned_data["signed_name"],
+                version=form.cleaned_data.get("version"),
                 **signing.client_of(request),
             )
         except NotPermitted as exc:

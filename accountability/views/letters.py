@@ -137,6 +137,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
                 kind=kind,
                 year=form.cleaned_data["year"],
                 source_letter=source,
+                key=form.cleaned_data["key"] or None,
                 **form.service_fields(),
             )
         except NotPermitted as exc:
@@ -144,6 +145,9 @@ def template_create(request: HttpRequest) -> HttpResponse:
         except LetterError as exc:
             form.add_error(None, exc.message)
         else:
+            if template is None:  # a repeat of a form whose draft was deleted since
+                messages.info(request, _("该草稿已删除。"))
+                return redirect("accountability:overview")
             messages.success(request, _("已起草“%(title)s”，请选择签订单位后下达。") % {"title": template.title})
             return redirect("accountability:template_address", pk=template.pk)
     context = {
@@ -273,17 +277,19 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = services.addressee_candidates(template)
     filters = request.POST if request.method == "POST" else request.GET
     filter_form, enterprises = _enterprise_filter(request, template, filters)
-    existing = template.letters.values_list("node_id", "department_id", "enterprise_id")
+    existing = template.letters.values_list("node_id", "department_id", "enterprise_id", "status")
+    # Units with a copy are shown ticked and cannot be chosen again, unless their copy was withdrawn.
     taken: dict[str, set[int]] = {"node": set(), "department": set(), "enterprise": set()}
-    for node_id, department_id, enterprise_id in existing:
+    withdrawn: dict[str, set[int]] = {"node": set(), "department": set(), "enterprise": set()}
+    for node_id, department_id, enterprise_id, status in existing:
         for key, value in (("node", node_id), ("department", department_id), ("enterprise", enterprise_id)):
             if value:
-                taken[key].add(value)
+                (withdrawn if status == Letter.Status.WITHDRAWN else taken)[key].add(value)
     if request.method == "POST":
         units: list[Any] = list(candidates["nodes"].filter(pk__in=parse_ids(request.POST.getlist("nodes"))))
         units += list(candidates["departments"].filter(pk__in=parse_ids(request.POST.getlist("departments"))))
-        if request.POST.get("all_enterprises") == "matching":
-            units += list(enterprises)
+        if request.POST.get("all_enterprises") == "matching":  # a withdrawn copy only when ticked by itself
+            units += list(enterprises.exclude(pk__in=withdrawn["enterprise"]))
         else:
             units += list(candidates["enterprises"].filter(pk__in=parse_ids(request.POST.getlist("enterprises"))))
         try:
@@ -305,7 +311,8 @@ def template_address(request: HttpRequest, pk: int) -> HttpResponse:
         "filter_form": filter_form,
         "matching": page.paginator.count,
         "taken": taken,
-        "fresh": not any(taken.values()),
+        "withdrawn": withdrawn,
+        "fresh": not any(taken.values()) and not any(withdrawn.values()),
         "filter_hidden": [(name, filters[name]) for name in ("node", "sector", "risk", "q") if filters.get(name)],
         "pledge": template.kind == Kind.PLEDGE,
     }
@@ -334,6 +341,26 @@ def template_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "due": timezone.localdate() + datetime.timedelta(days=template.sign_within_days),
     }
     return render(request, "accountability/template_issue.html", context)
+
+
+@login_required
+def template_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template_step(request, pk, "discard")
+    if request.method == "POST":
+        title = template.title
+        try:
+            services.template_discard(actor=actor_of(request), template=template)
+        except LetterError as exc:
+            messages.error(request, exc.message)
+            return redirect("accountability:template_detail", pk=template.pk)
+        messages.success(request, _("已删除草稿“%(title)s”。") % {"title": title})
+        return redirect("accountability:overview")
+    context = {
+        "template": template,
+        "reason": TEMPLATE_STEPS.refusal("discard", template, request.user),
+        "copies": template.letters.count(),
+    }
+    return render(request, "accountability/template_discard.html", context)
 
 
 # Coverage ----------------------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ CASES: dict[str, list[Case]] = {
     "accountability:template_issue": [
         Case(kwargs=lambda w: {"pk": _addressed_draft(w).pk}, obj="county_template", allowed=COUNTY_ISSUER)
     ],
+    "accountability:template_discard": [Case(kwargs=_template, obj="county_template", allowed=COUNTY_ISSUER)],
     "accountability:letter_detail": [
         Case(kwargs=_letter, obj="county_letter_town_a", allowed=SEES["county_letter_town_a"]),
         Case(kwargs=_pledge, obj="county_pledge_ent_a", allowed=SEES["county_pledge_ent_a"]),
