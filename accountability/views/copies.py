@@ -19,14 +19,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accountability import items as letter_items
-from accountability import markup, services
+from accountability import services, texts
 from accountability.errors import LetterError, NotPermitted
 from accountability.forms import CountersignForm, LetterItemsForm, ReviseForm, SignForm, WithdrawForm
 from accountability.lifecycle import LETTER_STEPS
 from accountability.models import Letter, LetterTemplate, LetterVersion
 from accountability.rights import AccountabilityRight
 from accountability.scope import get_letter_for_user, is_issuer
-from accountability.texts import letter_text
 from accountability.views.letters import actor_of
 from safetyops.core.steps import Offered
 from safetyops.evidence import signing
@@ -45,25 +44,11 @@ def _letter_step(request: HttpRequest, pk: int, step: str) -> Letter:
     return letter
 
 
-def _document(letter: Letter) -> dict[str, Any]:
+def _document(letter: Letter) -> texts.Layout:
     """What the page shows as the document: the current frozen version (or, for a draft, the text
-    it will have when issued), rendered with the letter markup."""
+    it will have when issued), laid out as the PDF lays it out (texts.layout)."""
     version = letter.current_version
-    text = version.text if version is not None else letter_text(letter.template, letter)
-    items = version.items if version is not None else letter.items
-    controls, targets = letter_items.split(items)
-    lines = text.split("\n")
-    heading, subheading = "", ""
-    if len(lines) > 2 and lines[0] == letter.template.title:  # the title and the year, set as the heading
-        heading, subheading, lines = lines[0], lines[1], lines[2:]
-    return {
-        "text": text,
-        "heading": heading,
-        "subheading": subheading,
-        "rendered": markup.render("\n".join(lines)),
-        "controls": [(item, letter_items.describe(item)) for item in controls],
-        "targets": [(item, letter_items.describe(item)) for item in targets],
-    }
+    return texts.layout(version.text if version is not None else texts.letter_text(letter.template, letter))
 
 
 def may_pass_down(user: Any, letter: Letter) -> bool:
