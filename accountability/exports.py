@@ -6,7 +6,7 @@ safetyops.core.spreadsheets, so a unit or a title starting with "=" stays text."
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from accountability.coverage import rate_of, rates_by_child, unsigned
 from accountability.models import Letter, LetterTemplate
 from accountability.selectors import viewer_part
 from safetyops.core.params import parse_int
-from safetyops.core.spreadsheets import local_naive, sheet_value, text_cell
+from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
 
 CHUNK = 2000
 
@@ -62,20 +61,6 @@ class CoverageFilter:
         return letters
 
 
-def _heading(sheet: WriteOnlyWorksheet, title: str, header: Sequence[str]) -> None:
-    sheet.freeze_panes = "B3"
-    heading: Any = text_cell(sheet, title)
-    heading.font = Font(size=14, bold=True)
-    sheet.append([heading])
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell: Any = text_cell(sheet, name)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-
-
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         cell = WriteOnlyCell(sheet, value=local_naive(value))
@@ -102,7 +87,7 @@ def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.dat
     workbook = Workbook(write_only=True)
 
     rates = workbook.create_sheet(_("签署率"))
-    _heading(
+    sheet_heading(
         rates,
         _("%(node)s %(year)s年度责任书、承诺书签署情况") % {"node": scope_name, "year": filters.year},
         [_("单位"), _("类型"), _("应签（份）"), _("已签（份）"), _("未签（份）"), _("逾期未签（份）"),
@@ -115,7 +100,7 @@ def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.dat
             _append(rates, [label, kinds[kind], rate.addressed, rate.signed, rate.unsigned, rate.overdue, rate.rate])
 
     missing = workbook.create_sheet(_("未签署名单"))
-    _heading(
+    sheet_heading(
         missing,
         _("%(node)s %(year)s年度未签署名单") % {"node": scope_name, "year": filters.year},
         [

@@ -4,7 +4,7 @@ safetyops.core.spreadsheets, so a unit or enterprise name starting with "=" stay
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from campaigns.models import ReportTask, Target
@@ -21,7 +20,7 @@ from campaigns.overview import Row
 from campaigns.progress import HAZARD_KEYS, Part, Progress
 from campaigns.reports import task_figures
 from safetyops.core import records
-from safetyops.core.spreadsheets import local_naive, sheet_value, text_cell
+from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
 
 CHUNK = 2000
 
@@ -36,21 +35,6 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
 def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     sheet.append([_cell(sheet, value) for value in values])
-
-
-def _heading(sheet: WriteOnlyWorksheet, title: str, header: Sequence[str]) -> None:
-    """The sheet's title on row 1, the column names on row 2."""
-    sheet.freeze_panes = "B3"  # a write-only sheet takes its layout before the first row
-    heading: Any = text_cell(sheet, title)
-    heading.font = Font(size=14, bold=True)
-    sheet.append([heading])
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell: Any = text_cell(sheet, name)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
 
 
 def _number(text: Any) -> Any:
@@ -83,7 +67,7 @@ def task_workbook(rows: Iterable[Row], task: ReportTask) -> Workbook:
     header.append(_("报送内容"))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("报送情况"))
-    _heading(
+    sheet_heading(
         sheet, _("%(title)s 报送情况（截止%(deadline)s）") % {"title": task.title, "deadline": task.deadline}, header
     )
     for row in rows:
@@ -125,7 +109,7 @@ def progress_workbook(progress: Progress, not_inspected: QuerySet[Target]) -> Wo
     campaign, whole = progress.campaign, progress.whole
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("总体情况"))
-    _heading(summary, campaign.name, [_("项目"), _("数值")])
+    sheet_heading(summary, campaign.name, [_("项目"), _("数值")])
     reached, missed = _("已达到"), _("未达到")
     lines: list[tuple[str, Any]] = [
         (_("组织单位"), campaign.node.name),
@@ -145,7 +129,7 @@ def progress_workbook(progress: Progress, not_inspected: QuerySet[Target]) -> Wo
         _append(summary, line)
 
     ranking = workbook.create_sheet(_("排名"))
-    _heading(
+    sheet_heading(
         ranking,
         _("%(name)s 各地区排名") % {"name": campaign.name},
         [_("名次"), _("地区"), _("目标企业数（家）"), _("已检查（家）"), _("未检查（家）"), _("检查覆盖率（%）"),
@@ -155,7 +139,7 @@ def progress_workbook(progress: Progress, not_inspected: QuerySet[Target]) -> Wo
         _append(ranking, [rank, part.name, *_part_figures(part)])
 
     missing = workbook.create_sheet(_("未检查企业"))
-    _heading(
+    sheet_heading(
         missing,
         _("%(name)s 未检查目标企业") % {"name": campaign.name},
         [_("序号"), _("企业名称"), _("统一社会信用代码"), _("所在地区"), _("启动后列入")],

@@ -8,12 +8,14 @@ edited (= + - @, tab, CR) also gets the quote prefix, Excel's own "this is text"
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,3 +56,19 @@ def append_as_text(sheet: Any, values: list[Any]) -> None:
 def local_naive(value: datetime | None) -> datetime | None:
     """A datetime as Excel holds it: the wall-clock time of the project's zone, without a zone."""
     return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
+
+
+def sheet_heading(sheet: Any, title: str, header: Sequence[str]) -> None:
+    """A write-only sheet's title on row 1 and its column names on row 2, both bold text; the
+    panes freeze below them (a write-only sheet takes its layout before the first row)."""
+    sheet.freeze_panes = "B3"
+    heading: Any = text_cell(sheet, title)
+    heading.font = Font(size=14, bold=True)
+    sheet.append([heading])
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell: Any = text_cell(sheet, name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
