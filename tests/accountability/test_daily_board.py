@@ -154,3 +154,21 @@ def test_the_board_is_paged(client: Any, world: World, monkeypatch: Any) -> None
     ]
     assert shown == [3, 2]
     assert "第 1 / 2 页" in first
+
+
+def test_a_countys_card_is_counted_once_a_minute_a_townships_at_once(client: Any, world: World) -> None:
+    from django.core.cache import cache
+
+    def states(user: Any) -> str:
+        client.force_login(user)
+        page = client.get(reverse("home")).content.decode()
+        card = page[page.index("data-daily-pledges-card") :]
+        return card[: card.index("</div>", card.index("data-state"))]
+
+    before = states(world.county_admin)
+    assert states(world.official_a) == before
+    publish(world)
+    assert states(world.county_admin) == before  # the county's shared counts, for a minute
+    assert states(world.official_a) != before  # the township counts its own at once
+    cache.clear()
+    assert states(world.county_admin) != before
