@@ -14,11 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accountability.models import Letter
 from safetyops.orgs.models import Node
+
+GENERATION_KEY = "accountability:letters:generation"
 
 COUNTED = (Letter.Status.ISSUED, Letter.Status.SIGNED, Letter.Status.ASSESSED)
 SIGNED = (Letter.Status.SIGNED, Letter.Status.ASSESSED)
@@ -107,3 +110,18 @@ def rates_by_child(
 def unsigned(letters: QuerySet[Letter]) -> QuerySet[Letter]:
     """Who has not signed: issued letters still waiting, the longest overdue first."""
     return letters.filter(status=Letter.Status.ISSUED).order_by("due_on", "area__path", "pk")
+
+
+def generation() -> int:
+    """A number that changes whenever a letter's counted state does (issued, signed, revised,
+    withdrawn, assessed): part of the key of cached rates, so a cached page is never older than the
+    last signature, however long it is kept."""
+    return int(cache.get_or_set(GENERATION_KEY, 0, timeout=None) or 0)
+
+
+def touch() -> None:
+    """Called by the services once a change to a letter's state has committed."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value will do
+        cache.set(GENERATION_KEY, 1, timeout=None)

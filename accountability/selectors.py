@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import coverage
@@ -17,6 +19,8 @@ from safetyops.orgs.scope import scope_for
 
 Status = Letter.Status
 TEMPLATES_SHOWN = 50
+SHARED_LEVELS = (Node.Level.CITY, Node.Level.COUNTY)
+OVERVIEW_CACHE_SECONDS = 600  # and never past the next change to a letter (coverage.generation)
 SEEN_SHOWN = 100
 
 
@@ -81,6 +85,34 @@ def enterprise_overview(user: Any, year: int, to_sign: list[Letter]) -> list[Let
     return sorted(mine, key=lambda letter: (letter.pk not in signing, letter.status != Status.ISSUED))
 
 
+def _office_rates(
+    scope: Any, node: Node | None, this_year: QuerySet[Letter], year: int
+) -> tuple[dict[Any, coverage.Rate], list[dict[str, Any]]]:
+    """The rates per template and per kind (with the child nodes'). A county's or city's, counted
+    over tens of thousands of copies, are kept until the next change to any letter
+    (coverage.generation) and shared by the offices of the same scope."""
+    shared = scope.everything or scope.node_level in SHARED_LEVELS
+    key = f"accountability:overview:{year}:{timezone.localdate()}:{scope.cache_key}:{coverage.generation()}"
+    if shared and (cached := cache.get(key)) is not None:
+        return cached
+    by_kind = coverage.rates_by(this_year, "template__kind")
+    kinds = [
+        {
+            "kind": kind,
+            "label": str(label),
+            "rate": by_kind.get(kind, coverage.Rate()),
+            "children": coverage.rates_by_child(this_year.filter(template__kind=kind), node, own_label=_("本级"))
+            if node
+            else [],
+        }
+        for kind, label in LetterTemplate.Kind.choices
+    ]
+    result = (rates_by_template(this_year), kinds)
+    if shared:
+        cache.set(key, result, OVERVIEW_CACHE_SECONDS)
+    return result
+
+
 def office_overview(user: Any, year: int) -> dict[str, Any]:
     """An office's 责任落实 home: its templates of the year with their rates, each kind's rate and
     its child nodes', the letters addressed to its node, and (a supervisor) what it sees."""
@@ -93,19 +125,7 @@ def office_overview(user: Any, year: int) -> dict[str, Any]:
         .select_related("campaign")
         .order_by("node__path", "kind", "-pk")[:TEMPLATES_SHOWN]
     )
-    rates = rates_by_template(this_year)
-    by_kind = coverage.rates_by(this_year, "template__kind")
-    kinds = [
-        {
-            "kind": kind,
-            "label": label,
-            "rate": by_kind.get(kind, coverage.Rate()),
-            "children": coverage.rates_by_child(this_year.filter(template__kind=kind), node, own_label=_("本级"))
-            if node
-            else [],
-        }
-        for kind, label in LetterTemplate.Kind.choices
-    ]
+    rates, kinds = _office_rates(scope, node, this_year, year)
     received: list[Letter] = []
     if scope.node_id is not None:
         received = list(

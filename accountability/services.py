@@ -22,8 +22,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accountability import coverage, notices
 from accountability import items as letter_items
-from accountability import notices
 from accountability.errors import LetterError, NotPermitted
 from accountability.lifecycle import LETTER_STEPS, TEMPLATE_STEPS
 from accountability.models import Letter, LetterTemplate, LetterVersion
@@ -378,6 +378,7 @@ def template_issue(*, actor: Any, template: LetterTemplate, key: str | None = No
         )
         ids = [letter.pk for letter in drafts]
         transaction.on_commit(lambda: notices.tell_letters_issued(ids))
+        transaction.on_commit(coverage.touch)
         return template
 
 
@@ -443,6 +444,7 @@ def letter_sign(
             data={"version": current.number, "sha256": signature.sha256},
         )
         transaction.on_commit(lambda: notices.tell_letter_signed(letter.pk))
+        transaction.on_commit(coverage.touch)
         return letter
 
 
@@ -495,6 +497,7 @@ def letter_countersign(
         data={"version": current.number, "sha256": signature.sha256},
     )
     transaction.on_commit(lambda: notices.tell_letter_signed(locked.pk))
+    transaction.on_commit(coverage.touch)
     return locked
 
 
@@ -533,6 +536,7 @@ def letter_revise(*, actor: Any, letter: Letter, reason: str, items: list[dict[s
     locked.save(update_fields=["items", "current_version", "status", "signature", "signed_at"])
     log_action(locked, "accountability.letter.revised", actor=actor, data={"version": number, "reason": reason})
     transaction.on_commit(lambda: notices.tell_letters_issued([locked.pk], revised=True))
+    transaction.on_commit(coverage.touch)
     return locked
 
 
@@ -546,6 +550,7 @@ def letter_withdraw(*, actor: Any, letter: Letter, reason: str) -> Letter:
     log_action(locked, "accountability.letter.withdrawn", actor=actor, data={"reason": locked.withdrawn_reason})
     if locked.current_version_id is not None:  # issued: its signer was told to sign, and now hears it is off
         transaction.on_commit(lambda: notices.tell_letter_withdrawn(locked.pk))
+    transaction.on_commit(coverage.touch)
     return locked
 
 
@@ -557,4 +562,5 @@ def letter_assess(*, actor: Any, letter: Letter, data: dict[str, Any] | None = N
     locked.status, locked.assessed_at = Letter.Status.ASSESSED, timezone.now()
     locked.save(update_fields=["status", "assessed_at"])
     log_action(locked, "accountability.letter.assessed", actor=actor, data=data or {})
+    transaction.on_commit(coverage.touch)
     return locked

@@ -84,3 +84,32 @@ def test_letters_to_sign_are_the_principals_own(world: World) -> None:
     assert list(selectors.awaiting_signature(world.leader_a)) == [letter]
     for user in (world.official_a, world.county_admin, world.supervisor_a, world.nobody):
         assert selectors.to_sign(user) == []
+
+
+def test_a_countys_overview_rates_are_kept_until_the_next_change_to_a_letter(
+    client: Any, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Counted once and shared, yet never older than the last signature (coverage.generation)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accountability import services
+    from safetyops.evidence import signing
+    from tests.accountability.factories import issued_letter
+
+    letter = issued_letter(world)
+    client.force_login(world.county_admin)
+    client.get(reverse("accountability:overview"))
+    with CaptureQueriesContext(connection) as warm:
+        assert "0.0%" in client.get(reverse("accountability:overview")).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("accountability:overview"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_sign(
+            actor=world.leader_a, letter=letter, typed_name=signing.name_of(world.leader_a), confirmed=True
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(reverse("accountability:overview")).content.decode()
+    assert "100.0%" in page
+    assert len(cached.captured_queries) < len(warm.captured_queries) + 1  # the rates came from the cache
+    assert len(after.captured_queries) > len(cached.captured_queries)  # counted again after the change
