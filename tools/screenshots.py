@@ -74,7 +74,7 @@ PAGES = [
     ("letter-sign", "zhenzhang8", "/accountability/|main a[href$='/sign/'] >> nth=0|"),
     ("letter-coverage", "admin", "/accountability/coverage/"),
     ("letter-verify", "admin", "/accountability/verify/"),
-    ("daily-board", "admin", "/accountability/daily/"),
+    ("daily-board", "admin", "/accountability/daily/|main a:has-text('前一天')|"),
     ("daily-history", "admin", "/accountability/daily/|main a[href^='/accountability/daily/enterprise/'] >> nth=0|"),
     ("daily-pledge", "admin", "/accountability/daily/|main a[href^='/accountability/daily/enterprise/'] >> nth=0|"),
     ("daily-publish", "ent2", "/accountability/daily/publish/"),
@@ -126,7 +126,9 @@ def main() -> None:
                 elif path and path.count("|") == 2:  # go to a list, follow a link, then a sub-path
                     start, link, suffix = path.split("|")
                     page.goto(f"{BASE}{start}")
-                    href = page.get_attribute(link, "href")
+                    href = page.get_attribute(link, "href") or ""
+                    if href.startswith("?"):  # a link to the same page with other parameters
+                        href = start.split("?")[0] + href
                     then = {
                         "campaign-task": "/campaigns/tasks/",
                         "campaign-activity": "/campaigns/activities/",
