@@ -235,6 +235,19 @@ def _kind(row: dict[str, Any]) -> str:
     return str(dict(LetterTemplate.Kind.choices).get(row["template__kind"], ""))
 
 
+def _facts(row: dict[str, Any], *, days: int) -> dict[str, Any]:
+    """What a reminder about a letter row says: issuer, title, kind, the days, the deadline and
+    (when the row has the unit's names) the addressee."""
+    return {
+        "node": row["template__node__name"],
+        "unit": row.get("node__name") or row.get("department__name") or row.get("enterprise__name") or "",
+        "title": row["template__title"],
+        "kind": _kind(row),
+        "days": days,
+        "due": row["due_on"].isoformat() if row["due_on"] else "—",
+    }
+
+
 class LetterUnsignedRule(Rule):
     """Issued REMIND_AFTER_DAYS days ago or more, not signed and not yet overdue: the signer hears
     once (not once a day: a letter already told is left out)."""
@@ -255,13 +268,7 @@ class LetterUnsignedRule(Rule):
         for rows in keyset_batches(waiting, fields=_ROW_FIELDS):
             people = principals(_stubs(rows))
             for row in rows:
-                facts = {
-                    "node": row["template__node__name"],
-                    "title": row["template__title"],
-                    "kind": _kind(row),
-                    "days": (today - timezone.localdate(row["issued_at"])).days,
-                    "due": row["due_on"].isoformat() if row["due_on"] else "—",
-                }
+                facts = _facts(row, days=(today - timezone.localdate(row["issued_at"])).days)
                 yield Due.of(
                     (letter_type, row["pk"]),
                     recipients=people.get(row["pk"], []),
@@ -287,13 +294,7 @@ class LetterOverdueRule(Rule):
         for rows in keyset_batches(_overdue(today), fields=_ROW_FIELDS, key="due_on"):
             people = principals(_stubs(rows))
             for row in rows:
-                facts = {
-                    "node": row["template__node__name"],
-                    "title": row["template__title"],
-                    "kind": _kind(row),
-                    "days": (today - row["due_on"]).days,
-                    "due": row["due_on"].isoformat(),
-                }
+                facts = _facts(row, days=(today - row["due_on"]).days)
                 yield Due.of(
                     (letter_type, row["pk"]),
                     recipients=people.get(row["pk"], []),
@@ -317,13 +318,7 @@ class LetterOverdueIssuerRule(Rule):
         for rows in keyset_batches(overdue, fields=fields, key="due_on"):
             officials = issuer_officials(row["template__node_id"] for row in rows)
             for row in rows:
-                facts = {
-                    "unit": row["node__name"] or row["department__name"] or row["enterprise__name"],
-                    "title": row["template__title"],
-                    "kind": _kind(row),
-                    "days": (today - row["due_on"]).days,
-                    "due": row["due_on"].isoformat(),
-                }
+                facts = _facts(row, days=(today - row["due_on"]).days)
                 yield Due.of(
                     (letter_type, row["pk"]),
                     recipients=officials.get(row["template__node_id"], []),
