@@ -21,6 +21,10 @@ class AccountabilityConfig(AppConfig):
         briefing.register()
         dashboard.register()
         self._daily_pledges()
+        self._accidents()
+        self._indicators()
+        self._summonses()
+        self._assessments()
 
     def _daily_pledges(self) -> None:
         """The daily 承诺公告 (accountability/daily): audit labels, rules, hooks, contributions."""
@@ -38,3 +42,35 @@ class AccountabilityConfig(AppConfig):
         daily_dashboard.register()
         daily_briefing.register()
         hazard_registered.connect(daily_flags.hazard_registered, dispatch_uid="daily-pledge-flags-hazard")
+
+    def _accidents(self) -> None:
+        """The accident registry (accountability/accidents): evidence scopes, labels, rules."""
+        from accountability.models import Accident, AccidentFollowUp
+        from accountability.scope import accidents_visible_to
+        from safetyops.evidence.scope import register_owner_scope
+
+        register_owner_scope(Accident, accidents_visible_to)
+        register_owner_scope(
+            AccidentFollowUp, lambda user: AccidentFollowUp.objects.filter(accident__in=accidents_visible_to(user))
+        )
+
+    def _indicators(self) -> None:
+        """Control indicators (accountability/indicators): warning rules, dashboard and briefing parts."""
+
+    def _summonses(self) -> None:
+        """约谈/督办 (accountability/summons): evidence scope, labels, rules, briefing part."""
+        from accountability.models import Summons
+        from accountability.scope import summonses_visible_to
+        from safetyops.evidence.scope import register_owner_scope
+
+        register_owner_scope(Summons, summonses_visible_to)
+
+    def _assessments(self) -> None:
+        """年度考核 (accountability/assessments): evidence scope, labels."""
+        from accountability.models import AssessmentItem
+        from accountability.scope import assessments_visible_to
+        from safetyops.evidence.scope import register_owner_scope
+
+        register_owner_scope(
+            AssessmentItem, lambda user: AssessmentItem.objects.filter(assessment__in=assessments_visible_to(user))
+        )

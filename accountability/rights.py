@@ -18,6 +18,13 @@ class AccountabilityRight(StrEnum):
     DAILY_PUBLISH = "accountability.daily.publish"  # an enterprise publishes its daily 承诺公告
     DAILY_REVIEW = "accountability.daily.review"  # confirm or dismiss a 承诺不实 flag
     DAILY_CONFIGURE = "accountability.daily.configure"  # which sectors publish daily, and by when
+    ACCIDENT_REGISTER = "accountability.accident.register"  # register an accident, record casualty revisions
+    ACCIDENT_MANAGE = "accountability.accident.manage"  # forward, 谎报/瞒报, investigation, responsibility, 结案
+    INDICATOR_SET = "accountability.indicator.set"  # a node's control indicators where no letter gives them
+    SUMMONS_ISSUE = "accountability.summons.issue"  # hold a 约谈 or 督办, record it, follow it up, close it
+    SUMMONS_RESPOND = "accountability.summons.respond"  # the summoned unit submits its rectification report
+    ASSESS = "accountability.assess"  # score the yearly assessment and fix the grade
+    VETO_REVIEW = "accountability.veto.review"  # review a 一票否决 with a written reason
 
 
 def declare() -> None:
@@ -41,5 +48,16 @@ def declare() -> None:
             AccountabilityRight.DAILY_PUBLISH: (Role.ENTERPRISE_USER,),
             AccountabilityRight.DAILY_REVIEW: (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL, Role.DEPARTMENT_SUPERVISOR),
             AccountabilityRight.DAILY_CONFIGURE: (Role.COUNTY_ADMIN,),
+            AccountabilityRight.ACCIDENT_REGISTER: (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL),
+            AccountabilityRight.ACCIDENT_MANAGE: (Role.COUNTY_ADMIN,),
+            AccountabilityRight.INDICATOR_SET: (Role.COUNTY_ADMIN,),
+            AccountabilityRight.SUMMONS_ISSUE: (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICIAL),
+            AccountabilityRight.SUMMONS_RESPOND: (
+                Role.TOWNSHIP_OFFICIAL,
+                Role.DEPARTMENT_SUPERVISOR,
+                Role.ENTERPRISE_USER,
+            ),
+            AccountabilityRight.ASSESS: (Role.COUNTY_ADMIN,),
+            AccountabilityRight.VETO_REVIEW: (Role.COUNTY_ADMIN,),
         }
     )

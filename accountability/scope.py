@@ -7,6 +7,12 @@ accountability objects only through here, built on safetyops.orgs.scope.
   anyone else sees the issued copies addressed inside their part of the tree (units_q: a township
   the county's letters to itself, its villages and its enterprises; a supervisor its department's
   and its sectors' enterprises'; an enterprise its own).
+- Accidents: the officials and leaders of the accident's node and of every node above it; a
+  department supervisor those of its sectors inside its part; an enterprise its own (once registered).
+- 约谈/督办: the issuing node's side (and every node above it), and the summoned unit's side
+  (units_q: an enterprise its own, a township those addressed inside its part).
+- Assessments: the assessor's side (and above) while scoring; the assessed unit (and the nodes
+  above it) once the grade is fixed.
 - Daily pledges: the enterprise scope (a township its part, a supervisor its sectors, an
   enterprise its own).
 """
@@ -17,7 +23,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accountability.models import DailyPledge, Letter, LetterTemplate, PledgeFlag
+from accountability.models import Accident, Assessment, DailyPledge, Letter, LetterTemplate, PledgeFlag, Summons
 from safetyops.orgs.models import Role
 from safetyops.orgs.scope import get_for_user, scope_for
 from safetyops.orgs.units import ORGANISING_ROLES, units_q
@@ -98,3 +104,54 @@ def pledge_flags_visible_to(user: Any) -> QuerySet[PledgeFlag]:
 
 def get_pledge_flag_for_user(user: Any, pk: Any, *, right: str | None = None) -> PledgeFlag:
     return get_for_user(pledge_flags_visible_to(user), pk, user=user, right=right)
+
+
+def accidents_visible_to(user: Any) -> QuerySet[Accident]:
+    scope = scope_for(user)
+    qs = Accident.objects.select_related("node", "enterprise", "sector")
+    if scope.everything:
+        return qs
+    if scope.enterprise_id is not None:
+        return qs.filter(enterprise_id=scope.enterprise_id).exclude(status=Accident.Status.DRAFT)
+    if scope.node_path is None:
+        return qs.none()
+    in_part = qs.filter(node__path__startswith=scope.node_path)
+    if scope.sector_ids is None:
+        return in_part
+    return in_part.filter(
+        Q(sector_id__in=scope.sector_ids) | scope.enterprise_q("enterprise") & Q(enterprise__isnull=False)
+    )
+
+
+def get_accident_for_user(user: Any, pk: Any, *, right: str | None = None) -> Accident:
+    return get_for_user(accidents_visible_to(user), pk, user=user, right=right)
+
+
+def summonses_visible_to(user: Any) -> QuerySet[Summons]:
+    scope = scope_for(user)
+    qs = Summons.objects.select_related("issuer", "node", "department", "enterprise", "area")
+    if scope.everything:
+        return qs
+    addressed = units_q(user)
+    if scope.node_path is not None and scope.role in _TEMPLATE_ROLES:
+        return qs.filter(Q(issuer__path__startswith=scope.node_path) | addressed)
+    return qs.filter(addressed)
+
+
+def get_summons_for_user(user: Any, pk: Any, *, right: str | None = None) -> Summons:
+    return get_for_user(summonses_visible_to(user), pk, user=user, right=right)
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    scope = scope_for(user)
+    qs = Assessment.objects.select_related("assessor", "node", "department", "area", "letter")
+    if scope.everything:
+        return qs
+    final = units_q(user) & Q(status=Assessment.Status.FINAL)
+    if scope.node_path is not None and scope.role in _TEMPLATE_ROLES:
+        return qs.filter(Q(assessor__path__startswith=scope.node_path) | final)
+    return qs.filter(final)
+
+
+def get_assessment_for_user(user: Any, pk: Any, *, right: str | None = None) -> Assessment:
+    return get_for_user(assessments_visible_to(user), pk, user=user, right=right)

@@ -34,4 +34,8 @@ urlpatterns: list = [
     path("daily/<int:pk>/", daily.daily_pledge, name="daily_pledge"),
     path("daily/<int:pk>/pdf/", daily.daily_pledge_pdf, name="daily_pledge_pdf"),
     path("daily/flags/<int:pk>/", daily.daily_flag, name="daily_flag"),
+    # Accidents (accountability/views/accidents.py): registry, revisions, investigation, 四不放过
+    # Control indicators (accountability/views/indicators.py): limits and usage
+    # 约谈/督办 (accountability/views/summonses.py)
+    # 年度考核 (accountability/views/assessments.py)
 ]

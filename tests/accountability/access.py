@@ -158,3 +158,12 @@ CASES.update(
         ],
     }
 )
+
+# Accidents, indicators, 约谈/督办 and the yearly assessment keep their cases in their own modules.
+from tests.accountability import access_accidents, access_assessments, access_indicators, access_summonses  # noqa: E402
+
+for _part in (access_accidents, access_indicators, access_summonses, access_assessments):
+    assert not set(_part.CASES) & set(CASES), _part.__name__
+    CASES.update(_part.CASES)
+    assert not set(_part.SEES) & set(SEES), _part.__name__
+    SEES.update(_part.SEES)

@@ -1,0 +1,1 @@
+"""约谈 and 督办: records, reasons chosen from the records, commitments, follow-up (DOMAIN §6)."""
