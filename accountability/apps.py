@@ -56,6 +56,19 @@ class AccountabilityConfig(AppConfig):
 
     def _indicators(self) -> None:
         """Control indicators (accountability/indicators): warning rules, dashboard and briefing parts."""
+        from accountability.accidents.signals import accident_changed
+        from accountability.indicators import briefing as indicator_briefing
+        from accountability.indicators import dashboard as indicator_dashboard
+        from accountability.indicators import services as indicator_services
+        from accountability.indicators import tasks as indicator_tasks  # noqa: F401 - registers the tasks
+        from accountability.indicators import warnings as indicator_warnings
+        from safetyops.core.audit import register_action_labels
+
+        register_action_labels(indicator_services.action_labels())
+        indicator_warnings.register_rules()
+        indicator_dashboard.register()
+        indicator_briefing.register()
+        accident_changed.connect(indicator_warnings.accident_changed, dispatch_uid="indicator-warnings-accident")
 
     def _summonses(self) -> None:
         """约谈/督办 (accountability/summons): evidence scope, labels, rules, briefing part."""

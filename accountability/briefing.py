@@ -1,9 +1,9 @@
-"""What accountability contributes to the monthly briefing: section 事故情况 (a placeholder until
-issue 13 lands) and section 责任落实情况: for the briefing's node and the year of the period's end,
-the signing rate of the 目标责任书 and the coverage of the 安全承诺书 addressed inside that node's
-area (whoever issued them; not those addressed to the node itself: coverage.within), per child
-node (and per campaign for campaign pledges), a sentence written from the figures, and 约谈 said
-in words while its module is not there.
+"""What accountability contributes to the monthly briefing (section 事故情况 is
+accountability/indicators/briefing.py's): section 责任落实情况: for the briefing's node and the
+year of the period's end, the signing rate of the 目标责任书 and the coverage of the 安全承诺书
+addressed inside that node's area (whoever issued them; not those addressed to the node itself:
+coverage.within), per child node (and per campaign for campaign pledges), a sentence written
+from the figures, and 约谈 said in words while its module is not there.
 
 The figures are frozen as plain JSON in the snapshot, as they stood at the end of the period: a
 copy counts once issued before then (and not withdrawn by then), signed when signed before then,
@@ -197,9 +197,6 @@ def _section(render: BriefingRender) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_briefing_section(
-        "accidents", order=20, title="事故情况", template="accountability/briefing/accidents.html"
-    )
     register_briefing_figures("accountability", accountability_figures)
     register_briefing_section(
         "accountability",

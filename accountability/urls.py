@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability.views import copies, daily, files, letters
+from accountability.views import copies, daily, files, indicators, letters
 
 app_name = "accountability"
 
@@ -36,6 +36,8 @@ urlpatterns: list = [
     path("daily/flags/<int:pk>/", daily.daily_flag, name="daily_flag"),
     # Accidents (accountability/views/accidents.py): registry, revisions, investigation, 四不放过
     # Control indicators (accountability/views/indicators.py): limits and usage
+    path("indicators/", indicators.indicators, name="indicators"),
+    path("indicators/<int:pk>/limits/", indicators.indicator_limits, name="indicator_limits"),
     # 约谈/督办 (accountability/views/summonses.py)
     # 年度考核 (accountability/views/assessments.py)
 ]

@@ -211,10 +211,12 @@ def limits(nodes: Iterable[Node], year: int) -> dict[int, dict[str, tuple[int, s
     return found
 
 
-def usage_for(nodes: Iterable[Node], year: int) -> dict[int, list[Usage]]:
-    """node id → its control indicators in catalogue order (those with a limit or any use)."""
+def usage_for(nodes: Iterable[Node], year: int, *, rows: list[AccidentRow] | None = None) -> dict[int, list[Usage]]:
+    """node id → its control indicators in catalogue order (those with a limit or any use).
+    `rows`: the year's accident rows when the caller has read them already (accident_rows)."""
     nodes = list(nodes)
-    rows = accident_rows(nodes, year)
+    if rows is None:
+        rows = accident_rows(nodes, year)
     held = limits(nodes, year)
     result: dict[int, list[Usage]] = {}
     for node in nodes:
