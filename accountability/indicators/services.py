@@ -53,10 +53,11 @@ def _value(key: str, raw: Any) -> int | None:
 def indicator_limits_set(*, actor: User, node: Node, year: int, values: Mapping[str, Any]) -> dict[str, Any]:
     """Set (or clear, when blank) the node's limits of the year for the control keys no letter gives.
     Every value is checked before anything is written; returns {key: (before, after)} of what changed."""
-    if not has_right(actor, AccountabilityRight.INDICATOR_SET):
-        raise NotPermitted
-    if not nodes_visible_to(actor).filter(pk=node.pk).exists():
-        raise NotPermitted
+    if (
+        not has_right(actor, AccountabilityRight.INDICATOR_SET)
+        or not nodes_visible_to(actor).filter(pk=node.pk).exists()
+    ):
+        raise NotPermitted(_("只有县级管理员可以设定本辖区的控制指标。"))
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise IndicatorError(_("年度须在%(min)s至%(max)s之间。") % {"min": YEAR_MIN, "max": YEAR_MAX})
     unknown = sorted(set(values) - set(usage.CONTROL_KEYS))
