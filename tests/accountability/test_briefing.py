@@ -153,7 +153,7 @@ def test_other_apps_parts_join_the_section(march: World, monkeypatch: Any) -> No
     briefing = request_briefing(march.county_admin, march.county, *MARCH, today=date(2026, 4, 5))
     html = briefing_html(briefing, briefing.figures, issue_number=None, issued_on=date(2026, 4, 5))
     section = html[html.index("五、责任落实情况") : html.index("六、")]
-    assert "约谈记录模块尚未启用" in section and "事故统计模块尚未上线" in section
+    assert "约谈记录模块尚未启用" in section and "本年度未设定控制指标" in section
 
 
 def test_a_snapshot_without_the_figures_still_renders(march: World) -> None:

@@ -33,10 +33,9 @@ HAZARD_SUBSECTIONS = [
     "（三）逾期未整改隐患",
     "（四）重大事故隐患挂牌督办情况",
 ]
-ACCIDENTS = (
-    "事故统计模块尚未上线。本期简报暂不统计事故起数、死亡和受伤人数、同比变化及控制指标使用情况，"
-    "相关数据以应急管理部门事故统计报表为准。"
-)
+# Section 2 counts the registered accidents (accountability/indicators/briefing.py); the fixture has none.
+ACCIDENTS = "本期全县未发生生产安全事故。"
+ACCIDENT_SUBSECTIONS = ["较大及以上事故", "控制指标使用情况"]
 NO_CAMPAIGNS = "本期全县无正在开展的专项行动。"
 # Section 5 counts letters and pledges (accountability/briefing.py); 约谈 has no module yet and says so.
 ACCOUNTABILITY = "约谈记录模块尚未启用，本期简报暂不统计约谈情况。"
@@ -65,11 +64,12 @@ def test_the_county_draft_has_every_section_in_order(county: Briefing) -> None:
     assert headings(html, "h2") == COUNTY_SECTIONS
     # Section 5 also carries accountability's daily 承诺公告 part (the county has a 危化 enterprise).
     assert headings(html, "h3") == [
+        *ACCIDENT_SUBSECTIONS,
         *HAZARD_SUBSECTIONS,
         *ACCOUNTABILITY_SUBSECTIONS,
         "危化企业每日安全风险研判与承诺公告",
     ]
-    assert pending(html) == [ACCIDENTS, ACCOUNTABILITY]
+    assert pending(html) == [ACCOUNTABILITY]
     assert NO_CAMPAIGNS in html
     assert re.findall(r">图(\d)　", html) == ["1", "2", "3"]  # charts counted in the order they appear
     assert "本部分由安平县安全生产委员会办公室在发布前填写" in html
@@ -89,6 +89,7 @@ def test_without_children_or_sectors_the_later_sections_move_up(march: March) ->
     html = html_of(empty)
     assert headings(html, "h2") == [*COUNTY_SECTIONS[:5], "六、存在问题及下步工作"]  # no units to rank
     assert headings(html, "h3") == [
+        *ACCIDENT_SUBSECTIONS,
         "（一）排查整改总体情况",
         "（二）逾期未整改隐患",
         "（三）重大事故隐患挂牌督办情况",
@@ -113,7 +114,7 @@ def test_campaigns_are_listed_by_the_campaigns_section(march: March, county: Bri
     assert [c["name"] for c in figures["campaigns"]] == ["2026年安全生产月"]
     html = html_of(county, figures=figures)
     assert "本期正在开展或已结束的专项行动1项" in html and "全县无目标企业" in html  # launched without targets
-    assert pending(html) == [ACCIDENTS, ACCOUNTABILITY]
+    assert pending(html) == [ACCOUNTABILITY]
 
 
 def test_a_snapshot_stored_before_the_registry_still_renders_the_same(county: Briefing) -> None:
