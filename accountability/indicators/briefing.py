@@ -51,7 +51,7 @@ def accident_figures(node: Node, start: datetime.date, end: datetime.date) -> di
     last_start, last_end = year_before(start), year_before(end)
     last_year_start = datetime.date(year - 1, 1, 1)
     lower = min(start, year_start, last_start, last_year_start)
-    rows = list(
+    found = (
         Accident.objects.filter(
             node__path__startswith=node.path,
             status__in=usage.REGISTERED,
@@ -77,8 +77,7 @@ def accident_figures(node: Node, start: datetime.date, end: datetime.date) -> di
             "reported_late",
         )
     )
-    for row in rows:
-        row["day"] = timezone.localtime(row["occurred_at"]).date()
+    rows: list[dict[str, Any]] = [{**row, "day": timezone.localtime(row["occurred_at"]).date()} for row in found]
 
     def within(first: datetime.date, last: datetime.date) -> list[dict[str, Any]]:
         return [row for row in rows if first <= row["day"] <= last]

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accountability import items as letter_items
 from accountability.indicators import usage
-from accountability.models import Accident, IndicatorLimit
+from accountability.models import Accident, AccidentLevel, IndicatorLimit
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import scope_for
 from safetyops.orgs.units import ORGANISING_ROLES
@@ -110,7 +110,7 @@ def node_rows(node: Node, year: int, *, children: bool = True, listed: int = ACC
             if all_ids
             else {}
         )
-        levels = dict(usage.AccidentLevel.choices)
+        levels = dict(AccidentLevel.choices)
         for row in result:
             for pk in wanted[row.node.pk]:
                 item = details[pk]
