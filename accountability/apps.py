@@ -67,10 +67,13 @@ class AccountabilityConfig(AppConfig):
 
     def _assessments(self) -> None:
         """年度考核 (accountability/assessments): evidence scope, labels."""
+        from accountability.assessments import lifecycle as assessment_lifecycle
         from accountability.models import AssessmentItem
         from accountability.scope import assessments_visible_to
+        from safetyops.core.audit import register_action_labels
         from safetyops.evidence.scope import register_owner_scope
 
         register_owner_scope(
             AssessmentItem, lambda user: AssessmentItem.objects.filter(assessment__in=assessments_visible_to(user))
         )
+        register_action_labels(assessment_lifecycle.action_labels())
