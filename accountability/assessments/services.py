@@ -82,9 +82,16 @@ def _rescore(assessments: list[Assessment], year: int) -> None:
                 row.save(update_fields=["measured", "score", "note"])
         scoring.apply_veto(assessment)
         assessment.score = scoring.sheet_total(rows)
-        assessment.grade = scoring.grade_for(assessment.score, capped(assessment))
+        assessment.grade = provisional_grade(assessment, rows)
         assessment.scored_at = timezone.now()
         assessment.save(update_fields=["veto_rule", "veto_accidents", "score", "grade", "scored_at"])
+
+
+def provisional_grade(assessment: Assessment, rows: list[AssessmentItem]) -> str:
+    """The grade the sheet stands at; none while a hand-scored row waits (its score would mislead)."""
+    if any(row.source == AssessmentItem.Source.MANUAL and row.score is None for row in rows):
+        return ""
+    return scoring.grade_for(assessment.score, capped(assessment))
 
 
 def capped(assessment: Assessment) -> bool:
@@ -198,7 +205,7 @@ def assessment_item_score(
         names.append(getattr(upload, "name", ""))
     rows = list(locked.rows.order_by("position"))
     locked.score = scoring.sheet_total(rows)
-    locked.grade = scoring.grade_for(locked.score, capped(locked))
+    locked.grade = provisional_grade(locked, rows)
     locked.save(update_fields=["score", "grade"])
     log_action(
         locked,
@@ -237,7 +244,7 @@ def assessment_review_veto(*, actor: Any, assessment: Assessment, decision: str,
     before = locked.veto_review
     locked.veto_review, locked.veto_review_reason = decision, reason
     locked.veto_reviewed_by, locked.veto_reviewed_at = actor, timezone.now()
-    locked.grade = scoring.grade_for(locked.score, capped(locked))
+    locked.grade = provisional_grade(locked, list(locked.rows.all()))
     locked.save(
         update_fields=[
             "veto_rule",

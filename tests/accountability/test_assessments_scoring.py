@@ -228,6 +228,7 @@ def test_manual_scoring_with_evidence(world: World) -> None:
     assert row.attachments.count() == 1
     assessment = Assessment.objects.get(pk=row.assessment_id)
     assert assessment.score == Decimal("77.50")  # 50 (no accident) + 27.5; 开展安全生产月活动 not scored yet
+    assert assessment.grade == ""  # no grade while a hand-scored row waits
 
 
 def test_data_rows_cannot_be_scored_by_hand(world: World) -> None:
