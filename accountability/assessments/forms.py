@@ -24,7 +24,7 @@ class ItemScoreForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         error_messages={"required": _("请填写评分说明（依据和扣分理由）。")},
     )
-    files = EvidenceField(label=_("佐证材料（可选，照片或PDF）"), required=False)
+    evidence = EvidenceField(label=_("佐证材料（可选，照片或PDF）"), required=False)
 
 
 class VetoReviewForm(forms.Form):
@@ -42,7 +42,9 @@ class VetoReviewForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = choices
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
 
 class FinaliseForm(forms.Form):

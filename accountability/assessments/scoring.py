@@ -193,7 +193,7 @@ def gather(assessments: list[Assessment], year: int, *, now: datetime.datetime |
     start, end = year_bounds(year)
     as_of = min(now or timezone.now(), end)
     facts = Facts(year=year, as_of=as_of)
-    nodes = [a.node for a in assessments if a.node_id]
+    nodes = [a.node for a in assessments if a.node is not None]
     paths = [node.path for node in nodes]
     facts.usage = usage_for(nodes, year)
     facts.rectification = rectification_facts(node_paths=paths, since=start, until=end, as_of=as_of)
@@ -259,7 +259,7 @@ def score_row(assessment: Assessment, row: AssessmentItem, facts: Facts) -> None
     if row.source != Source.DATA:
         return
     key = row.key
-    path = assessment.node.path if assessment.node_id else ""
+    path = assessment.node.path if assessment.node is not None else ""
     if key in letter_items.BY_KEY and letter_items.BY_KEY[key].group == letter_items.CONTROL:
         usage = next((u for u in facts.usage.get(assessment.node_id or 0, []) if u.key == key), Usage(key))
         limit = target_value(row)

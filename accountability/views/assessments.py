@@ -208,7 +208,7 @@ def assessment_item_score(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 score=form.cleaned_data["score"],
                 note=form.cleaned_data["note"],
-                files=form.cleaned_data.get("files") or [],
+                files=form.cleaned_data.get("evidence") or [],
             )
         except AssessmentError as exc:
             form.add_error(None, exc.message)
