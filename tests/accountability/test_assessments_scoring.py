@@ -293,3 +293,38 @@ def test_ranking_highest_first_equal_scores_share_a_rank(world: World) -> None:
     assert len({r.rank for r in top}) == 1
     # Drafts are the county's: town A sees none of them.
     assert ranking(assessments_visible_to(world.official_a), 2026).total == 0
+
+
+def test_campaign_reports_on_time_from_the_first_submission(world: World) -> None:
+    """Rows for the reader (campaigns.selectors.unit_report_timeliness): two tasks due this year,
+    town B's first report on time, its second late; a task not yet due does not count."""
+    from campaigns.models import ReportTask, ReportVersion, UnitReport
+    from tests.campaigns.factories import county_campaign
+
+    campaign = county_campaign(world)
+    reports = []
+    for deadline in (datetime.date(2026, 3, 10), datetime.date(2026, 6, 10), datetime.date(2026, 12, 20)):
+        task = ReportTask.objects.create(
+            campaign=campaign, title=f"报表{deadline}", period_start=deadline, period_end=deadline, deadline=deadline
+        )
+        reports.append(UnitReport.objects.create(task=task, status="submitted", **unit_fields(world.town_b)))
+    for report, late in zip(reports[:2], (False, True), strict=True):
+        ReportVersion.objects.create(
+            report=report, number=1, late=late, submitted_by=world.official_b, submitted_at=timezone.now()
+        )
+    template = county_template(world, items=[{"key": "campaign_reports_on_time", "value": 100, "weight": 100}])
+    letter_services.template_address(actor=world.county_admin, template=template, units=[world.town_b])
+    letter_services.template_issue(actor=world.county_admin, template=template)
+    row = _row(_round(world)["西山镇"], "campaign_reports_on_time")
+    assert row.measured == "50%（1/2）" and row.score == 50
+
+
+def test_inspection_coverage_counts_operating_enterprises_inspected_in_the_year(world: World) -> None:
+    from inspections.models import Inspection
+    from tests.inspections.conftest import open_inspection
+
+    done = open_inspection(world)  # ent_a
+    Inspection.objects.filter(pk=done.pk).update(status=Inspection.Status.LOCKED)
+    open_inspection(world, enterprise=world.ent_a2)  # still a draft: not counted
+    row = _row(_round(world)["东城镇"], "inspection_coverage")  # the default items: ≥100%, weight 10
+    assert row.measured == "50%（1/2）" and row.score == 5
