@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import services as letter_services
-from accountability.assessments import scoring
+from accountability.assessments import notices, scoring
 from accountability.assessments.errors import AssessmentError
 from accountability.assessments.lifecycle import ASSESSMENT_STEPS
 from accountability.lifecycle import LETTER_STEPS
@@ -287,4 +287,5 @@ def assessment_finalise(*, actor: Any, assessment: Assessment, remarks: str = ""
     letter = locked.letter
     if letter is not None and letter.status == Letter.Status.SIGNED and LETTER_STEPS.allows("assess", letter, actor):
         letter_services.letter_assess(actor=actor, letter=letter, data={"assessment": locked.pk, **result})
+    transaction.on_commit(lambda: notices.tell_assessment_finalised(locked.pk))
     return locked

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -328,3 +329,17 @@ def test_inspection_coverage_counts_operating_enterprises_inspected_in_the_year(
     open_inspection(world, enterprise=world.ent_a2)  # still a draft: not counted
     row = _row(_round(world)["东城镇"], "inspection_coverage")  # the default items: ≥100%, weight 10
     assert row.measured == "50%（1/2）" and row.score == 5
+
+
+def test_the_assessed_unit_hears_its_grade_once(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from accountability.assessments.notices import tell_assessment_finalised
+    from safetyops.notify.models import Reminder
+
+    major(world.town_a, at(2026, 5, 1), responsible=[world.town_a])
+    town_a = _round(world)["东城镇"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_finalise(actor=world.county_admin, assessment=town_a)
+    told = Reminder.objects.filter(reason="assessment_finalised")
+    assert set(told.values_list("recipient_id", flat=True)) == {world.official_a.pk, world.leader_a.pk}
+    assert "一票否决" in told.first().body
+    assert tell_assessment_finalised(town_a.pk) == 0  # once
