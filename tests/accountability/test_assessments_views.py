@@ -162,3 +162,25 @@ def test_finalise_through_the_page(client: Any, world: World) -> None:
     client.force_login(world.leader_county)
     assert client.post(reverse("accountability:assessment_rescore", args=[town_a.pk])).status_code == 403
     assert services.capped(town_a) is False
+
+
+def test_manual_score_with_evidence_through_the_form(client: Any, world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    town_a = open_round(world)["东城镇"]
+    row = AssessmentItem.objects.create(
+        assessment=town_a, position=99, key="custom", label="应急演练", weight=5, source="manual", target="完成"
+    )
+    client.force_login(world.county_admin)
+    url = reverse("accountability:assessment_item_score", args=[row.pk])
+    fake = SimpleUploadedFile("演练.pdf", b"not a pdf at all", "application/pdf")
+    response = client.post(url, {"score": "5", "note": "演练记录齐全", "evidence": [fake]})
+    assert response.status_code == 400
+    row.refresh_from_db()
+    assert row.score is None and row.attachments.count() == 0
+    pdf = SimpleUploadedFile("演练.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    assert client.post(url, {"score": "5", "note": "演练记录齐全", "evidence": [pdf]}).status_code == 302
+    row.refresh_from_db()
+    assert row.score == 5 and row.attachments.count() == 1
+    html = client.get(reverse("accountability:assessment_detail", args=[town_a.pk])).content.decode()
+    assert "演练.pdf" in html
