@@ -80,10 +80,15 @@ class AccountabilityConfig(AppConfig):
 
     def _assessments(self) -> None:
         """年度考核 (accountability/assessments): evidence scope, labels."""
+        from accountability.assessments import lifecycle as assessment_lifecycle
+        from accountability.assessments import notices as assessment_notices
         from accountability.models import AssessmentItem
         from accountability.scope import assessments_visible_to
+        from safetyops.core.audit import register_action_labels
         from safetyops.evidence.scope import register_owner_scope
 
         register_owner_scope(
             AssessmentItem, lambda user: AssessmentItem.objects.filter(assessment__in=assessments_visible_to(user))
         )
+        register_action_labels(assessment_lifecycle.action_labels())
+        assessment_notices.register_reasons()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability.views import copies, daily, files, indicators, letters
+from accountability.views import assessments, copies, daily, files, indicators, letters
 
 app_name = "accountability"
 
@@ -40,4 +40,13 @@ urlpatterns: list = [
     path("indicators/<int:pk>/limits/", indicators.indicator_limits, name="indicator_limits"),
     # 约谈/督办 (accountability/views/summonses.py)
     # 年度考核 (accountability/views/assessments.py)
+    path("assessments/", assessments.assessment_round, name="assessment_round"),
+    path("assessments/open/", assessments.assessment_open, name="assessment_open"),
+    path("assessments/export.xlsx", assessments.assessment_export, name="assessment_export"),
+    path("assessments/report.pdf", assessments.assessment_report_pdf, name="assessment_report_pdf"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/score/", assessments.assessment_rescore, name="assessment_rescore"),
+    path("assessments/<int:pk>/veto/", assessments.assessment_veto_review, name="assessment_veto_review"),
+    path("assessments/<int:pk>/finalise/", assessments.assessment_finalise, name="assessment_finalise"),
+    path("assessments/rows/<int:pk>/", assessments.assessment_item_score, name="assessment_item_score"),
 ]

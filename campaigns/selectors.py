@@ -6,11 +6,13 @@ nothing else of `campaigns`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from campaigns.models import Campaign, Target
+from campaigns.models import Campaign, ReportVersion, Target, UnitReport
 from campaigns.scope import campaigns_visible_to
 from safetyops.orgs.scope import scope_for
 
@@ -76,3 +78,27 @@ def campaigns_for_pledges(*, user: Any) -> QuerySet[Campaign]:
         .filter(status__in=[Campaign.Status.DRAFT, Campaign.Status.ACTIVE])
         .order_by("-year", "-starts_on", "pk")
     )
+
+
+def unit_report_timeliness(
+    *, year: int, as_of: date, node_ids: Iterable[int] = (), department_ids: Iterable[int] = ()
+) -> dict[tuple[str, int], tuple[int, int]]:
+    """("node" | "department", id) → (due, on time): the unit's reports whose task deadline fell in
+    `year` and had passed by `as_of`; on time when the first submission was not late. One query."""
+    node_ids, department_ids = list(node_ids), list(department_ids)
+    result: dict[tuple[str, int], tuple[int, int]] = {}
+    if not node_ids and not department_ids:
+        return result
+    first_late = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("number").values("late")[:1]
+    rows = (
+        UnitReport.objects.filter(Q(node_id__in=node_ids) | Q(department_id__in=department_ids))
+        .filter(task__deadline__year=year, task__deadline__lt=as_of)
+        .annotate(first_late=Subquery(first_late))
+        .order_by()
+        .values_list("node_id", "department_id", "first_late")
+    )
+    for node_id, department_id, late in rows:
+        key = ("node", node_id) if node_id is not None else ("department", department_id)
+        due, on_time = result.get(key, (0, 0))
+        result[key] = (due + 1, on_time + (late is False))
+    return result

@@ -1,5 +1,6 @@
 """The port other domain apps read hazards through (declared in pyproject [tool.importlinter]):
-plain facts, never the model. accountability checks a daily 承诺公告 against them (承诺不实)."""
+plain facts, never the model. accountability checks a daily 承诺公告 against them (承诺不实) and
+scores the yearly assessment from them (rectification rates, overdue hazards, inspection coverage)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
-from inspections.models import Hazard
+from inspections.models import Hazard, Inspection
+from safetyops.orgs.models import Enterprise
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +66,83 @@ def hazard_facts(
         )
         for pk, enterprise_id, number, level, registered_at, closed_at, description, location, item_text in rows
     ]
+
+
+@dataclass(slots=True)
+class RectificationFact:
+    """Hazards registered in a year inside one node's area: how many, how many closed by `as_of`,
+    the 重大 ones of each, and how many were past their deadline and still open at `as_of`."""
+
+    total: int = 0
+    closed: int = 0
+    major_total: int = 0
+    major_closed: int = 0
+    overdue_open: int = 0
+
+
+def rectification_facts(
+    *, node_paths: Iterable[str], since: datetime, until: datetime, as_of: datetime
+) -> dict[str, RectificationFact]:
+    """Per node path: the hazards registered in [since, until) inside it, counted as they stood at
+    `as_of` (the year's end, or now while the year runs). One query."""
+    paths = sorted(set(node_paths))
+    facts = {path: RectificationFact() for path in paths}
+    if not paths:
+        return facts
+    inside = Q()
+    for path in paths:
+        inside |= Q(node__path__startswith=path)
+    as_of_day = timezone.localtime(as_of).date()
+    rows = (
+        Hazard.objects.filter(inside, registered_at__gte=since, registered_at__lt=until)
+        .order_by()
+        .values_list("node__path", "level", "closed_at", "deadline")
+    )
+    for node_path, level, closed_at, deadline in rows:
+        closed = closed_at is not None and closed_at < as_of
+        major = level == Hazard.Level.MAJOR
+        for path in paths:
+            if not node_path.startswith(path):
+                continue
+            fact = facts[path]
+            fact.total += 1
+            fact.closed += closed
+            fact.major_total += major
+            fact.major_closed += major and closed
+            fact.overdue_open += not closed and deadline < as_of_day
+    return facts
+
+
+@dataclass(slots=True)
+class CoverageFact:
+    """Enterprises in operation inside one node's area, and how many of them an inspection (not
+    a draft) reached in the period."""
+
+    enterprises: int = 0
+    inspected: int = 0
+
+
+def inspection_coverage_facts(
+    *, node_paths: Iterable[str], since: datetime, until: datetime
+) -> dict[str, CoverageFact]:
+    """Per node path: operating enterprises inside it and those inspected in [since, until). Two queries."""
+    paths = sorted(set(node_paths))
+    facts = {path: CoverageFact() for path in paths}
+    if not paths:
+        return facts
+    inside = Q()
+    for path in paths:
+        inside |= Q(node__path__startswith=path)
+    inspected = set(
+        Inspection.objects.filter(inspected_at__gte=since, inspected_at__lt=until)
+        .exclude(status=Inspection.Status.DRAFT)
+        .values_list("enterprise_id", flat=True)
+    )
+    for pk, node_path in Enterprise.objects.filter(inside, status=Enterprise.Status.OPERATING).values_list(
+        "pk", "node__path"
+    ):
+        for path in paths:
+            if node_path.startswith(path):
+                facts[path].enterprises += 1
+                facts[path].inspected += pk in inspected
+    return facts
