@@ -63,9 +63,7 @@ CASES: dict[str, list[Case]] = {
         Case(kwargs=_held_town, obj="summons_town_a", allowed={"official_a"}),
         Case(kwargs=lambda w: {"pk": _held_ent(w).pk}, obj="summons_ent_a", allowed={"enterprise_a"}),
     ],
-    "accountability:summons_commitment_done": [
-        Case(kwargs=_commitment, obj="summons_ent_a", allowed={"enterprise_a"})
-    ],
+    "accountability:summons_commitment_done": [Case(kwargs=_commitment, obj="summons_ent_a", allowed={"enterprise_a"})],
     "accountability:summons_follow_up": [Case(kwargs=_held_town, obj="summons_town_a", allowed={"county_admin"})],
     "accountability:summons_close": [Case(kwargs=_held_town, obj="summons_town_a", allowed={"county_admin"})],
 }

@@ -30,7 +30,7 @@ def supervised_hazard(
         fields.update(listed_supervision=True, listed_at=timezone.now())
     if overdue_days:
         fields["deadline"] = timezone.localdate() - timedelta(days=overdue_days)
-    Hazard.objects.filter(pk=found.pk).update(**fields)
+    Hazard.objects.filter(pk=found.pk).tally_update(**fields)
     found.refresh_from_db()
     return found
 
