@@ -1,6 +1,6 @@
 """Briefing section 5 (责任落实情况): the letters' and pledges' rates as they stood at the period's
-end, per child node and per campaign, the sentence written from them, the 约谈 part (accountability/summons) in words, plain
-JSON, a few queries, and room for other apps' parts."""
+end, per child node and per campaign, the sentence written from them, the 约谈 part
+(accountability/summons) in words, plain JSON, a few queries, and room for other apps' parts."""
 
 from __future__ import annotations
 
