@@ -40,6 +40,7 @@ urlpatterns: list = [
     path("summonses/", summonses.summons_list, name="summons_list"),
     path("summonses/new/", summonses.summons_create, name="summons_create"),
     path("summonses/<int:pk>/", summonses.summons_detail, name="summons_detail"),
+    path("summonses/<int:pk>/pdf/", summonses.summons_pdf_download, name="summons_pdf"),
     path("summonses/<int:pk>/record/", summonses.summons_record, name="summons_record"),
     path("summonses/<int:pk>/report/", summonses.summons_report, name="summons_report"),
     path(

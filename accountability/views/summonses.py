@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,11 +36,13 @@ from accountability.summons.forms import (
     parse_commitments,
 )
 from accountability.summons.lifecycle import SUMMONS_STEPS
+from accountability.summons.pdf import summons_pdf, summons_pdf_filename
 from campaigns.selectors import late_unit_reports
 from inspections.ports import summons_hazard_facts
 from safetyops.core.audit import action_label, audit_events_for
 from safetyops.core.params import parse_int
 from safetyops.core.steps import Offered
+from safetyops.core.views import pdf_download
 from safetyops.orgs.models import Node, User
 from safetyops.orgs.scope import has_right, scope_for
 
@@ -251,6 +253,12 @@ def summons_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+def summons_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
+    summons = get_summons_for_user(request.user, pk)
+    return pdf_download(summons_pdf(summons), summons_pdf_filename(summons))
 
 
 def _step_summons(request: HttpRequest, pk: int, step: str) -> Summons:

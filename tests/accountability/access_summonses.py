@@ -57,6 +57,9 @@ CASES: dict[str, list[Case]] = {
         Case(kwargs=_planned, obj="summons_town_a", allowed=SEES["summons_town_a"]),
         Case(kwargs=lambda w: {"pk": _held_ent(w).pk}, obj="summons_ent_a", allowed=SEES["summons_ent_a"]),
     ],
+    "accountability:summons_pdf": [
+        Case(kwargs=lambda w: {"pk": _held_ent(w).pk}, obj="summons_ent_a", allowed=SEES["summons_ent_a"])
+    ],
     "accountability:summons_record": [Case(kwargs=_planned, obj="summons_town_a", allowed={"county_admin"})],
     "accountability:summons_cancel": [Case(kwargs=_planned, obj="summons_town_a", allowed={"county_admin"})],
     "accountability:summons_report": [

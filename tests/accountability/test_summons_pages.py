@@ -17,7 +17,7 @@ from accountability.summons.briefing import summons_figures
 from safetyops.briefings.services import briefing_html
 from tests.accountability.daily_factories import hazard
 from tests.accountability.summons_factories import summons_of, supervised_hazard
-from tests.briefings.conftest import request_briefing
+from tests.briefings.conftest import pdf_text, request_briefing, squeezed
 from tests.campaigns.factories import travel
 from tests.conftest import World
 
@@ -120,3 +120,16 @@ def test_the_briefing_counts_the_summonses_held_in_the_period(world: World) -> N
     section = html[html.index("五、责任落实情况") : html.index("六、")]
     assert "本期全县开展约谈1次、督办1次，待报送整改报告2个。" in section
     assert "2026-03-10" in section and world.town_a.name in section
+
+
+def test_the_record_as_a_pdf_escapes_the_users_text(world: World, client: Any, tmp_path: Any) -> None:
+    summons = summons_of(world, world.ent_a, held=True, kind=Summons.Kind.SUPERVISION)
+    services.summons_follow_up(actor=world.county_admin, summons=summons, note="<b>复查</b>未完成")
+    client.force_login(world.enterprise_a)
+    response = client.get(reverse("accountability:summons_pdf", args=[summons.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "record.pdf"
+    path.write_bytes(b"".join(response.streaming_content))
+    text = squeezed(pdf_text(path))
+    assert "督办记录" in text and world.ent_a.name in text and "完成报警器更换" in text
+    assert "<b>复查</b>未完成" in text  # printed as typed, not as markup
