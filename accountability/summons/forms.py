@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +100,7 @@ class SummonsForm(forms.Form):
     def __init__(self, *args: Any, options: list[ReasonOption], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = options
-        self.fields["reasons"].choices = [(option.key, option.label) for option in options]
+        cast(forms.ChoiceField, self.fields["reasons"]).choices = [(option.key, option.label) for option in options]
 
     def reason_refs(self) -> list[tuple[str, int]]:
         refs = []
@@ -146,7 +146,7 @@ class ReportForm(forms.Form):
         error_messages={"required": _("请填写书面整改报告。")},
         help_text=_("说明存在的问题、原因、整改措施及落实情况。"),
     )
-    files = EvidenceField(label=_("附件（PDF 或图片）"), required=False)
+    attachments = EvidenceField(label=_("附件（PDF 或图片）"), required=False)
 
 
 class NoteForm(forms.Form):

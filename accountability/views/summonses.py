@@ -326,7 +326,7 @@ def summons_report(request: HttpRequest, pk: int) -> HttpResponse:
 
             def act() -> Any:
                 return services.summons_report(
-                    actor=_actor(request), summons=summons, text=data["text"], files=data["files"] or []
+                    actor=_actor(request), summons=summons, text=data["text"], files=data["attachments"] or []
                 )
 
             if _run(request, form, act, _("整改报告已报送，约谈单位已收到通知。")):

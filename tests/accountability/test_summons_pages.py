@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,3 +134,32 @@ def test_the_record_as_a_pdf_escapes_the_users_text(world: World, client: Any, t
     text = squeezed(pdf_text(path))
     assert "督办记录" in text and world.ent_a.name in text and "完成报警器更换" in text
     assert "<b>复查</b>未完成" in text  # printed as typed, not as markup
+
+
+def test_minutes_scan_and_report_files_are_kept_as_evidence(
+    world: World, client: Any, settings: Any, tmp_path: Any
+) -> None:
+    from safetyops.evidence.models import Attachment
+    from tests.inspections.conftest import jpeg, pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    summons = summons_of(world, world.ent_a)
+    client.force_login(world.county_admin)
+    url = reverse("accountability:summons_record", args=[summons.pk])
+    today = timezone.localdate().isoformat()
+    fake = SimpleUploadedFile("minutes.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post(url, {"held_on": today, "attendees": "张强", "minutes_file": fake})
+    assert response.status_code == 200 and not Attachment.objects.exists()
+    response = client.post(url, {"held_on": today, "attendees": "张强", "minutes_file": pdf("minutes.pdf")})
+    assert response.status_code == 302
+    summons.refresh_from_db()
+    assert summons.status == Summons.Status.HELD and summons.minutes == ""
+    client.force_login(world.enterprise_a)
+    response = client.post(
+        reverse("accountability:summons_report", args=[summons.pk]),
+        {"text": "已整改", "attachments": [jpeg("after.jpg"), pdf("report.pdf")]},
+    )
+    assert response.status_code == 302
+    roles = sorted(summons.attachments.values_list("role", "original_name"))
+    assert roles == [("after", "after.jpg"), ("after", "report.pdf"), ("document", "minutes.pdf")]
+    assert all(a.enterprise_id == world.ent_a.pk for a in summons.attachments.all())
