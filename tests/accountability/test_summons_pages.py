@@ -163,3 +163,36 @@ def test_minutes_scan_and_report_files_are_kept_as_evidence(
     roles = sorted(summons.attachments.values_list("role", "original_name"))
     assert roles == [("after", "after.jpg"), ("after", "report.pdf"), ("document", "minutes.pdf")]
     assert all(a.enterprise_id == world.ent_a.pk for a in summons.attachments.all())
+
+
+def test_from_an_accident_the_form_presets_its_enterprise_or_its_node(world: World, client: Any) -> None:
+    from tests.accountability.accident_factories import accident_row
+
+    with_enterprise = accident_row(world.village_a, timezone.now(), deaths=1, enterprise=world.ent_a)
+    of_the_town = accident_row(world.town_a, timezone.now(), deaths=3, title="东城镇道路坍塌")
+    client.force_login(world.county_admin)
+    base = reverse("accountability:summons_create")
+    page = client.get(f"{base}?accident={with_enterprise.pk}").content.decode()
+    assert f"{world.ent_a.name}</h1>" in page and f'value="accident:{with_enterprise.pk}"' in page
+    page = client.get(f"{base}?accident={of_the_town.pk}").content.decode()
+    assert f"{world.town_a.name}</h1>" in page and "东城镇道路坍塌" in page
+    client.force_login(world.official_b)
+    assert "该事故不在本单位管辖范围内" in client.get(f"{base}?accident={of_the_town.pk}").content.decode()
+
+
+def test_a_second_post_of_the_same_form_creates_one_summons(world: World) -> None:
+    found = supervised_hazard(world)
+    values: dict[str, Any] = {
+        "actor": world.county_admin,
+        "unit": world.ent_a,
+        "kind": Summons.Kind.SUMMONS,
+        "held_on": timezone.localdate() + timedelta(days=1),
+        "place": "县应急管理局",
+        "summoned_by": "王军",
+        "attendees": "张强",
+        "reasons": [("hazard", found.pk)],
+        "key": "3b1f0c7e9d2a4f5b8c6d7e8f9a0b1c2d",
+    }
+    first = services.summons_create(**values)
+    again = services.summons_create(**values)
+    assert first.pk == again.pk and Summons.objects.count() == 1
