@@ -74,9 +74,16 @@ class AccountabilityConfig(AppConfig):
         """约谈/督办 (accountability/summons): evidence scope, labels, rules, briefing part."""
         from accountability.models import Summons
         from accountability.scope import summonses_visible_to
+        from accountability.summons import briefing as summons_briefing
+        from accountability.summons import lifecycle as summons_lifecycle
+        from accountability.summons import notices as summons_notices
+        from safetyops.core.audit import register_action_labels
         from safetyops.evidence.scope import register_owner_scope
 
         register_owner_scope(Summons, summonses_visible_to)
+        register_action_labels(summons_lifecycle.action_labels())
+        summons_notices.register_all()
+        summons_briefing.register()
 
     def _assessments(self) -> None:
         """年度考核 (accountability/assessments): evidence scope, labels."""

@@ -3,7 +3,8 @@ accountability/indicators/briefing.py's): section 责任落实情况: for the br
 year of the period's end, the signing rate of the 目标责任书 and the coverage of the 安全承诺书
 addressed inside that node's area (whoever issued them; not those addressed to the node itself:
 coverage.within), per child node (and per campaign for campaign pledges), a sentence written
-from the figures, and 约谈 said in words while its module is not there.
+from the figures; the 约谈/督办 held in the period are a part of this section
+(accountability/summons/briefing.py).
 
 The figures are frozen as plain JSON in the snapshot, as they stood at the end of the period: a
 copy counts once issued before then (and not withdrawn by then), signed when signed before then,

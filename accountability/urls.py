@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability.views import assessments, copies, daily, files, indicators, letters
+from accountability.views import assessments, copies, daily, files, indicators, letters, summonses
 
 app_name = "accountability"
 
@@ -39,6 +39,20 @@ urlpatterns: list = [
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/<int:pk>/limits/", indicators.indicator_limits, name="indicator_limits"),
     # 约谈/督办 (accountability/views/summonses.py)
+    path("summonses/", summonses.summons_list, name="summons_list"),
+    path("summonses/new/", summonses.summons_create, name="summons_create"),
+    path("summonses/<int:pk>/", summonses.summons_detail, name="summons_detail"),
+    path("summonses/<int:pk>/pdf/", summonses.summons_pdf_download, name="summons_pdf"),
+    path("summonses/<int:pk>/record/", summonses.summons_record, name="summons_record"),
+    path("summonses/<int:pk>/report/", summonses.summons_report, name="summons_report"),
+    path(
+        "summonses/<int:pk>/commitments/<int:commitment_pk>/done/",
+        summonses.summons_commitment_done,
+        name="summons_commitment_done",
+    ),
+    path("summonses/<int:pk>/follow-up/", summonses.summons_follow_up, name="summons_follow_up"),
+    path("summonses/<int:pk>/close/", summonses.summons_close, name="summons_close"),
+    path("summonses/<int:pk>/cancel/", summonses.summons_cancel, name="summons_cancel"),
     # 年度考核 (accountability/views/assessments.py)
     path("assessments/", assessments.assessment_round, name="assessment_round"),
     path("assessments/open/", assessments.assessment_open, name="assessment_open"),

@@ -7,10 +7,12 @@ nothing else of `campaigns`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from campaigns.models import Campaign, ReportVersion, Target, UnitReport
 from campaigns.scope import campaigns_visible_to
@@ -102,3 +104,85 @@ def unit_report_timeliness(
         due, on_time = result.get(key, (0, 0))
         result[key] = (due + 1, on_time + (late is False))
     return result
+
+
+# 约谈/督办 (accountability/summons): a unit's late campaign reports -------------------------------
+
+LATE_REPORTS_MAX = 100
+
+
+@dataclass(frozen=True, slots=True)
+class LateReportFact:
+    """A unit's campaign report that came late (迟报: its first version after the deadline) or has
+    not come although its deadline has passed (未报)."""
+
+    pk: int
+    node_id: int | None
+    department_id: int | None
+    enterprise_id: int | None
+    area_path: str
+    campaign_name: str
+    task_title: str
+    deadline: date
+    missing: bool  # not reported at all (else: reported late)
+
+    @property
+    def label(self) -> str:
+        state = "逾期未报" if self.missing else "迟报"
+        return f"“{self.campaign_name}”{self.task_title}（期限{self.deadline.isoformat()}，{state}）"
+
+
+def late_unit_reports(
+    *,
+    node_id: int | None = None,
+    department_id: int | None = None,
+    enterprise_id: int | None = None,
+    area_path: str | None = None,
+    report_ids: Iterable[int] | None = None,
+    today: date | None = None,
+) -> list[LateReportFact]:
+    """The late reports of one unit (a node itself, a department, an enterprise), optionally only
+    inside a part of the tree (`area_path`) or only these reports; newest deadline first. One query."""
+    today = today or timezone.localdate()
+    first_late = ReportVersion.objects.filter(report=OuterRef("pk"), number=1, late=True)
+    any_version = ReportVersion.objects.filter(report=OuterRef("pk"))
+    qs = UnitReport.objects.filter(Exists(first_late) | (~Exists(any_version) & Q(task__deadline__lt=today)))
+    if node_id is not None:
+        qs = qs.filter(node_id=node_id)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if enterprise_id is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if area_path is not None:
+        qs = qs.filter(area__path__startswith=area_path)
+    if report_ids is not None:
+        qs = qs.filter(pk__in=list(report_ids))
+    rows = (
+        qs.annotate(reported=Exists(any_version))
+        .order_by("-task__deadline", "pk")
+        .values_list(
+            "pk",
+            "node_id",
+            "department_id",
+            "enterprise_id",
+            "area__path",
+            "task__campaign__name",
+            "task__title",
+            "task__deadline",
+            "reported",
+        )[:LATE_REPORTS_MAX]
+    )
+    return [
+        LateReportFact(
+            pk=pk,
+            node_id=n,
+            department_id=d,
+            enterprise_id=e,
+            area_path=path,
+            campaign_name=campaign,
+            task_title=title,
+            deadline=deadline,
+            missing=not reported,
+        )
+        for pk, n, d, e, path, campaign, title, deadline, reported in rows
+    ]

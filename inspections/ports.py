@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
 from inspections.models import Hazard, Inspection
+from safetyops.core.audit import log_action
 from safetyops.orgs.models import Enterprise
 
 
@@ -146,3 +148,111 @@ def inspection_coverage_facts(
                 facts[path].enterprises += 1
                 facts[path].inspected += pk in inspected
     return facts
+
+
+# 约谈/督办 (accountability/summons): the hazards a summons may be about, and its entry on the hazard.
+
+SUMMONS_FACTS_MAX = 200  # a form offers at most this many hazards of one target
+
+
+@dataclass(frozen=True, slots=True)
+class SummonsHazardFact:
+    """A hazard as a summons sees it: whether it is overdue, at 督办, at 挂牌督办 (today)."""
+
+    pk: int
+    number: str
+    enterprise_id: int
+    enterprise_name: str
+    node_id: int
+    node_path: str
+    sector_id: int | None
+    major: bool
+    deadline: date
+    overdue: bool
+    days_overdue: int
+    supervised: bool
+    listed: bool
+    text: str  # the description, short
+
+    @property
+    def summonable(self) -> bool:
+        return self.overdue or self.supervised or self.listed
+
+
+def summons_hazard_facts(
+    *,
+    enterprise_ids: Iterable[int] | None = None,
+    node_path: str | None = None,
+    sector_ids: Iterable[int] | None = None,
+    hazard_ids: Iterable[int] | None = None,
+    today: date | None = None,
+    summonable_only: bool = True,
+) -> list[SummonsHazardFact]:
+    """Open hazards of these enterprises / inside this node's part (path prefix) / of these
+    sectors / these hazards that are overdue, at 督办 or at 挂牌督办 (`summonable_only`), the most
+    pressing first (挂牌, 督办, then the longest overdue): one query, at most SUMMONS_FACTS_MAX."""
+    today = today or timezone.localdate()
+    qs = Hazard.objects.exclude(status=Hazard.Status.CLOSED)
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    if node_path is not None:
+        qs = qs.filter(node__path__startswith=node_path)
+    if sector_ids is not None:
+        qs = qs.filter(sector_id__in=list(sector_ids))
+    if hazard_ids is not None:
+        qs = qs.filter(pk__in=list(hazard_ids))
+    if summonable_only:
+        qs = qs.filter(Q(deadline__lt=today) | Q(escalation=Hazard.Escalation.SUPERVISED) | Q(listed_supervision=True))
+    rows = qs.order_by("-listed_supervision", "-escalation", "deadline", "pk").values_list(
+        "pk",
+        "number",
+        "enterprise_id",
+        "enterprise__name",
+        "node_id",
+        "node__path",
+        "sector_id",
+        "level",
+        "deadline",
+        "escalation",
+        "listed_supervision",
+        "description",
+    )[:SUMMONS_FACTS_MAX]
+    return [
+        SummonsHazardFact(
+            pk=pk,
+            number=number,
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+            node_id=node_id,
+            node_path=path,
+            sector_id=sector_id,
+            major=level == Hazard.Level.MAJOR,
+            deadline=deadline,
+            overdue=deadline < today,
+            days_overdue=max((today - deadline).days, 0),
+            supervised=escalation == Hazard.Escalation.SUPERVISED,
+            listed=listed,
+            text=description[:60],
+        )
+        for (
+            pk,
+            number,
+            enterprise_id,
+            enterprise_name,
+            node_id,
+            path,
+            sector_id,
+            level,
+            deadline,
+            escalation,
+            listed,
+            description,
+        ) in rows
+    ]
+
+
+def hazard_log(hazard_id: int, action: str, *, actor: Any, data: dict[str, Any]) -> None:
+    """Write `action` on the hazard's audit trail (its timeline reads the actions it knows:
+    inspections/timeline.py); inside the caller's transaction."""
+    hazard = Hazard.objects.get(pk=hazard_id)
+    log_action(hazard, action, actor=actor, data=data)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,11 @@ REMINDED = "inspections.hazard.reminded"
 URGED = "inspections.hazard.urged"
 SUPERVISED = "inspections.hazard.supervised"
 ESCALATION_ACTIONS = (REMINDED, URGED, SUPERVISED)
+# A 约谈 or 督办 about the hazard (written on the hazard by accountability through inspections/ports.py
+# hazard_log; data: kind "summons" | "supervision", summons_id, unit, issuer, held_on).
+SUMMONS_PLANNED = "accountability.summons.planned"
+SUMMONS_HELD = "accountability.summons.held"
+SUMMONS_ACTIONS = (SUMMONS_PLANNED, SUMMONS_HELD)
 
 ACTION_LABELS = {
     REMINDED: gettext_lazy("提醒"),
@@ -47,6 +53,8 @@ class TimelineEntry:
     data: Mapping[str, Any] = field(default_factory=dict)
     attachments: Sequence[Any] = ()
     note: str = ""
+    link: str = ""
+    link_text: str = ""
 
 
 def _from_event(event: HazardEvent) -> TimelineEntry:
@@ -72,10 +80,44 @@ def _escalation_note(action: str, data: Mapping[str, Any]) -> str:
     return ""
 
 
+def _summons_entry(audit: Any) -> TimelineEntry:
+    data = audit.data or {}
+    word = _("督办") if data.get("kind") == "supervision" else _("约谈")
+    planned = audit.action == SUMMONS_PLANNED
+    facts = {
+        "issuer": data.get("issuer", ""),
+        "unit": data.get("unit", ""),
+        "date": data.get("held_on", ""),
+        "word": word,
+    }
+    note = (
+        _("%(issuer)s拟于 %(date)s %(word)s%(unit)s") if planned else _("%(issuer)s于 %(date)s %(word)s%(unit)s")
+    ) % facts
+    link = ""
+    if data.get("summons_id"):
+        try:
+            link = reverse("accountability:summons_detail", args=[data["summons_id"]])
+        except NoReverseMatch:  # pragma: no cover - the accountability app is always installed
+            link = ""
+    return TimelineEntry(
+        action="summons",
+        label=str(_("拟%(word)s") % {"word": word}) if planned else str(word),
+        created_at=audit.created_at,
+        actor=audit.actor,
+        note=note,
+        link=link,
+        link_text=str(_("查看%(word)s记录") % {"word": word}),
+    )
+
+
 def hazard_timeline(hazard: Hazard) -> list[TimelineEntry]:
     """The hazard's steps and escalations in time order (its events may be prefetched)."""
     entries = [_from_event(event) for event in hazard.events.all()]
-    for audit in audit_events_for(hazard).filter(action__in=ESCALATION_ACTIONS).order_by("created_at", "pk"):
+    audits = audit_events_for(hazard).filter(action__in=(*ESCALATION_ACTIONS, *SUMMONS_ACTIONS))
+    for audit in audits.order_by("created_at", "pk"):
+        if audit.action in SUMMONS_ACTIONS:
+            entries.append(_summons_entry(audit))
+            continue
         entries.append(
             TimelineEntry(
                 action=audit.action.rsplit(".", 1)[-1],

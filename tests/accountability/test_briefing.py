@@ -1,6 +1,6 @@
 """Briefing section 5 (责任落实情况): the letters' and pledges' rates as they stood at the period's
-end, per child node and per campaign, the sentence written from them, 约谈 said in words, plain
-JSON, a few queries, and room for other apps' parts."""
+end, per child node and per campaign, the sentence written from them, the 约谈 part
+(accountability/summons) in words, plain JSON, a few queries, and room for other apps' parts."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def test_the_pdf_says_it_in_words(march: World, tmp_path: Path) -> None:
     assert "全县下达安全承诺书4份，已签1份，签署率25.0%，逾期未签3份；未签署的分布在：东城镇1份、西山镇2份。" in text
     assert "其中专项行动承诺书：“消防安全大排查”1份、已签1份" not in text
     assert "“消防安全大排查”1份、已签0份（0.0%）" in text
-    assert "约谈记录模块尚未启用" in text
+    assert "本期全县未开展约谈、督办。" in text  # the 约谈 part (accountability/summons/briefing.py)
     assert "西山镇10110.0%" in text  # the table row: 应签1 已签0 未签1 逾期1 0.0%
 
 
@@ -153,7 +153,7 @@ def test_other_apps_parts_join_the_section(march: World, monkeypatch: Any) -> No
     briefing = request_briefing(march.county_admin, march.county, *MARCH, today=date(2026, 4, 5))
     html = briefing_html(briefing, briefing.figures, issue_number=None, issued_on=date(2026, 4, 5))
     section = html[html.index("五、责任落实情况") : html.index("六、")]
-    assert "约谈记录模块尚未启用" in section and "本年度未设定控制指标" in section
+    assert "约谈情况" in section and "本年度未设定控制指标" in section
 
 
 def test_a_snapshot_without_the_figures_still_renders(march: World) -> None:
