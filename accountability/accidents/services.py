@@ -419,9 +419,12 @@ def accident_investigation_start(
     return locked
 
 
-def _store(actor: Any, upload: Any, owner: Any, node: Node, role: str) -> Attachment:
+def _store(actor: Any, upload: Any, owner: Any, accident: Accident, role: str) -> Attachment:
+    """Anchored at the accident's enterprise (its users see it too) or at its node; the owner's
+    registered scope (apps.py) then limits it to those who see the accident."""
+    anchor = {"enterprise": accident.enterprise} if accident.enterprise_id else {"node": accident.node}
     try:
-        return attachment_create(actor=actor, upload=upload, owner=owner, role=role, node=node)
+        return attachment_create(actor=actor, upload=upload, owner=owner, role=role, **anchor)
     except UploadRejected as rejected:
         raise AccidentError(str(rejected)) from None
 
@@ -439,7 +442,7 @@ def accident_report_submit(
         raise AccidentError(_("调查报告提交日期不能早于调查组成立日期。"))
     if report is None:
         raise AccidentError(_("请上传事故调查报告（PDF）。"))
-    attachment = _store(actor, report, locked, locked.node, Attachment.Role.BEFORE)
+    attachment = _store(actor, report, locked, locked, Attachment.Role.BEFORE)
     if attachment.kind != Attachment.Kind.PDF:
         raise AccidentError(_("事故调查报告须为 PDF 文件。"))
     locked.report_submitted_on = submitted_on
@@ -588,7 +591,7 @@ def accident_follow_up_done(
     files = [upload for upload in files if upload]
     if not files:
         raise AccidentError(_("请上传至少一份佐证材料（照片或 PDF）。"))
-    stored = [_store(actor, upload, locked, accident.node, Attachment.Role.AFTER) for upload in files]
+    stored = [_store(actor, upload, locked, accident, Attachment.Role.AFTER) for upload in files]
     locked.note, locked.done_at, locked.done_by = note, timezone.now(), actor
     locked.save(update_fields=["note", "done_at", "done_by"])
     log_action(
