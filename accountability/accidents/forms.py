@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.accidents import services
 from accountability.accidents.errors import AccidentError
 from accountability.models import Accident, AccidentCategory
-from safetyops.orgs.models import Sector
+from safetyops.orgs.models import Enterprise, Node, Sector
 from safetyops.orgs.scope import departments_visible_to, enterprises_visible_to, nodes_visible_to
 
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -87,12 +87,14 @@ class AccidentForm(FiguresForm):
     title = forms.CharField(label=_("事故名称"), max_length=128)
     occurred_at = _when(_("发生时间（北京时间）"))
     reported_at = _when(_("报告时间（北京时间）"))
-    enterprise = forms.ModelChoiceField(label=_("事故单位"), queryset=None, required=False)  # type: ignore[arg-type]
-    node = forms.ModelChoiceField(
+    enterprise: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("事故单位"), queryset=Enterprise.objects.none(), required=False
+    )
+    node: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("所在地区"),
-        queryset=None,
+        queryset=Node.objects.none(),
         required=False,
-        help_text=_("没有事故单位时（如道路、公共场所）必选。"),  # type: ignore[arg-type]
+        help_text=_("没有事故单位时（如道路、公共场所）必选。"),
     )
     place = forms.CharField(label=_("事故地点"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("事故类别"), choices=AccidentCategory.choices)
@@ -129,7 +131,7 @@ class AccidentForm(FiguresForm):
         return data
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         occurred, reported = data.get("occurred_at"), data.get("reported_at")
         if occurred and reported and reported < occurred:
             self.add_error("reported_at", _("报告时间不能早于事故发生时间。"))
@@ -201,9 +203,8 @@ class ResponsibilityForm(Styled):
             self.units[f"department:{department.pk}"] = department
         if accident.enterprise_id:
             self.units[f"enterprise:{accident.enterprise_id}"] = accident.enterprise
-        self.fields["unit"].choices = [("", "---------")] + [
-            (key, f"{_kind(unit)}：{unit}") for key, unit in self.units.items()
-        ]
+        choices = [("", "---------")] + [(key, f"{_kind(unit)}：{unit}") for key, unit in self.units.items()]
+        self.fields["unit"].choices = choices  # type: ignore[attr-defined]
 
     def clean_unit(self) -> Any:
         return self.units.get(self.cleaned_data["unit"])
@@ -251,14 +252,16 @@ class FollowUpDoneForm(Styled):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写落实情况。")},
     )
-    files = MultipleFileField(label=_("佐证材料（照片或 PDF，可多选）"), required=False)
+    evidence = MultipleFileField(label=_("佐证材料（照片或 PDF，可多选）"), required=False)
 
 
 class ListFilterForm(Styled):
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     level = forms.ChoiceField(label=_("等级"), required=False)
     category = forms.ChoiceField(label=_("类别"), required=False)
-    node = forms.ModelChoiceField(label=_("地区"), queryset=None, required=False)  # type: ignore[arg-type]
+    node: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("地区"), queryset=Node.objects.none(), required=False
+    )
     status = forms.ChoiceField(label=_("状态"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -266,7 +269,10 @@ class ListFilterForm(Styled):
 
         super().__init__(*args, **kwargs)
         blank = [("", _("全部"))]
-        self.fields["level"].choices = blank + list(AccidentLevel.choices)
-        self.fields["category"].choices = blank + list(AccidentCategory.choices)
-        self.fields["status"].choices = blank + list(Accident.Status.choices)
+        for name, choices in (
+            ("level", AccidentLevel.choices),
+            ("category", AccidentCategory.choices),
+            ("status", Accident.Status.choices),
+        ):
+            self.fields[name].choices = blank + list(choices)  # type: ignore[attr-defined]
         self.fields["node"].queryset = nodes_visible_to(user).exclude(level="village").order_by("path")  # type: ignore[attr-defined]

@@ -220,8 +220,8 @@ class AccidentFollowUpOverdueRule(Rule):
                 **_facts(item.accident),
                 "item": item.get_item_display(),
                 "due": item.due_on,
-                "days": (today - item.due_on).days,
-            }  # type: ignore[operator]
+                "days": (today - item.due_on).days if item.due_on else 0,
+            }
             yield Due.of(
                 (follow_up_type, item.pk),
                 recipients=admins.get(item.accident.node.path, []),

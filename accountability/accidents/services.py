@@ -42,8 +42,12 @@ REPORT_ITEMS = ("unit_overview", "scene", "account", "casualties_note", "measure
 FOLLOW_UP_DAYS = 60  # default due date of the 四不放过 items, editable per item
 
 
+def _label(name: str) -> str:
+    return str(getattr(Accident._meta.get_field(name), "verbose_name", name))
+
+
 def report_item_labels() -> dict[str, str]:
-    return {name: str(Accident._meta.get_field(name).verbose_name) for name in REPORT_ITEMS}
+    return {name: _label(name) for name in REPORT_ITEMS}
 
 
 # Checks shared by the draft and the revisions --------------------------------------------------
@@ -53,7 +57,7 @@ def check_casualties(values: dict[str, Any]) -> dict[str, Any]:
     """Casualties are whole numbers ≥ 0; the loss a number of 万元 ≥ 0 with at most 2 decimals."""
     checked: dict[str, Any] = {}
     for name in ("deaths", "serious_injuries", "minor_injuries", "missing"):
-        label = str(Accident._meta.get_field(name).verbose_name)
+        label = _label(name)
         value = values.get(name, 0)
         try:
             number = int(value)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -330,7 +330,9 @@ def accident_follow_up_done(request: HttpRequest, pk: int, fpk: int) -> HttpResp
         pk,
         "follow_up",
         forms.FollowUpDoneForm,
-        lambda actor, accident, data: services.accident_follow_up_done(actor=actor, follow_up=item, **data),
+        lambda actor, accident, data: services.accident_follow_up_done(
+            actor=actor, follow_up=item, note=data["note"], files=data["evidence"]
+        ),
         _("已落实“%(i)s”。") % {"i": item.get_item_display()},
         title=_("落实：%(i)s") % {"i": item.get_item_display()},
         intro=_("填写落实情况并上传至少一份佐证材料（照片或 PDF）。"),
@@ -352,7 +354,7 @@ def accident_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def accident_export(request: HttpRequest) -> HttpResponse:
+def accident_export(request: HttpRequest) -> FileResponse:
     from accountability.accidents.export import accidents_workbook
 
     if not has_right(request.user, AccountabilityRight.EXPORT):

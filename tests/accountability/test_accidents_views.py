@@ -209,3 +209,73 @@ def test_accident_files_follow_the_accident_scope(client: Any, world: World) -> 
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def _closed(world: World) -> Accident:
+    from tests.inspections.conftest import jpeg
+
+    admin = world.county_admin
+    accident = registered_accident(world)
+    today = timezone.localdate()
+    services.accident_investigation_start(actor=admin, accident=accident, group="县政府事故调查组", started_on=today)
+    services.accident_responsibility_add(actor=admin, accident=accident, unit=world.town_a, finding="属地管理责任")
+    services.accident_report_submit(actor=admin, accident=accident, report=pdf(), submitted_on=today)
+    services.accident_reply(actor=admin, accident=accident, replied_on=today, reference="安政复〔2026〕9号")
+    for item in accident.follow_ups.all():
+        services.accident_follow_up_done(actor=admin, follow_up=item, note="已落实", files=[jpeg()])
+    return services.accident_close(actor=admin, accident=accident)
+
+
+def test_a_closed_accident_reads_with_its_files_and_timeline(client: Any, world: World) -> None:
+    accident = _closed(world)
+    client.force_login(world.enterprise_a)
+    page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
+    assert "安政复〔2026〕9号" in page and "属地管理责任" in page and "photo.jpg" in page
+    assert "结案" in page and "登记调查组" in page  # the timeline's labels
+    assert reverse("accountability:accident_revise", args=[accident.pk]) not in page  # no buttons for the enterprise
+    client.force_login(world.county_admin)
+    page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
+    assert "已结案的事故不能再增删责任认定" in page  # the declared reason, shown
+
+
+def test_a_follow_up_file_follows_the_accident_scope(client: Any, world: World) -> None:
+    accident = _closed(world)
+    from safetyops.evidence.models import Attachment
+
+    attachment = Attachment.objects.filter(owner_id=accident.follow_ups.first().pk, original_name="photo.jpg").first()
+    url = reverse("evidence:attachment_download", args=[attachment.pk])
+    for user, status in ((world.official_a, 200), (world.official_b, 404), (world.supervisor_a, 404)):
+        client.force_login(user)
+        assert client.get(url).status_code == status
+
+
+def test_the_changed_signal_is_sent_on_commit(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from accountability.accidents.signals import accident_changed
+
+    heard: list[int] = []
+
+    def listener(sender: Any, accident_id: int, **kwargs: Any) -> None:
+        heard.append(accident_id)
+
+    accident_changed.connect(listener, dispatch_uid="test-accident-changed")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            accident = registered_accident(world, deaths=1)
+        figures = {"serious_injuries": 0, "minor_injuries": 0, "missing": 0, "direct_loss": "50"}
+        with django_capture_on_commit_callbacks(execute=True):
+            services.accident_revise(actor=world.official_a, accident=accident, deaths=2, **figures)
+    finally:
+        accident_changed.disconnect(dispatch_uid="test-accident-changed")
+    assert heard == [accident.pk, accident.pk]
+
+
+def test_a_township_official_cannot_take_county_steps(client: Any, world: World) -> None:
+    accident = registered_accident(world)
+    client.force_login(world.official_a)
+    response = client.post(
+        reverse("accountability:accident_investigate", args=[accident.pk]),
+        {"group": "x", "started_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 403
+    accident.refresh_from_db()
+    assert accident.status == Accident.Status.REGISTERED
