@@ -19,6 +19,7 @@ from accountability.accidents.errors import AccidentError
 from accountability.errors import NotPermitted
 from accountability.models import Accident
 from accountability.rights import AccountabilityRight
+from accountability.scope import accidents_visible_to
 from safetyops.core.steps import Condition, Lifecycle, Step
 from safetyops.orgs.scope import has_right
 
@@ -37,6 +38,13 @@ def _all_done_message(accident: Accident, actor: Any) -> str:
     return str(_("四不放过事项尚未全部落实：%(items)s。")) % {"items": "、".join(_open_follow_ups(accident))}
 
 
+def _sees(accident: Accident, actor: Any) -> bool:
+    return accidents_visible_to(actor).filter(pk=accident.pk).exists()
+
+
+# The services are called with an accident the view found in the actor's scope; a direct call with
+# another township's accident is refused the same way (403).
+IN_SCOPE: Condition[Accident] = Condition(_sees, _("该事故不在您的管辖范围内。"), forbidden=True)
 NOT_FORWARDED: Condition[Accident] = Condition(
     lambda accident, actor: accident.forwarded_at is None, _("该事故已上报上级，不能重复上报。")
 )
@@ -53,6 +61,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
         Step(
             "edit",
             source=[Status.DRAFT],
+            conditions=[IN_SCOPE],
             right=REGISTER,
             label=_("修改草稿"),
             wrong_state=_("事故已登记，伤亡和损失只能通过补报修订，其他内容不能再修改。"),
@@ -61,6 +70,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
             "register",
             source=[Status.DRAFT],
             target=Status.REGISTERED,
+            conditions=[IN_SCOPE],
             right=REGISTER,
             label=_("登记"),
             wrong_state=_("该事故已登记，不能重复登记。"),
@@ -69,6 +79,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
         Step(
             "revise",
             source=OPEN,
+            conditions=[IN_SCOPE],
             right=REGISTER,
             label=_("补报伤亡和损失"),
             wrong_state=_("只有已登记、未结案的事故可以补报伤亡和损失。"),
@@ -78,7 +89,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
             "forward",
             source=REGISTERED_ON,
             right=MANAGE,
-            conditions=[NOT_FORWARDED],
+            conditions=[IN_SCOPE, NOT_FORWARDED],
             label=_("记录上报上级"),
             wrong_state=_("事故登记后才能上报上级。"),
             action="accountability.accident.forwarded",
@@ -86,6 +97,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
         Step(
             "misreport",
             source=REGISTERED_ON,
+            conditions=[IN_SCOPE],
             right=MANAGE,
             label=_("谎报/瞒报认定"),
             wrong_state=_("事故登记后才能认定谎报、瞒报。"),
@@ -95,6 +107,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
             "investigate",
             source=[Status.REGISTERED, Status.INVESTIGATING],
             target=Status.INVESTIGATING,
+            conditions=[IN_SCOPE],
             right=MANAGE,
             label=_("登记调查组"),
             wrong_state=_("只有已登记、尚未批复的事故可以登记调查组。"),
@@ -104,7 +117,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
             "report",
             source=[Status.INVESTIGATING],
             right=MANAGE,
-            conditions=[GROUP_FORMED],
+            conditions=[IN_SCOPE, GROUP_FORMED],
             label=_("上传调查报告"),
             wrong_state=_("调查组成立后、批复前才能上传调查报告。"),
             action="accountability.accident.report_submitted",
@@ -114,7 +127,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
             source=[Status.INVESTIGATING],
             target=Status.REPLIED,
             right=MANAGE,
-            conditions=[REPORT_SUBMITTED],
+            conditions=[IN_SCOPE, REPORT_SUBMITTED],
             label=_("记录政府批复"),
             wrong_state=_("只有调查中的事故可以记录批复。"),
             action="accountability.accident.replied",
@@ -122,6 +135,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
         Step(
             "responsibility",
             source=OPEN,
+            conditions=[IN_SCOPE],
             right=MANAGE,
             label=_("责任认定"),
             wrong_state=_("已结案的事故不能再增删责任认定。"),
@@ -129,6 +143,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
         Step(
             "follow_up",
             source=OPEN,
+            conditions=[IN_SCOPE],
             right=MANAGE,
             label=_("四不放过"),
             wrong_state=_("只有已登记、未结案的事故可以办理四不放过事项。"),
@@ -138,7 +153,7 @@ ACCIDENT_STEPS: Lifecycle[Accident] = Lifecycle(
             source=[Status.REPLIED],
             target=Status.CLOSED,
             right=MANAGE,
-            conditions=[ALL_DONE],
+            conditions=[IN_SCOPE, ALL_DONE],
             label=_("结案"),
             wrong_state=lambda accident, actor: str(
                 _("该事故已结案。") if accident.status == Status.CLOSED else _("政府批复记录后才能结案。")

@@ -54,7 +54,7 @@ def accident_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "accidents": list(page.object_list),
-        "may_register": ACCIDENT_STEPS.forbids("register", None, request.user) is None,  # type: ignore[arg-type]
+        "may_register": has_right(request.user, AccountabilityRight.ACCIDENT_REGISTER),
     }
     return render(request, "accountability/accidents/list.html", context)
 

@@ -73,6 +73,14 @@ def test_leaders_and_supervisors_cannot_register(world: World) -> None:
     assert not Accident.objects.exists()
 
 
+def test_another_townships_official_is_refused_by_the_services(world: World) -> None:
+    accident = registered_accident(world)
+    with pytest.raises(NotPermitted):
+        services.accident_revise(actor=world.official_b, accident=accident, **_figures(accident, deaths=5))
+    accident.refresh_from_db()
+    assert accident.deaths == 1 and not AccidentRevision.objects.exists()
+
+
 BAD = [
     ({"deaths": -1}, "死亡人数不能为负数"),
     ({"serious_injuries": -2}, "不能为负数"),
