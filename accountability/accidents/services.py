@@ -217,7 +217,8 @@ def accident_register(*, actor: Any, accident: Accident) -> Accident:
         deaths=locked.deaths, serious_injuries=locked.serious_injuries, direct_loss=locked.direct_loss
     )
     locked.reported_late = levels.is_late_report(locked.occurred_at, locked.reported_at)
-    locked.number = _next_number(timezone.localtime(now).year)
+    # Numbered in the year the accident occurred (Beijing time): the year it counts for.
+    locked.number = _next_number(timezone.localtime(locked.occurred_at).year)
     locked.status, locked.registered_at, locked.registered_by = Status.REGISTERED, now, actor
     locked.save()
     due = timezone.localdate(now) + datetime.timedelta(days=FOLLOW_UP_DAYS)

@@ -64,7 +64,11 @@ def test_this_year(seeded: str) -> None:
     assert closed.replied_on and closed.follow_ups.filter(done_at__isnull=True).count() == 0
     assert this_year.filter(node__path__startswith=_town("安平经济开发区").path).count() == 2
     assert sorted(a.number for a in this_year)[0] == "SG-2026-0001"
-    assert "SG-2026-" in seeded
+    assert (
+        "SG-2026-" in seeded
+        and sorted(Accident.objects.filter(occurred_at__year=2025).values_list("number", flat=True))[0]
+        == "SG-2025-0001"
+    )
 
 
 def test_last_year_vetoes_xishan(seeded: str) -> None:

@@ -61,7 +61,7 @@ class Plan:
     loss: str = "0"
     late_minutes: int = 25
     place: str = ""  # no enterprise: a road or a public place
-    sector: str = ""  # sector code of the enterprise chosen
+    sector: tuple[str, ...] = ("machinery", "light-industry", "textile", "building-materials", "industry-trade")
     end: str = "registered"  # registered, forwarded, investigating, closed
     responsible_node: bool = False
     responsible_enterprise: bool = True
@@ -85,6 +85,7 @@ class Command(BaseCommand):
             return
         self.rng = random.Random(SEED)
         self.county, self.admin = county, admin
+        self.used: set[int] = set()
         today = timezone.localdate()
         with transaction.atomic():
             for plan in self._plans(today):
@@ -106,7 +107,7 @@ class Command(BaseCommand):
             Plan("安平经济开发区", "起重伤害事故", day(0.55), C.INDUSTRIAL, deaths=1, loss="180", end="forwarded"),
             Plan(
                 "河口镇", "火灾爆炸事故", day(0.70), C.INDUSTRIAL, deaths=1, serious=2, loss="1200",
-                end="investigating", responsible_node=True, sector="hazchem",
+                end="investigating", responsible_node=True, sector=("hazchem",),
             ),
             Plan(
                 "西山镇", "货车侧翻道路交通事故", day(0.80), C.ROAD, deaths=1, loss="35", late_minutes=95,
@@ -119,22 +120,25 @@ class Command(BaseCommand):
             # Last year: closed.
             Plan(
                 "西山镇", "中毒窒息事故", last + timedelta(days=95), C.INDUSTRIAL, deaths=3, loss="420", end="closed",
-                responsible_node=True,
+                responsible_node=True, sector=("confined-space", "light-industry", "machinery", "textile"),
             ),
             Plan(
                 "西山镇", "脚手架坍塌事故", last + timedelta(days=230), C.CONSTRUCTION, deaths=3, serious=1, loss="560",
-                end="closed", responsible_node=True, sector="construction",
+                end="closed", responsible_node=True, sector=("construction",),
             ),
             Plan(
                 "青石镇", "粉尘爆炸事故", last + timedelta(days=180), C.INDUSTRIAL, deaths=3, loss="900", end="closed",
+                sector=("dust-explosion", "machinery", "light-industry", "textile"),
             ),
         ]  # fmt: skip
 
-    def _enterprise(self, township: Node, sector: str) -> Enterprise | None:
+    def _enterprise(self, township: Node, sectors: tuple[str, ...]) -> Enterprise | None:
+        """The first operating enterprise of the township in the first of `sectors` it has."""
         qs = Enterprise.objects.filter(node__path__startswith=township.path, status=Enterprise.Status.OPERATING)
-        if sector:
-            picked = qs.filter(sectors__code=sector).order_by("pk").first()
+        for code in sectors:
+            picked = qs.filter(sectors__code=code).exclude(pk__in=self.used).order_by("pk").first()
             if picked is not None:
+                self.used.add(picked.pk)
                 return picked
         return qs.exclude(sectors__code="construction").order_by("pk").first() or qs.order_by("pk").first()
 
@@ -185,15 +189,15 @@ class Command(BaseCommand):
             measures="已组织救援，伤者送医救治，现场封闭，相关作业全部停止。",
             other="无。",
         )
-        # Registered a few hours after the report (the registry is filled from the phone call).
-        registered = reported + timedelta(hours=2)
+        # Registered soon after the report (the registry is filled from the phone call).
+        registered = reported + timedelta(minutes=20)
         accident = services.accident_register(actor=actor, accident=draft)
         Accident.objects.filter(pk=accident.pk).update(registered_at=registered)
         AccidentFollowUp.objects.filter(accident=accident).update(due_on=plan.day + timedelta(days=60))
         when: dict[str, datetime] = {"drafted": reported + timedelta(minutes=5), "registered": registered}
         admin = self.admin
         if plan.end in ("forwarded", "investigating", "closed"):
-            forwarded_at = reported + timedelta(minutes=self.rng.choice((40, 70, 100)))
+            forwarded_at = registered + timedelta(minutes=self.rng.choice((15, 50, 80)))
             services.accident_forward(actor=admin, accident=accident, forwarded_at=forwarded_at)
             when["forwarded"] = forwarded_at
         if plan.end in ("investigating", "closed"):
