@@ -380,3 +380,41 @@ def test_concurrent_closures(world: World) -> None:
     )
     assert sum(isinstance(r, Accident) for r in results) == 1
     assert AuditEvent.objects.filter(action="accountability.accident.closed").count() == 1
+
+
+def test_an_accident_on_31_december_2330_beijing_is_numbered_in_that_year(world: World) -> None:
+    occurred = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=SHANGHAI)
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 1, 0, tzinfo=SHANGHAI), tick=False):
+        accident = registered_accident(
+            world, occurred_at=occurred, reported_at=occurred + datetime.timedelta(minutes=40)
+        )
+        now = timezone.now()
+        following = registered_accident(
+            world, occurred_at=now - datetime.timedelta(minutes=30), reported_at=now - datetime.timedelta(minutes=20)
+        )
+    assert accident.number == "SG-2025-0001" and following.number == "SG-2026-0001"
+
+
+def test_bad_dates_of_the_county_steps_change_nothing(world: World) -> None:
+    admin = world.county_admin
+    accident = registered_accident(world)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(AccidentError, match="上报时间不能早于接到事故报告的时间"):
+        services.accident_forward(
+            actor=admin, accident=accident, forwarded_at=accident.reported_at - datetime.timedelta(minutes=1)
+        )
+    with pytest.raises(AccidentError, match="调查组成立日期不能晚于今天"):
+        services.accident_investigation_start(actor=admin, accident=accident, group="组", started_on=tomorrow)
+    with pytest.raises(AccidentError, match="请填写事故调查组"):
+        services.accident_investigation_start(
+            actor=admin, accident=accident, group=" ", started_on=timezone.localdate()
+        )
+    from safetyops.orgs.models import Node
+    from tests.orgs.factories import NodeFactory
+
+    elsewhere = NodeFactory(code="330002", name="邻县", level=Node.Level.COUNTY, kind=Node.Kind.COUNTY)
+    with pytest.raises(AccidentError, match="所选责任单位不在您的管辖范围内"):
+        services.accident_responsibility_add(actor=admin, accident=accident, unit=elsewhere, finding="x")
+    accident.refresh_from_db()
+    assert accident.forwarded_at is None and accident.status == Accident.Status.REGISTERED
+    assert not accident.responsibilities.exists()
