@@ -45,14 +45,19 @@ class AccountabilityConfig(AppConfig):
 
     def _accidents(self) -> None:
         """The accident registry (accountability/accidents): evidence scopes, labels, rules."""
+        from accountability.accidents import lifecycle as accident_lifecycle
+        from accountability.accidents import notices as accident_notices
         from accountability.models import Accident, AccidentFollowUp
         from accountability.scope import accidents_visible_to
+        from safetyops.core.audit import register_action_labels
         from safetyops.evidence.scope import register_owner_scope
 
         register_owner_scope(Accident, accidents_visible_to)
         register_owner_scope(
             AccidentFollowUp, lambda user: AccidentFollowUp.objects.filter(accident__in=accidents_visible_to(user))
         )
+        register_action_labels(accident_lifecycle.action_labels())
+        accident_notices.register_rules()
 
     def _indicators(self) -> None:
         """Control indicators (accountability/indicators): warning rules, dashboard and briefing parts."""

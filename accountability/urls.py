@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability.views import assessments, copies, daily, files, indicators, letters, summonses
+from accountability.views import accidents, assessments, copies, daily, files, indicators, letters, summonses
 
 app_name = "accountability"
 
@@ -35,6 +35,34 @@ urlpatterns: list = [
     path("daily/<int:pk>/pdf/", daily.daily_pledge_pdf, name="daily_pledge_pdf"),
     path("daily/flags/<int:pk>/", daily.daily_flag, name="daily_flag"),
     # Accidents (accountability/views/accidents.py): registry, revisions, investigation, 四不放过
+    path("accidents/", accidents.accident_list, name="accident_list"),
+    path("accidents.xlsx", accidents.accident_export, name="accident_export"),
+    path("accidents/new/", accidents.accident_create, name="accident_create"),
+    path("accidents/<int:pk>/", accidents.accident_detail, name="accident_detail"),
+    path("accidents/<int:pk>/edit/", accidents.accident_edit, name="accident_edit"),
+    path("accidents/<int:pk>/revise/", accidents.accident_revise, name="accident_revise"),
+    path("accidents/<int:pk>/forward/", accidents.accident_forward, name="accident_forward"),
+    path("accidents/<int:pk>/misreport/", accidents.accident_misreport, name="accident_misreport"),
+    path("accidents/<int:pk>/investigate/", accidents.accident_investigate, name="accident_investigate"),
+    path("accidents/<int:pk>/report/", accidents.accident_report, name="accident_report"),
+    path("accidents/<int:pk>/reply/", accidents.accident_reply, name="accident_reply"),
+    path(
+        "accidents/<int:pk>/responsibility/", accidents.accident_responsibility_add, name="accident_responsibility_add"
+    ),
+    path(
+        "accidents/<int:pk>/responsibility/<int:rpk>/remove/",
+        accidents.accident_responsibility_remove,
+        name="accident_responsibility_remove",
+    ),
+    path(
+        "accidents/<int:pk>/follow-ups/<int:fpk>/due/", accidents.accident_follow_up_due, name="accident_follow_up_due"
+    ),
+    path(
+        "accidents/<int:pk>/follow-ups/<int:fpk>/done/",
+        accidents.accident_follow_up_done,
+        name="accident_follow_up_done",
+    ),
+    path("accidents/<int:pk>/close/", accidents.accident_close, name="accident_close"),
     # Control indicators (accountability/views/indicators.py): limits and usage
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/<int:pk>/limits/", indicators.indicator_limits, name="indicator_limits"),

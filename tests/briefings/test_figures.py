@@ -157,7 +157,7 @@ def test_pdf_states_the_figures(march: March) -> None:
     assert re.search(r"西山建设工程有限公司\s+西山镇\s+一般\s+2026-03-20\s+11天", text), text
     assert "隐患整改率最高的是东城镇（50.0%）；最低的是西山镇（0.0%）" in flat
     assert "逾期隐患较多的是东城镇（1项）、西山镇（1项）。" in flat
-    assert "本期全县未发生生产安全事故。" in flat and "约谈记录模块尚未启用" in flat
+    assert "本期全县未发生生产安全事故。" in flat and "本期全县未开展约谈、督办。" in flat
     assert "2026年度全县尚未签订目标责任书。" in flat and "2026年度全县尚未下达安全承诺书。" in flat
     assert "第1页共" in flat and "安平县安全生产委员会办公室" in flat
 
