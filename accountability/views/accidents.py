@@ -26,7 +26,7 @@ from accountability.accidents.lifecycle import ACCIDENT_STEPS
 from accountability.errors import NotPermitted
 from accountability.models import Accident, AccidentFollowUp, AccidentResponsibility
 from accountability.rights import AccountabilityRight
-from accountability.scope import get_accident_for_user
+from accountability.scope import get_accident_for_user, summonses_visible_to
 from accountability.views.letters import actor_of
 from safetyops.core.steps import Offered
 from safetyops.orgs.scope import has_right, scope_for
@@ -134,6 +134,10 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": services.missing_items(accident) if accident.status == Accident.Status.DRAFT else [],
         "manage": has_right(request.user, AccountabilityRight.ACCIDENT_MANAGE),
         "now": timezone.now(),
+        # The 约谈/督办 held about it, as far as the viewer sees them; and whether they may start one.
+        "summonses": list(summonses_visible_to(request.user).filter(reasons__accident=accident).distinct()),
+        "can_summon": accident.status != Accident.Status.DRAFT
+        and has_right(request.user, AccountabilityRight.SUMMONS_ISSUE),
     }
     return render(request, "accountability/accidents/detail.html", context)
 
