@@ -186,9 +186,11 @@ def accident_draft_save(*, actor: Any, accident: Accident | None = None, **field
 
 def _next_number(year: int) -> str:
     """ "SG-<year>-<seq>", the year's next; a transaction-scoped advisory lock per year serialises
-    concurrent registrations (released at commit, after the new number is visible)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(b"accident-number"), year])
+    concurrent registrations (released at commit, after the new number is visible). SQLite (bin/run)
+    has one writer at a time, and the number's unique constraint stops a second one anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(b"accident-number"), year])
     prefix = f"SG-{year}-"
     taken = [
         int(number[len(prefix) :])
