@@ -262,6 +262,9 @@ def score_row(assessment: Assessment, row: AssessmentItem, facts: Facts) -> None
     path = assessment.node.path if assessment.node is not None else ""
     if key in letter_items.BY_KEY and letter_items.BY_KEY[key].group == letter_items.CONTROL:
         usage = next((u for u in facts.usage.get(assessment.node_id or 0, []) if u.key == key), Usage(key))
+        if assessment.letter_id is None and usage.source == "set" and usage.limit is not None:
+            # No 目标责任书: the limit the county admin set for the node (控制指标 page) beats the default sheet's.
+            row.target = target_text({"key": key, "value": usage.limit})
         limit = target_value(row)
         unit = str(letter_items.BY_KEY[key].unit)
         row.measured = f"{usage.used}/{_n(limit) if limit is not None else '—'}{unit}"

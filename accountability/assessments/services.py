@@ -79,7 +79,7 @@ def _rescore(assessments: list[Assessment], year: int) -> None:
         for row in rows:
             if row.source == AssessmentItem.Source.DATA:
                 scoring.score_row(assessment, row, facts)
-                row.save(update_fields=["measured", "score", "note"])
+                row.save(update_fields=["target", "measured", "score", "note"])
         scoring.apply_veto(assessment)
         assessment.score = scoring.sheet_total(rows)
         assessment.grade = provisional_grade(assessment, rows)

@@ -343,3 +343,16 @@ def test_the_assessed_unit_hears_its_grade_once(world: World, django_capture_on_
     assert set(told.values_list("recipient_id", flat=True)) == {world.official_a.pk, world.leader_a.pk}
     assert "一票否决" in told.first().body
     assert tell_assessment_finalised(town_a.pk) == 0  # once
+
+
+def test_without_a_letter_the_county_admins_limit_beats_the_default_sheet(world: Any) -> None:
+    """A node with no 目标责任书 is scored against the limit set on the 控制指标 page, not the default."""
+    from accountability.models import IndicatorLimit
+
+    IndicatorLimit.objects.create(year=2026, node=world.town_a, key="industrial_deaths", value=9)
+    accident_row(world.village_a, datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC), deaths=2)
+    services.assessment_round_open(actor=world.county_admin, year=2026)
+    sheet = Assessment.objects.get(year=2026, node=world.town_a)
+    assert sheet.letter_id is None
+    row = sheet.rows.get(key="industrial_deaths")
+    assert (row.target, row.measured, row.score) == ("≤9人", "2/9人", row.weight)
