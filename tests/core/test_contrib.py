@@ -66,16 +66,20 @@ def test_the_apps_registered_their_sections_in_order() -> None:
         "section7",
     ]
     assert [key for key, _ in contrib.briefing_figure_providers()] == [
+        "accidents",
         "accountability",
         "campaigns",
         "daily_pledges",
         "inspections",
+        "summonses",
     ]
     assert [c.key for c in contrib.dashboard_cards("home")] == [
         "accountability_waiting",
         "enterprise_stats",
         "hazards",
+        "accountability_indicators",
         "campaigns",
+        "accountability_accidents",
         "accountability_rates",
         "daily_pledges",
         "enterprise_distribution",
