@@ -295,7 +295,13 @@ def accident_revise(
     locked.level = levels.level_of(
         deaths=locked.deaths, serious_injuries=locked.serious_injuries, direct_loss=locked.direct_loss
     )
-    locked.save(update_fields=[*FIGURES, "level"])
+    changed = [*FIGURES, "level"]
+    due_before = locked.reply_due_on
+    if locked.report_submitted_on is not None and locked.replied_on is None:
+        # 第三十二条: the reply's deadline follows the level (30 days for 特别重大, else 15).
+        locked.reply_due_on = levels.reply_due(locked.report_submitted_on, locked.level)
+        changed.append("reply_due_on")
+    locked.save(update_fields=changed)
     number = (locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = AccidentRevision.objects.create(
         accident=locked,
@@ -321,6 +327,11 @@ def accident_revise(
             "level_after": locked.level,
             "within_window": within,
             "reason": reason,
+            **(
+                {"reply_due_on": [str(due_before), str(locked.reply_due_on)]}
+                if locked.reply_due_on != due_before
+                else {}
+            ),
         },
     )
     if levels.RANK[locked.level] > levels.RANK[level_before]:  # type: ignore[index]
