@@ -25,6 +25,7 @@ from accountability.accidents.lifecycle import ACCIDENT_STEPS
 from accountability.accidents.signals import accident_changed
 from accountability.models import Accident, AccidentCategory, AccidentFollowUp, AccidentResponsibility, AccidentRevision
 from safetyops.core.audit import log_action
+from safetyops.core.idempotency import claim_key, idempotent
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create
 from safetyops.evidence.uploads import UploadRejected
@@ -163,15 +164,22 @@ def _locked(accident: Accident | int) -> Accident:
 # Drafting and registering ------------------------------------------------------------------------
 
 
+@idempotent
 @transaction.atomic
-def accident_draft_save(*, actor: Any, accident: Accident | None = None, **fields: Any) -> Accident:
-    """Create or update the draft of an accident report; the six items may still be empty."""
+def accident_draft_save(
+    *, actor: Any, accident: Accident | None = None, key: str | None = None, **fields: Any
+) -> Accident:
+    """Create or update the draft of an accident report; the six items may still be empty.
+    A new report's form carries `key`: the same post applied twice (a double click on 登记) makes
+    one accident, the repeat answered with it (safetyops.core.idempotency)."""
     if accident is None:
         ACCIDENT_STEPS.check_right("edit", actor)
+        claim = claim_key(actor=actor, step="accountability.accident.drafted", key=key, error=AccidentError)
         values = _check_fields(actor, fields, now=timezone.now())
         accident = Accident.objects.create(
             number=f"草稿-{uuid.uuid4().hex[:12]}", status=Status.DRAFT, created_by=actor, **values
         )
+        claim.bind(accident)
         log_action(accident, "accountability.accident.drafted", actor=actor, data={"title": accident.title})
         return accident
     locked = _locked(accident)

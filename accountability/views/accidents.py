@@ -71,6 +71,9 @@ def _save(request: HttpRequest, form: forms.AccidentForm, accident: Accident | N
     if not register:
         messages.success(request, _("已保存草稿。"))
         return saved
+    if saved.status != Accident.Status.DRAFT:  # the same post again: the first one registered it
+        messages.success(request, _("已登记事故 %(n)s。") % {"n": saved.number})
+        return saved
     try:
         saved = services.accident_register(actor=actor, accident=saved)
     except AccidentError as exc:

@@ -56,6 +56,30 @@ def test_a_township_registers_an_accident_larger_by_loss_alone(client: Any, worl
     assert "应于" in page and "前上报" in page
 
 
+def test_a_double_click_on_register_makes_one_accident(
+    client: Any, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The same post twice (a double click, a retry) registers one accident, not two: two would count
+    twice against the control indicators, and one 较大 would look like the two that veto."""
+    client.force_login(world.official_a)
+    form_key = client.get(reverse("accountability:accident_create")).context["form"]["key"].value()
+    assert form_key
+    data = _post(world, key=form_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("accountability:accident_create"), data)
+    again = client.post(reverse("accountability:accident_create"), data, follow=True)
+    accident = Accident.objects.get()
+    assert accident.status == Accident.Status.REGISTERED and accident.level == AccidentLevel.LARGER
+    assert first.status_code == 302 and first["Location"] == reverse(
+        "accountability:accident_detail", args=[accident.pk]
+    )
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert f"已登记事故 {accident.number}" in again.content.decode()
+    # Another post (a new form) is another accident.
+    client.post(reverse("accountability:accident_create"), _post(world, key="another-form"))
+    assert Accident.objects.count() == 2
+
+
 def test_a_late_report_shows_the_red_badge(client: Any, world: World) -> None:
     now = timezone.localtime()
     data = _post(
