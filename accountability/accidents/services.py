@@ -137,7 +137,12 @@ def _check_fields(actor: Any, fields: dict[str, Any], *, now: datetime.datetime)
         if len(text) > TEXT_MAX:
             raise AccidentError(_("%(f)s不能超过%(n)s个字。") % {"f": report_item_labels()[name], "n": TEXT_MAX})
         texts[name] = text
+    figures = check_casualties(fields)
     return {
+        # 第三条 from the figures as drafted, so a draft's page and the list show its true level.
+        "level": levels.level_of(
+            deaths=figures["deaths"], serious_injuries=figures["serious_injuries"], direct_loss=figures["direct_loss"]
+        ),
         "title": title[:128],
         "place": place[:200],
         "enterprise": enterprise,
@@ -146,7 +151,7 @@ def _check_fields(actor: Any, fields: dict[str, Any], *, now: datetime.datetime)
         "sector": sector,
         "occurred_at": occurred_at,
         "reported_at": reported_at,
-        **check_casualties(fields),
+        **figures,
         **texts,
     }
 

@@ -80,6 +80,30 @@ def test_a_double_click_on_register_makes_one_accident(
     assert Accident.objects.count() == 2
 
 
+def test_a_draft_shows_its_level_by_article_3(client: Any, world: World) -> None:
+    """A draft with 3 deaths reads 较大 on its page and in the list, not the column's default 一般."""
+    client.force_login(world.official_a)
+    data = _post(world, deaths="3", direct_loss="10", save="1")
+    del data["register"]
+    client.post(reverse("accountability:accident_create"), data)
+    accident = Accident.objects.get()
+    assert accident.status == Accident.Status.DRAFT and accident.level == AccidentLevel.LARGER
+    page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
+    assert "较大事故（按死亡人数）" in page and "一般事故（按" not in page
+    services.accident_draft_save(
+        actor=world.official_a,
+        accident=accident,
+        **{**services.figures_of(accident), **_draft_of(accident), "deaths": 2},
+    )
+    accident.refresh_from_db()
+    assert accident.level == AccidentLevel.GENERAL
+
+
+def _draft_of(accident: Accident) -> dict[str, Any]:
+    names = ("title", "occurred_at", "reported_at", "enterprise", "node", "place", "category", "sector")
+    return {name: getattr(accident, name) for name in (*names, *services.REPORT_ITEMS)}
+
+
 def test_a_late_report_shows_the_red_badge(client: Any, world: World) -> None:
     now = timezone.localtime()
     data = _post(
