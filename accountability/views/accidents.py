@@ -137,6 +137,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": services.missing_items(accident) if accident.status == Accident.Status.DRAFT else [],
         "manage": has_right(request.user, AccountabilityRight.ACCIDENT_MANAGE),
         "now": timezone.now(),
+        "today": timezone.localdate(),  # Beijing's date: a 四不放过 item is overdue from the day after its due date
         # The 约谈/督办 held about it, as far as the viewer sees them; and whether they may start one.
         "summonses": list(summonses_visible_to(request.user).filter(reasons__accident=accident).distinct()),
         "can_summon": accident.status != Accident.Status.DRAFT

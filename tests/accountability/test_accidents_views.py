@@ -327,3 +327,18 @@ def test_a_township_official_cannot_take_county_steps(client: Any, world: World)
     assert response.status_code == 403
     accident.refresh_from_db()
     assert accident.status == Accident.Status.REGISTERED
+
+
+def test_a_follow_up_is_overdue_by_beijing_date(client: Any, world: World) -> None:
+    """07:00 on 2 June in Beijing is still 1 June in UTC: an item due 1 June is overdue already."""
+    import time_machine
+
+    from accountability.models import AccidentFollowUp
+
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    with time_machine.travel(datetime.datetime(2026, 6, 2, 7, 0, tzinfo=beijing), tick=False):
+        accident = registered_accident(world)
+        AccidentFollowUp.objects.filter(accident=accident).update(due_on=datetime.date(2026, 6, 1))
+        client.force_login(world.county_admin)
+        page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
+    assert page.count('2026-06-01 <span class="badge text-bg-danger">逾期</span>') == 4
