@@ -3,6 +3,7 @@ scope; the services check every rule again (accidents/services.py) and speak for
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -84,6 +85,8 @@ class FiguresForm(Styled):
 
 
 class AccidentForm(FiguresForm):
+    # The post's idempotency key: a double click on 登记 makes one accident (services.accident_draft_save).
+    key = forms.CharField(widget=forms.HiddenInput, required=False, initial=lambda: uuid.uuid4().hex)
     title = forms.CharField(label=_("事故名称"), max_length=128)
     occurred_at = _when(_("发生时间（北京时间）"))
     reported_at = _when(_("报告时间（北京时间）"))
@@ -125,7 +128,7 @@ class AccidentForm(FiguresForm):
     def initial_of(cls, accident: Accident) -> dict[str, Any]:
         from django.utils import timezone
 
-        data = {name: getattr(accident, name) for name in cls.base_fields}
+        data = {name: getattr(accident, name) for name in cls.base_fields if name != "key"}
         data["occurred_at"] = timezone.localtime(accident.occurred_at)
         data["reported_at"] = timezone.localtime(accident.reported_at)
         return data

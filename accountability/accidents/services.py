@@ -25,6 +25,7 @@ from accountability.accidents.lifecycle import ACCIDENT_STEPS
 from accountability.accidents.signals import accident_changed
 from accountability.models import Accident, AccidentCategory, AccidentFollowUp, AccidentResponsibility, AccidentRevision
 from safetyops.core.audit import log_action
+from safetyops.core.idempotency import claim_key, idempotent
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.services import attachment_create
 from safetyops.evidence.uploads import UploadRejected
@@ -136,7 +137,12 @@ def _check_fields(actor: Any, fields: dict[str, Any], *, now: datetime.datetime)
         if len(text) > TEXT_MAX:
             raise AccidentError(_("%(f)s不能超过%(n)s个字。") % {"f": report_item_labels()[name], "n": TEXT_MAX})
         texts[name] = text
+    figures = check_casualties(fields)
     return {
+        # 第三条 from the figures as drafted, so a draft's page and the list show its true level.
+        "level": levels.level_of(
+            deaths=figures["deaths"], serious_injuries=figures["serious_injuries"], direct_loss=figures["direct_loss"]
+        ),
         "title": title[:128],
         "place": place[:200],
         "enterprise": enterprise,
@@ -145,7 +151,7 @@ def _check_fields(actor: Any, fields: dict[str, Any], *, now: datetime.datetime)
         "sector": sector,
         "occurred_at": occurred_at,
         "reported_at": reported_at,
-        **check_casualties(fields),
+        **figures,
         **texts,
     }
 
@@ -163,15 +169,22 @@ def _locked(accident: Accident | int) -> Accident:
 # Drafting and registering ------------------------------------------------------------------------
 
 
+@idempotent
 @transaction.atomic
-def accident_draft_save(*, actor: Any, accident: Accident | None = None, **fields: Any) -> Accident:
-    """Create or update the draft of an accident report; the six items may still be empty."""
+def accident_draft_save(
+    *, actor: Any, accident: Accident | None = None, key: str | None = None, **fields: Any
+) -> Accident:
+    """Create or update the draft of an accident report; the six items may still be empty.
+    A new report's form carries `key`: the same post applied twice (a double click on 登记) makes
+    one accident, the repeat answered with it (safetyops.core.idempotency)."""
     if accident is None:
         ACCIDENT_STEPS.check_right("edit", actor)
+        claim = claim_key(actor=actor, step="accountability.accident.drafted", key=key, error=AccidentError)
         values = _check_fields(actor, fields, now=timezone.now())
         accident = Accident.objects.create(
             number=f"草稿-{uuid.uuid4().hex[:12]}", status=Status.DRAFT, created_by=actor, **values
         )
+        claim.bind(accident)
         log_action(accident, "accountability.accident.drafted", actor=actor, data={"title": accident.title})
         return accident
     locked = _locked(accident)
@@ -297,7 +310,13 @@ def accident_revise(
     locked.level = levels.level_of(
         deaths=locked.deaths, serious_injuries=locked.serious_injuries, direct_loss=locked.direct_loss
     )
-    locked.save(update_fields=[*FIGURES, "level"])
+    changed = [*FIGURES, "level"]
+    due_before = locked.reply_due_on
+    if locked.report_submitted_on is not None and locked.replied_on is None:
+        # 第三十二条: the reply's deadline follows the level (30 days for 特别重大, else 15).
+        locked.reply_due_on = levels.reply_due(locked.report_submitted_on, locked.level)
+        changed.append("reply_due_on")
+    locked.save(update_fields=changed)
     number = (locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = AccidentRevision.objects.create(
         accident=locked,
@@ -323,6 +342,11 @@ def accident_revise(
             "level_after": locked.level,
             "within_window": within,
             "reason": reason,
+            **(
+                {"reply_due_on": [str(due_before), str(locked.reply_due_on)]}
+                if locked.reply_due_on != due_before
+                else {}
+            ),
         },
     )
     if levels.RANK[locked.level] > levels.RANK[level_before]:  # type: ignore[index]

@@ -95,5 +95,6 @@ def action_labels() -> dict[str, Any]:
         "accountability.assessment.scored": _("按系统数据计分"),
         "accountability.assessment.item_scored": _("人工评分"),
         "accountability.assessment.veto_reviewed": _("复核一票否决"),
+        "accountability.assessment.veto_review_lapsed": _("一票否决复核失效（出现未经复核的事故）"),
         "accountability.assessment.finalised": _("确定考核等次"),
     }

@@ -71,7 +71,42 @@ def round_units(node: Node, year: int) -> list[tuple[Node | Department, Letter |
     return units
 
 
-def _rescore(assessments: list[Assessment], year: int) -> None:
+def _apply_veto(assessment: Assessment, actor: Any) -> None:
+    """The rule's veto as the records stand now. A review that lifted the veto stops holding once
+    the rule vetoes on an accident that review never saw (a veto imposed and lifted, then a second
+    较大 accident; a lifted veto, then another 重大): otherwise that unit could be rated 优秀 on
+    accidents nobody reviewed. The lapse is audited; the county admin may review again."""
+    had_rule = assessment.veto_rule
+    seen = {fact["pk"] for fact in assessment.veto_accidents or []} if had_rule else set()
+    found = scoring.apply_veto(assessment)
+    unseen = [fact for fact in found.accidents if fact["pk"] not in seen]
+    if assessment.veto_review != Review.LIFTED or not found.vetoed or not unseen:
+        return
+    log_action(
+        assessment,
+        "accountability.assessment.veto_review_lapsed",
+        actor=actor,
+        data={
+            "review": assessment.veto_review,
+            "reason": assessment.veto_review_reason,
+            "accidents": [fact["number"] for fact in unseen],
+        },
+    )
+    assessment.veto_review, assessment.veto_review_reason = Review.NONE, ""
+    assessment.veto_reviewed_by, assessment.veto_reviewed_at = None, None
+
+
+VETO_FIELDS = [
+    "veto_rule",
+    "veto_accidents",
+    "veto_review",
+    "veto_review_reason",
+    "veto_reviewed_by",
+    "veto_reviewed_at",
+]
+
+
+def _rescore(assessments: list[Assessment], year: int, *, actor: Any = None) -> None:
     """Recompute the data rows, the veto, the total and the (provisional) grade of draft sheets."""
     facts = scoring.gather(assessments, year)
     for assessment in assessments:
@@ -80,11 +115,11 @@ def _rescore(assessments: list[Assessment], year: int) -> None:
             if row.source == AssessmentItem.Source.DATA:
                 scoring.score_row(assessment, row, facts)
                 row.save(update_fields=["target", "measured", "score", "note"])
-        scoring.apply_veto(assessment)
+        _apply_veto(assessment, actor)
         assessment.score = scoring.sheet_total(rows)
         assessment.grade = provisional_grade(assessment, rows)
         assessment.scored_at = timezone.now()
-        assessment.save(update_fields=["veto_rule", "veto_accidents", "score", "grade", "scored_at"])
+        assessment.save(update_fields=[*VETO_FIELDS, "score", "grade", "scored_at"])
 
 
 def provisional_grade(assessment: Assessment, rows: list[AssessmentItem]) -> str:
@@ -143,7 +178,7 @@ def assessment_round_open(*, actor: Any, year: int) -> list[Assessment]:
     if not created and not existing.filter(assessor=node).exists():
         raise AssessmentError(_("没有需要考核的单位：本级下没有下级地区，也没有向部门下达目标责任书。"))
     if created:
-        _rescore(created, year)
+        _rescore(created, year, actor=actor)
     return created
 
 
@@ -152,7 +187,7 @@ def assessment_score(*, actor: Any, assessment: Assessment) -> Assessment:
     """Recompute the data rows, the 一票否决 and the total of a draft sheet from the records."""
     locked = _locked(assessment)
     ASSESSMENT_STEPS.check("score", locked, actor)
-    _rescore([locked], locked.year)
+    _rescore([locked], locked.year, actor=actor)
     log_action(
         locked,
         "accountability.assessment.scored",
@@ -229,7 +264,7 @@ def assessment_review_veto(*, actor: Any, assessment: Assessment, decision: str,
     """A county admin's review of the 一票否决, with a written reason (audited)."""
     locked = _locked(assessment)
     ASSESSMENT_STEPS.check("review_veto", locked, actor)
-    scoring.apply_veto(locked)  # review what the rule says now
+    _apply_veto(locked, actor)  # review what the rule says now
     if decision not in {value for value, _label in review_choices(locked)}:
         raise AssessmentError(
             _("按规则已触发一票否决：复核只能维持或撤销。")
@@ -278,7 +313,7 @@ def assessment_finalise(*, actor: Any, assessment: Assessment, remarks: str = ""
     ASSESSMENT_STEPS.check("finalise", locked, actor)
     if len(remarks or "") > NOTE_MAX:
         raise AssessmentError(_("考核意见不能超过%(n)s个字。") % {"n": NOTE_MAX})
-    _rescore([locked], locked.year)
+    _rescore([locked], locked.year, actor=actor)
     locked.status, locked.finalised_at, locked.finalised_by = Assessment.Status.FINAL, timezone.now(), actor
     locked.remarks = (remarks or "").strip()
     locked.save(update_fields=["status", "finalised_at", "finalised_by", "remarks"])

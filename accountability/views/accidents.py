@@ -71,6 +71,9 @@ def _save(request: HttpRequest, form: forms.AccidentForm, accident: Accident | N
     if not register:
         messages.success(request, _("已保存草稿。"))
         return saved
+    if saved.status != Accident.Status.DRAFT:  # the same post again: the first one registered it
+        messages.success(request, _("已登记事故 %(n)s。") % {"n": saved.number})
+        return saved
     try:
         saved = services.accident_register(actor=actor, accident=saved)
     except AccidentError as exc:
@@ -134,6 +137,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": services.missing_items(accident) if accident.status == Accident.Status.DRAFT else [],
         "manage": has_right(request.user, AccountabilityRight.ACCIDENT_MANAGE),
         "now": timezone.now(),
+        "today": timezone.localdate(),  # Beijing's date: a 四不放过 item is overdue from the day after its due date
         # The 约谈/督办 held about it, as far as the viewer sees them; and whether they may start one.
         "summonses": list(summonses_visible_to(request.user).filter(reasons__accident=accident).distinct()),
         "can_summon": accident.status != Accident.Status.DRAFT

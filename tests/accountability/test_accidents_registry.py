@@ -245,6 +245,26 @@ def test_reply_due_is_15_days_after_the_report(world: World) -> None:
     assert accident.attachments.count() == 1
 
 
+def test_a_regrade_to_especially_major_moves_the_reply_due_to_30_days(world: World) -> None:
+    """第三十二条: 15 days, 30 for 特别重大. A revision that re-grades the accident after its report
+    is in moves the deadline both ways, until the reply is recorded."""
+    admin = world.county_admin
+    accident = registered_accident(world, deaths=12)
+    today = timezone.localdate()
+    services.accident_investigation_start(actor=admin, accident=accident, group="省政府事故调查组", started_on=today)
+    accident = services.accident_report_submit(actor=admin, accident=accident, report=pdf(), submitted_on=today)
+    assert accident.level == AccidentLevel.MAJOR and accident.reply_due_on == today + datetime.timedelta(days=15)
+    services.accident_revise(actor=world.official_a, accident=accident, reason="补报", **_figures(accident, deaths=30))
+    accident.refresh_from_db()
+    assert accident.level == AccidentLevel.ESPECIALLY_MAJOR
+    assert accident.reply_due_on == today + datetime.timedelta(days=30)
+    event = AuditEvent.objects.filter(action="accountability.accident.revised", target_id=str(accident.pk)).get()
+    assert event.data["reply_due_on"] == [str(today + datetime.timedelta(days=15)), str(accident.reply_due_on)]
+    services.accident_revise(actor=world.official_a, accident=accident, reason="核减", **_figures(accident, deaths=29))
+    accident.refresh_from_db()
+    assert accident.level == AccidentLevel.MAJOR and accident.reply_due_on == today + datetime.timedelta(days=15)
+
+
 def test_township_officials_cannot_manage(world: World) -> None:
     accident = registered_accident(world)
     with pytest.raises(NotPermitted):

@@ -56,6 +56,54 @@ def test_a_township_registers_an_accident_larger_by_loss_alone(client: Any, worl
     assert "应于" in page and "前上报" in page
 
 
+def test_a_double_click_on_register_makes_one_accident(
+    client: Any, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The same post twice (a double click, a retry) registers one accident, not two: two would count
+    twice against the control indicators, and one 较大 would look like the two that veto."""
+    client.force_login(world.official_a)
+    form_key = client.get(reverse("accountability:accident_create")).context["form"]["key"].value()
+    assert form_key
+    data = _post(world, key=form_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("accountability:accident_create"), data)
+    again = client.post(reverse("accountability:accident_create"), data, follow=True)
+    accident = Accident.objects.get()
+    assert accident.status == Accident.Status.REGISTERED and accident.level == AccidentLevel.LARGER
+    assert first.status_code == 302 and first["Location"] == reverse(
+        "accountability:accident_detail", args=[accident.pk]
+    )
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert f"已登记事故 {accident.number}" in again.content.decode()
+    # Another post (a new form) is another accident.
+    client.post(reverse("accountability:accident_create"), _post(world, key="another-form"))
+    assert Accident.objects.count() == 2
+
+
+def test_a_draft_shows_its_level_by_article_3(client: Any, world: World) -> None:
+    """A draft with 3 deaths reads 较大 on its page and in the list, not the column's default 一般."""
+    client.force_login(world.official_a)
+    data = _post(world, deaths="3", direct_loss="10", save="1")
+    del data["register"]
+    client.post(reverse("accountability:accident_create"), data)
+    accident = Accident.objects.get()
+    assert accident.status == Accident.Status.DRAFT and accident.level == AccidentLevel.LARGER
+    page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
+    assert "较大事故（按死亡人数）" in page and "一般事故（按" not in page
+    services.accident_draft_save(
+        actor=world.official_a,
+        accident=accident,
+        **{**services.figures_of(accident), **_draft_of(accident), "deaths": 2},
+    )
+    accident.refresh_from_db()
+    assert accident.level == AccidentLevel.GENERAL
+
+
+def _draft_of(accident: Accident) -> dict[str, Any]:
+    names = ("title", "occurred_at", "reported_at", "enterprise", "node", "place", "category", "sector")
+    return {name: getattr(accident, name) for name in (*names, *services.REPORT_ITEMS)}
+
+
 def test_a_late_report_shows_the_red_badge(client: Any, world: World) -> None:
     now = timezone.localtime()
     data = _post(
@@ -279,3 +327,18 @@ def test_a_township_official_cannot_take_county_steps(client: Any, world: World)
     assert response.status_code == 403
     accident.refresh_from_db()
     assert accident.status == Accident.Status.REGISTERED
+
+
+def test_a_follow_up_is_overdue_by_beijing_date(client: Any, world: World) -> None:
+    """07:00 on 2 June in Beijing is still 1 June in UTC: an item due 1 June is overdue already."""
+    import time_machine
+
+    from accountability.models import AccidentFollowUp
+
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    with time_machine.travel(datetime.datetime(2026, 6, 2, 7, 0, tzinfo=beijing), tick=False):
+        accident = registered_accident(world)
+        AccidentFollowUp.objects.filter(accident=accident).update(due_on=datetime.date(2026, 6, 1))
+        client.force_login(world.county_admin)
+        page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
+    assert page.count('2026-06-01 <span class="badge text-bg-danger">逾期</span>') == 4

@@ -175,3 +175,40 @@ def test_unused_accident_row_helper(world: World) -> None:
     # An accident of another township's responsibility does not touch town A.
     accident_row(world.town_b, at(Y, 2, 1), deaths=12, responsible=[world.town_b])
     assert not veto_for(world.town_a, Y).vetoed and veto_for(world.town_b, Y).vetoed
+
+
+def test_a_lifted_review_lapses_when_the_rule_vetoes_on_an_accident_it_never_saw(world: World) -> None:
+    """Imposed, then lifted on one 较大; a second 较大 with responsibility arrives: the rule vetoes,
+    and the old lifting must not let the unit be rated 优秀 (the lapse is audited)."""
+    first = larger(world.town_a, at(Y, 3, 1), responsible=[world.town_a])
+    assessment = sheet(world)
+    services.assessment_review_veto(actor=world.county_admin, assessment=assessment, decision="imposed", reason="失职")
+    services.assessment_review_veto(actor=world.county_admin, assessment=assessment, decision="lifted", reason="撤销")
+    assessment.refresh_from_db()
+    assert not assessment.vetoed
+    second = larger(world.town_a, at(Y, 9, 1), responsible=[world.town_a])
+    services.assessment_score(actor=world.county_admin, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.veto_rule and assessment.vetoed
+    assert assessment.veto_review == "" and assessment.veto_review_reason == ""
+    assert assessment.veto_reviewed_by is None and assessment.veto_reviewed_at is None
+    assert assessment.grade != Grade.EXCELLENT
+    event = audit_events_for(assessment).get(action="accountability.assessment.veto_review_lapsed")
+    assert event.data["accidents"] == [first.number, second.number] and event.data["reason"] == "撤销"
+
+
+def test_a_lifted_rule_veto_holds_while_the_accidents_are_those_reviewed(world: World) -> None:
+    first = major(world.town_a, at(Y, 5, 1), responsible=[world.town_a])
+    assessment = sheet(world)
+    services.assessment_review_veto(
+        actor=world.county_admin, assessment=assessment, decision="lifted", reason="经省级调查组认定，该镇不负有责任"
+    )
+    services.assessment_score(actor=world.county_admin, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.veto_review == "lifted" and not assessment.vetoed
+    # Another 重大 of the year the review did not see: the lifting lapses, the veto is in force.
+    major(world.town_a, at(Y, 8, 1), responsible=[world.town_a])
+    services.assessment_score(actor=world.county_admin, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.vetoed and assessment.veto_review == ""
+    assert len(assessment.veto_accidents) == 2 and assessment.veto_accidents[0]["number"] == first.number
