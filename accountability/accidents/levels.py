@@ -40,6 +40,9 @@ FORWARD_TO = {
     L.MAJOR: gettext_lazy("国务院安全生产监督管理部门和有关部门"),
     L.ESPECIALLY_MAJOR: gettext_lazy("国务院安全生产监督管理部门和有关部门"),
 }
+# 第十条: the report goes up level by level ("逐级上报"): the county's department passes it to the
+# 设区的市's, whatever the level (FORWARD_TO is where it ends); 越级上报 is the exception, typed by hand.
+COUNTY_FORWARDS_TO = FORWARD_TO[L.GENERAL]
 # 第十九条: who investigates.
 INVESTIGATED_BY = {
     L.GENERAL: gettext_lazy("事故发生地县级人民政府"),

@@ -373,7 +373,7 @@ def accident_forward(
     if forwarded_at < locked.reported_at:
         raise AccidentError(_("上报时间不能早于接到事故报告的时间。"))
     locked.forwarded_at = forwarded_at
-    locked.forwarded_to = ((forwarded_to or "").strip() or str(levels.FORWARD_TO[locked.level]))[:64]  # type: ignore[index]
+    locked.forwarded_to = ((forwarded_to or "").strip() or str(levels.COUNTY_FORWARDS_TO))[:64]
     locked.save(update_fields=["forwarded_at", "forwarded_to"])
     log_action(
         locked,

@@ -216,7 +216,11 @@ def gather(assessments: list[Assessment], year: int, *, now: datetime.datetime |
                 if area_path.startswith(path):
                     counts[path] += 1
         facts.unsigned = dict(counts)
-    held = Summons.objects.filter(held_on__year=year).exclude(status=Summons.Status.CANCELLED)
+    # A 约谈 received is one that was held: a planned talk may still be called off.
+    held = Summons.objects.filter(
+        held_on__year=year,
+        status__in=(Summons.Status.HELD, Summons.Status.REPORTED, Summons.Status.CLOSED),
+    )
     for node_id, department_id in held.filter(
         Q(node_id__in=[n.pk for n in nodes]) | Q(department_id__in=[a.department_id for a in assessments])
     ).values_list("node_id", "department_id"):

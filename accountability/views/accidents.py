@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability.accidents import forms, selectors, services
+from accountability.accidents import forms, levels, selectors, services
 from accountability.accidents.errors import AccidentError
 from accountability.accidents.lifecycle import ACCIDENT_STEPS
 from accountability.errors import NotPermitted
@@ -216,7 +216,7 @@ def accident_forward(request: HttpRequest, pk: int) -> HttpResponse:
         _("已记录上报上级。"),
         title=_("记录上报上级"),
         intro=_("第十一条：每级上报的时间不得超过2小时。"),
-        initial=lambda a: {"forwarded_to": selectors.clocks(a).forward_to, "forwarded_at": timezone.localtime()},
+        initial=lambda a: {"forwarded_to": str(levels.COUNTY_FORWARDS_TO), "forwarded_at": timezone.localtime()},
     )
 
 

@@ -13,7 +13,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from accountability.accidents import services
+from accountability.accidents import levels, services
 from accountability.accidents.errors import AccidentError
 from accountability.errors import NotPermitted
 from accountability.models import Accident, AccidentCategory, AccidentFollowUp, AccidentLevel, AccidentRevision
@@ -332,10 +332,12 @@ def test_misreport_mark_and_clear_need_a_reason(world: World) -> None:
     assert AuditEvent.objects.filter(action="accountability.accident.misreport_cleared").count() == 1
 
 
-def test_forward_defaults_to_the_level_authority(world: World) -> None:
+def test_forward_goes_to_the_next_level_up(world: World) -> None:
+    """第十条: 逐级上报 — a 较大 accident ends at the province, but the county passes it to the 设区的市."""
     accident = registered_accident(world, direct_loss=Decimal("1000"))
     forwarded = services.accident_forward(actor=world.county_admin, accident=accident, forwarded_at=timezone.now())
-    assert forwarded.forwarded_to.startswith("省级")
+    assert forwarded.forwarded_to.startswith("设区的市级")
+    assert str(levels.FORWARD_TO[forwarded.level]).startswith("省级")
     with pytest.raises(AccidentError, match="不能重复上报"):
         services.accident_forward(actor=world.county_admin, accident=accident, forwarded_at=timezone.now())
 

@@ -166,10 +166,27 @@ def test_deductions_stop_at_their_maximum(world: World) -> None:
             place="会议室",
             summoned_by="县长",
             attendees="镇长",
+            status=Summons.Status.HELD if n % 2 else Summons.Status.CLOSED,
             **unit_fields(world.town_b),
         )
     town_b = _round(world)["西山镇"]
     assert _row(town_b, "deduct_summons").score == -6
+
+
+def test_only_a_summons_that_was_held_is_deducted(world: World) -> None:
+    for status in (Summons.Status.PLANNED, Summons.Status.CANCELLED, Summons.Status.REPORTED):
+        Summons.objects.create(
+            issuer=world.county,
+            held_on=datetime.date(2026, 3, 1),
+            place="会议室",
+            summoned_by="县长",
+            attendees="镇长",
+            status=status,
+            cancelled_reason="改期" if status == Summons.Status.CANCELLED else "",
+            **unit_fields(world.town_b),
+        )
+    town_b = _round(world)["西山镇"]
+    assert _row(town_b, "deduct_summons").score == -2
 
 
 def test_the_total_is_held_between_0_and_100() -> None:
