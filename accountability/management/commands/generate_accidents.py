@@ -190,7 +190,7 @@ class Filler:
             measures="已组织救援，停产整顿。",
             reported_late=late,
             forwarded_at=registered_at + timedelta(minutes=rng.randint(10, 100)),
-            forwarded_to=str(FORWARD_TO[level]),
+            forwarded_to=str(FORWARD_TO[AccidentLevel(level)]),
             registered_at=registered_at,
             registered_by_id=admin,
             created_by_id=admin,
