@@ -106,6 +106,14 @@ def prepare() -> None:
     if letters == "0":
         print("==> adding this year's letters, pledges and daily 承诺公告 (once)", flush=True)
         manage("generate_accountability")
+    accidents = (
+        manage("shell", "-c", "from accountability.models import Accident as A; print(A.objects.count())", capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
+    if accidents == "0":
+        print("==> adding two years of accidents, control indicators and 约谈 (once)", flush=True)
+        manage("generate_accidents")
     manage(
         "shell",
         "-c",
@@ -273,11 +281,23 @@ ACCOUNTABILITY_PATHS = (
     "    return {'pledge_template': f'/accountability/letters/{t.pk}/' if t else None}\n"
 )
 
+# The first county's latest 较大 accident (else its latest registered one), for its page.
+ACCIDENT_PATHS = (
+    "def accident_paths():\n"
+    "    from accountability.models import Accident\n"
+    "    from safetyops.orgs.models import Membership\n"
+    "    n=Membership.objects.select_related('node').get(user__username='bench_admin_0').node\n"
+    "    qs=Accident.objects.filter(node__path__startswith=n.path).exclude(status='draft')\n"
+    "    a=qs.filter(level='larger').order_by('-occurred_at').first() or qs.order_by('-occurred_at').first()\n"
+    "    return {'accident': f'/accountability/accidents/{a.pk}/' if a else None}\n"
+)
+
 
 def sample_ids() -> dict[str, Any]:
     script = (
         CAMPAIGN_PATHS
         + ACCOUNTABILITY_PATHS
+        + ACCIDENT_PATHS
         + "import json\nfrom inspections.models import Hazard\nfrom safetyops.orgs.models import Node\n"
         "c=Node.objects.filter(level='county').order_by('path').first()\n"
         "t=Node.objects.filter(parent=c).order_by('path').first()\n"
@@ -286,7 +306,7 @@ def sample_ids() -> dict[str, Any]:
         "from safetyops.orgs.models import User\n"
         "edge=hazard_ledger_queryset(user=User.objects.get(username='bench_admin_0'), filters={})[199*50-1]\n"
         "print('IDS'+json.dumps({'county': c.pk, 'town': t.pk, 'hazard': h.pk, 'cursor': cursor_for(edge),\n"
-        "    **campaign_paths(), **accountability_paths()}))\n"
+        "    **campaign_paths(), **accountability_paths(), **accident_paths()}))\n"
     )
     return json.loads(manage("shell", "-c", script, capture=True).split("IDS", 1)[1])
 
@@ -355,6 +375,12 @@ def main() -> None:
                 if ids.get("pledge_template")
                 else []
             ),
+            ("accident list (city)", "/accountability/accidents/", city_user),
+            ("control indicators (city)", "/accountability/indicators/", city_user),
+            ("control indicators (county)", "/accountability/indicators/", "bench_admin_0"),
+            ("约谈督办 list (city)", "/accountability/summonses/", city_user),
+            *([("accident page (county)", ids["accident"], "bench_admin_0")] if ids.get("accident") else []),
+            ("assessment round (county)", "/accountability/assessments/", "bench_admin_0"),
         ]
         del county
         queries = count_queries(pages)

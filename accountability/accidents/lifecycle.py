@@ -21,7 +21,7 @@ from accountability.models import Accident
 from accountability.rights import AccountabilityRight
 from accountability.scope import accidents_visible_to
 from safetyops.core.steps import Condition, Lifecycle, Step
-from safetyops.orgs.scope import has_right
+from safetyops.orgs.scope import has_right, scope_for
 
 Status = Accident.Status
 OPEN = (Status.REGISTERED, Status.INVESTIGATING, Status.REPLIED)
@@ -39,7 +39,21 @@ def _all_done_message(accident: Accident, actor: Any) -> str:
 
 
 def _sees(accident: Accident, actor: Any) -> bool:
-    return accidents_visible_to(actor).filter(pk=accident.pk).exists()
+    """Asked once per accident and viewer: the detail page checks every step's IN_SCOPE (22 times),
+    one query answers them all. The key holds what decides visibility (the viewer's scope, the
+    accident's area, enterprise, sector and whether it is a draft), so a change to any asks again."""
+    key = (
+        getattr(actor, "pk", None),
+        id(scope_for(actor)),
+        accident.node_id,
+        accident.enterprise_id,
+        accident.sector_id,
+        accident.status == Status.DRAFT,
+    )
+    seen: dict[tuple[Any, ...], bool] = accident.__dict__.setdefault("_seen_by", {})
+    if key not in seen:
+        seen[key] = accidents_visible_to(actor).filter(pk=accident.pk).exists()
+    return seen[key]
 
 
 # The services are called with an accident the view found in the actor's scope; a direct call with

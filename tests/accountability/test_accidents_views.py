@@ -342,3 +342,21 @@ def test_a_follow_up_is_overdue_by_beijing_date(client: Any, world: World) -> No
         client.force_login(world.county_admin)
         page = client.get(reverse("accountability:accident_detail", args=[accident.pk])).content.decode()
     assert page.count('2026-06-01 <span class="badge text-bg-danger">逾期</span>') == 4
+
+
+def test_the_detail_page_asks_the_scope_once_for_all_its_steps(
+    client: Any, world: World, django_assert_num_queries: Any
+) -> None:
+    """Every step's IN_SCOPE condition is one EXISTS query; the page asks it once (it asked 22 times
+    in the city bench, 33 queries a view)."""
+    accident = registered_accident(world, title="机械伤害事故")
+    client.force_login(world.county_admin)
+    url = reverse("accountability:accident_detail", args=[accident.pk])
+    client.get(url)  # warm the session and the scope cache
+    with django_assert_num_queries(12) as captured:
+        response = client.get(url)
+    assert response.status_code == 200 and "机械伤害事故" in response.content.decode()
+    in_scope = [
+        q for q in captured.captured_queries if q["sql"].startswith('SELECT 1 AS "a" FROM "accountability_accident"')
+    ]
+    assert len(in_scope) == 1
