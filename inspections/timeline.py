@@ -25,7 +25,8 @@ URGED = "inspections.hazard.urged"
 SUPERVISED = "inspections.hazard.supervised"
 ESCALATION_ACTIONS = (REMINDED, URGED, SUPERVISED)
 # A 约谈 or 督办 about the hazard (written on the hazard by accountability through inspections/ports.py
-# hazard_log; data: kind "summons" | "supervision", summons_id, unit, issuer, held_on).
+# hazard_log; data: kind "summons" | "supervision", summons_id, unit, issuer, held_on, and
+# enterprise_id when the summoned unit is an enterprise).
 SUMMONS_PLANNED = "accountability.summons.planned"
 SUMMONS_HELD = "accountability.summons.held"
 SUMMONS_ACTIONS = (SUMMONS_PLANNED, SUMMONS_HELD)
@@ -110,13 +111,16 @@ def _summons_entry(audit: Any) -> TimelineEntry:
     )
 
 
-def hazard_timeline(hazard: Hazard) -> list[TimelineEntry]:
-    """The hazard's steps and escalations in time order (its events may be prefetched)."""
+def hazard_timeline(hazard: Hazard, *, enterprise_viewer: int | None = None) -> list[TimelineEntry]:
+    """The hazard's steps and escalations in time order (its events may be prefetched). For an
+    enterprise's user (`enterprise_viewer`: their enterprise) a 约谈/督办 shows only when it summoned
+    that enterprise: that its township or a department was summoned about it is not theirs to read."""
     entries = [_from_event(event) for event in hazard.events.all()]
     audits = audit_events_for(hazard).filter(action__in=(*ESCALATION_ACTIONS, *SUMMONS_ACTIONS))
     for audit in audits.order_by("created_at", "pk"):
         if audit.action in SUMMONS_ACTIONS:
-            entries.append(_summons_entry(audit))
+            if enterprise_viewer is None or (audit.data or {}).get("enterprise_id") == enterprise_viewer:
+                entries.append(_summons_entry(audit))
             continue
         entries.append(
             TimelineEntry(

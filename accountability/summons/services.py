@@ -122,6 +122,7 @@ def _hazard_entries(summons: Summons, action: str, actor: Any) -> None:
         "unit": summons.unit_name,
         "issuer": summons.issuer.name,
         "held_on": summons.held_on.isoformat(),
+        "enterprise_id": summons.enterprise_id,  # an enterprise's users see only their own summons there
     }
     for hazard_id in summons.reasons.filter(hazard__isnull=False).values_list("hazard_id", flat=True):
         hazard_log(hazard_id, action, actor=actor, data=data)
@@ -335,6 +336,8 @@ def summons_follow_up(*, actor: Any, summons: Summons, note: str) -> Summons:
     SUMMONS_STEPS.check("follow_up", locked, actor)
     note = _short(note, _("请填写跟踪督办情况。"), limit=2000)
     line = f"{timezone.localdate().isoformat()} {note}"
+    if locked.follow_up.splitlines()[-1:] == [line]:  # the same note sent twice (a double click): kept once
+        return locked
     locked.follow_up = f"{locked.follow_up}\n{line}".strip() if locked.follow_up else line
     locked.save(update_fields=["follow_up"])
     log_action(locked, "accountability.summons.followed_up", actor=actor, data={"note": note})

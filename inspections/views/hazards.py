@@ -104,7 +104,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hazard": hazard,
             "area": hazard.node.full_name(),
-            "events": hazard_timeline(hazard),
+            "events": hazard_timeline(hazard, enterprise_viewer=scope_for(request.user).enterprise_id),
             "plans": hazard.plans.all(),
             "extensions": extensions,
             "reports": hazard.completion_reports.all(),

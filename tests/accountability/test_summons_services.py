@@ -194,6 +194,9 @@ def test_the_whole_way_planned_held_reported_closed(world: World) -> None:
     assert summons.status == Summons.Status.REPORTED and summons.reported_by == world.official_a
 
     services.summons_follow_up(actor=world.county_admin, summons=summons, note="已现场复查")
+    services.summons_follow_up(actor=world.county_admin, summons=summons, note="已现场复查")  # a double click
+    summons.refresh_from_db()
+    assert summons.follow_up.count("已现场复查") == 1
     with pytest.raises(SummonsError, match="尚有1项整改承诺未完成"):
         services.summons_close(actor=world.county_admin, summons=summons)
     services.summons_close(actor=world.county_admin, summons=summons, reason="培训并入全县统一安排")

@@ -82,3 +82,25 @@ def test_audited_lifecycle_steps_are_not_shown_twice(hazard: Hazard, world: Worl
     log_action(hazard, "inspections.hazard.listed_supervision", actor=world.county_admin)
     log_action(hazard, "inspections.hazard.congress_reported", actor=world.enterprise_a)
     assert labels(hazard) == before
+
+
+def test_an_enterprise_reads_only_the_summons_of_itself(hazard: Hazard, world: World) -> None:
+    """A 约谈 of the township about the enterprise's hazard is the offices' business; one of the
+    enterprise itself is shown to its users too (accountability writes both with hazard_log)."""
+    from inspections.ports import hazard_log
+
+    for unit, enterprise_id in (("东城镇", None), (hazard.enterprise.name, hazard.enterprise_id)):
+        data = {"kind": "summons", "summons_id": None, "unit": unit, "issuer": "安平县", "held_on": "2026-03-20"}
+        hazard_log(
+            hazard.pk,
+            "accountability.summons.held",
+            actor=world.county_admin,
+            data={**data, "enterprise_id": enterprise_id},
+        )
+    offices = [e.note for e in hazard_timeline(hazard) if e.action == "summons"]
+    theirs = [e.note for e in hazard_timeline(hazard, enterprise_viewer=hazard.enterprise_id) if e.action == "summons"]
+    assert len(offices) == 2 and any("东城镇" in note for note in offices)
+    assert theirs == [note for note in offices if hazard.enterprise.name in note]
+    assert hazard_timeline(hazard, enterprise_viewer=world.ent_b.pk) == [
+        e for e in hazard_timeline(hazard) if e.action != "summons"
+    ]
