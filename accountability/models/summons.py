@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safetyops.evidence.models import evidence_of
 from safetyops.orgs.models import Node, User
-from safetyops.orgs.units import Unit
+from safetyops.orgs.units import Unit, one_unit
 
 
 class Summons(Unit):
@@ -63,12 +63,7 @@ class Summons(Unit):
         verbose_name_plural = _("约谈督办")
         ordering = ["-held_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(node__isnull=False, department__isnull=True, enterprise__isnull=True)
-                | Q(node__isnull=True, department__isnull=False, enterprise__isnull=True)
-                | Q(node__isnull=True, department__isnull=True, enterprise__isnull=False),
-                name="summons_one_unit",
-            ),
+            one_unit("summons"),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancelled_reason=""), name="summons_cancelled_has_reason"
             ),

@@ -53,15 +53,20 @@ class Unit(models.Model):
         return "node" if self.node_id else "department" if self.department_id else "enterprise"
 
 
+def one_unit(prefix: str) -> models.CheckConstraint:
+    """Exactly one of node, department, enterprise."""
+    return models.CheckConstraint(
+        condition=Q(node__isnull=False, department__isnull=True, enterprise__isnull=True)
+        | Q(node__isnull=True, department__isnull=False, enterprise__isnull=True)
+        | Q(node__isnull=True, department__isnull=True, enterprise__isnull=False),
+        name=f"{prefix}_one_unit",
+    )
+
+
 def unit_constraints(prefix: str, owner: str) -> list[models.BaseConstraint]:
     """Exactly one of node, department, enterprise; and each unit once per `owner` (the activity, the task)."""
     return [
-        models.CheckConstraint(
-            condition=Q(node__isnull=False, department__isnull=True, enterprise__isnull=True)
-            | Q(node__isnull=True, department__isnull=False, enterprise__isnull=True)
-            | Q(node__isnull=True, department__isnull=True, enterprise__isnull=False),
-            name=f"{prefix}_one_unit",
-        ),
+        one_unit(prefix),
         *(
             models.UniqueConstraint(
                 fields=[owner, kind], condition=Q(**{f"{kind}__isnull": False}), name=f"{prefix}_unit_{kind}"

@@ -196,3 +196,22 @@ def test_a_second_post_of_the_same_form_creates_one_summons(world: World) -> Non
     first = services.summons_create(**values)
     again = services.summons_create(**values)
     assert first.pk == again.pk and Summons.objects.count() == 1
+
+
+def test_the_record_page_does_not_query_per_timeline_entry(world: World, client: Any) -> None:
+    """Each follow-up is a line of the timeline; its actor comes with it, not one query a line."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    summons = summons_of(world, held=True)
+    client.force_login(world.county_admin)
+    url = reverse("accountability:summons_detail", args=[summons.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for note in ("已现场复查", "已电话督促", "已约见镇长"):
+        services.summons_follow_up(actor=world.county_admin, summons=summons, note=note)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert "已约见镇长" in page
+    assert len(after.captured_queries) == len(before.captured_queries)
