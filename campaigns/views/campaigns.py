@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,7 +287,7 @@ def _risk_labels(campaign: Campaign) -> list[str]:
 
 
 @login_required
-def campaign_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+def campaign_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
     """The campaign's plan document, for everyone who sees the campaign (the file is anchored at the
     organiser's node, which a township's scope does not cover)."""
     campaign = campaign_for_page(request.user, pk)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,7 +111,7 @@ def summary_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def summary_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     campaign = get_campaign_for_user(request.user, pk)
     summary = _summary_of(campaign)
     if summary is None or not summary.has_file:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,7 +180,7 @@ def briefing_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def briefing_download(request: HttpRequest, pk: int) -> FileResponse:
+def briefing_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     briefing = get_briefing_for_user(request.user, pk)
     if not briefing.has_file:
         raise Http404

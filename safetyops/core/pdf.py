@@ -87,8 +87,10 @@ def temporary_pdf(prefix: str = "safetyops-") -> Iterator[Path]:
 
 
 def save_file(path: Path, name: str) -> tuple[str, str, int]:
-    """Copy a finished file into storage under `name` (storage may alter it): (name, sha256, size)."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    """Copy a finished file into storage under `name` (storage may alter it): (name, sha256, size).
+    Read in chunks: a county's briefing need not sit in memory (on S3 it is sent in parts)."""
     with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        handle.seek(0)
         stored = default_storage.save(name, File(handle))
     return stored, digest, path.stat().st_size

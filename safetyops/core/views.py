@@ -4,13 +4,16 @@ import re
 import tempfile
 from collections.abc import Callable
 from io import BytesIO
-from typing import IO, Any
+from typing import IO, overload
 
 from django.db import connection
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
+
+from safetyops.core.storage import stored_file_response
 
 
 @never_cache
@@ -52,18 +55,18 @@ def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> FileResp
     return FileResponse(out, as_attachment=True, filename=download_name(filename), content_type=XLSX)
 
 
-def pdf_download(source: FieldFile | bytes, filename: str) -> FileResponse:
-    """A PDF as an attachment named `filename`, never cached: a stored file (404 when it is gone)
-    or the bytes just made."""
-    if isinstance(source, bytes):
-        handle: Any = BytesIO(source)
-    else:
-        try:
-            handle = source.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=download_name(filename), content_type="application/pdf"
-    )
+@overload
+def pdf_download(source: bytes, filename: str) -> FileResponse: ...
+@overload
+def pdf_download(source: FieldFile, filename: str) -> HttpResponseBase: ...
+def pdf_download(source: FieldFile | bytes, filename: str) -> HttpResponseBase:
+    """A PDF as an attachment named `filename`, never cached: a stored file (streamed from its
+    storage or a signed link to it, 404 when it is gone: safetyops/core/storage.py) or the bytes just made."""
+    name = download_name(filename)
+    if not isinstance(source, bytes):
+        return stored_file_response(
+            source, content_type="application/pdf", disposition=content_disposition_header(True, name) or "attachment"
+        )
+    response = FileResponse(BytesIO(source), as_attachment=True, filename=name, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,9 +10,10 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
+from safetyops.core.storage import stored_file_response
 from safetyops.evidence.models import Attachment
 from safetyops.evidence.scope import get_attachment_for_user
 
@@ -29,26 +30,22 @@ def content_disposition(disposition: str, name: str) -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def _serve(file: FieldFile, *, content_type: str, disposition: str) -> FileResponse:
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = disposition
+def _serve(file: FieldFile, *, content_type: str, disposition: str) -> HttpResponseBase:
+    response = stored_file_response(
+        file, content_type=content_type, disposition=disposition, cache="private, max-age=3600"
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = FILE_CSP
     return response
 
 
 @login_required
 @require_safe
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return attachment_response(get_attachment_for_user(request.user, pk))
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
+def attachment_response(attachment: Attachment) -> HttpResponseBase:
     """The file of an attachment the caller has already found in the user's scope (an app whose
     objects carry node-anchored files that more people see, e.g. a county campaign's plan)."""
     kind = "inline" if attachment.content_type in INLINE_TYPES else "attachment"
@@ -58,7 +55,7 @@ def attachment_response(attachment: Attachment) -> FileResponse:
 
 @login_required
 @require_safe
-def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = get_attachment_for_user(request.user, pk)
     if not attachment.thumbnail:
         raise Http404
