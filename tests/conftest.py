@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from inspections.models import ChecklistItem, ChecklistTemplate
 from safetyops.orgs.models import Enterprise, Membership, Node, Role, Sector, User
 from safetyops.orgs.sectors import load_sectors
 from tests.orgs.factories import EnterpriseFactory, NodeFactory, make_user
+from tests.storage import MISSING as S3_MISSING
+from tests.storage import TEST_STORAGE_URL, Bucket, object_storage_fixture
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
@@ -42,6 +45,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         service_missing("needs Redis: set REDIS_URL=redis://...")
     if item.get_closest_marker("browser") and not Path(CHROMIUM).exists():
         service_missing("needs Chromium: apt-get install chromium")
+    if item.get_closest_marker("s3") and not TEST_STORAGE_URL:
+        service_missing(S3_MISSING)
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +61,14 @@ def _test_settings(settings: Any, tmp_path: Path) -> None:
     from safetyops.celery import app
 
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def object_storage(settings: Any) -> Iterator[Bucket]:
+    """Files go to the real S3 server of TEST_STORAGE_URL (tests/storage.py); mark the test `s3`."""
+    if not TEST_STORAGE_URL:
+        service_missing(S3_MISSING)
+    yield from object_storage_fixture(settings)
 
 
 @dataclass

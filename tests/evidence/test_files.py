@@ -130,3 +130,16 @@ def test_files_are_read_only(client: Any, world: World, photo: Attachment) -> No
 def test_media_is_not_served_directly(client: Any, world: World, photo: Attachment, settings: Any) -> None:
     client.force_login(world.official_a)
     assert client.get(settings.MEDIA_URL + photo.file.name).status_code == 404
+
+
+def test_local_files_are_streamed_even_when_signed_urls_are_asked_for(
+    client: Any, world: World, hazard_factory: MakeHazard, settings: Any
+) -> None:
+    """A link cannot be signed for a file on the local disk: the view streams it, as without S3."""
+    settings.STORAGE_SIGNED_URL_SECONDS = 60
+    attachment = Attachment.objects.get(hazard=hazard_factory())
+    client.force_login(world.official_a)
+    response = client.get(reverse("evidence:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200
+    with attachment.file.open("rb") as stored:
+        assert body(response) == stored.read()
