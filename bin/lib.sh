@@ -99,7 +99,7 @@ start_test_s3() {
   .venv/bin/weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
     -master.port=$((port + 1)) -volume.port=$((port + 2)) -filer -filer.port=$((port + 3)) \
     -s3 -s3.port="$port" -s3.config="$dir/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
-    -volume.max=0 -master.volumeSizeLimitMB=64 > "$dir/weed.log" 2>&1 &
+    -volume.max=0 -master.volumeSizeLimitMB=64 -volume.preStopSeconds=0 > "$dir/weed.log" 2>&1 &
   S3_TEST_PID=$!
   S3_TEST_DIR=$dir
   export TEST_STORAGE_URL="s3+http://$key:$secret@127.0.0.1:$port/safetyops-test"
@@ -114,6 +114,9 @@ start_test_s3() {
 stop_test_s3() {
   if [ -n "${S3_TEST_PID:-}" ]; then
     kill "$S3_TEST_PID" 2>/dev/null || true
+    # A throwaway server: a few seconds for a clean stop, then no more.
+    for _ in $(seq 1 10); do kill -0 "$S3_TEST_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$S3_TEST_PID" 2>/dev/null || true
     wait "$S3_TEST_PID" 2>/dev/null || true
     S3_TEST_PID=
   fi
