@@ -12,6 +12,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from safetyops.core.dbrouting import reading_from_replica
+
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -44,7 +46,10 @@ def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> FileResp
     at once and gone when the response closes it."""
     out = tempfile.TemporaryFile(suffix=".xlsx")
     try:
-        write(out)
+        # The rows of a lazy workbook (a generator over a queryset) are read here: on the read
+        # replica when there is one (safetyops.core.dbrouting).
+        with reading_from_replica():
+            write(out)
         out.seek(0)
     except BaseException:
         out.close()
