@@ -20,6 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from accountability.coverage import rate_of, rates_by_child, unsigned
 from accountability.models import Letter, LetterTemplate
 from accountability.selectors import viewer_part
+from safetyops.core.dbrouting import replica_reads
 from safetyops.core.params import parse_int
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
 
@@ -77,6 +78,7 @@ def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     sheet.append([_cell(sheet, value) for value in values])
 
 
+@replica_reads  # read-only aggregation: on the read replica when there is one
 def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.date | None = None) -> Workbook:
     """签署率 (per child node and kind, with the total) and 未签署名单 (the longest overdue first)."""
     today = today or timezone.localdate()

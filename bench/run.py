@@ -411,6 +411,23 @@ def main() -> None:
     report(results, jobs)
 
 
+def sizing(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The README's sizing figures from this run: «RPS_PER_CORE» (req/s of the city dashboard and the city
+    ledger per core the gunicorn workers ran on) and «BRIEFINGS_PER_MIN» (one worker process renders
+    briefings one after another on one core: 60 / seconds of one render)."""
+    cores = os.cpu_count() or 1
+    rps = {r.name: r.rps for r in results if not r.errors}
+    per_core = {
+        f"req/s per web core: {page}": rps[page] / cores if page in rps else None
+        for page in ("dashboard (city)", "ledger first page (city)")
+    }
+    per_minute = {
+        f"briefings/min per worker core: {level}": 60 / job["seconds"] if job.get("seconds") else None
+        for level, job in ((level, jobs.get(f"briefing {level}", {})) for level in ("city", "county"))
+    }
+    return {"cores": cores, **per_core, **per_minute}
+
+
 def report(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> None:
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
@@ -439,9 +456,19 @@ def report(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> None:
         else:
             detail = ", ".join(f"{k}={v}" for k, v in job.items() if k not in {"seconds", "peak_mb"})
             print(f"{name:38} {job['seconds']:8.2f} {job['peak_mb']:8.0f}  {detail}")
+    figures = sizing(results, jobs)
+    print()
+    print(f"sizing (README production section; gunicorn on {figures['cores']} cores, the load generator beside it):")
+    for name, value in figures.items():
+        if name != "cores":
+            print(f"  {name:38} {'-' if value is None else f'{value:8.1f}'}")
     path = OUT / "results.json"
     path.write_text(
-        json.dumps({"meta": meta, "pages": [asdict(r) for r in results], "jobs": jobs}, ensure_ascii=False, indent=1)
+        json.dumps(
+            {"meta": meta, "pages": [asdict(r) for r in results], "jobs": jobs, "sizing": figures},
+            ensure_ascii=False,
+            indent=1,
+        )
     )
     print(f"\nwritten {path.relative_to(ROOT)}")
 

@@ -33,8 +33,8 @@ ensure_debian_packages() {
 
 # Runtime libraries: WeasyPrint needs Pango; libharfbuzz-subset0 makes font subsetting (PDFs) ~7x faster.
 RUNTIME_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-# Tests also use a real browser, poppler (pdftotext/pdftoppm), gettext and docker-compose (config check).
-TEST_PACKAGES=(chromium poppler-utils docker-compose)
+# Tests also use a real browser, poppler (pdftotext/pdftoppm), gettext, docker-compose and caddy (config checks).
+TEST_PACKAGES=(chromium poppler-utils docker-compose caddy)
 
 ensure_venv() {
   # $1: the requirements file to install into .venv (reinstalled only when it changes)

@@ -20,6 +20,7 @@ from campaigns.overview import Row
 from campaigns.progress import HAZARD_KEYS, Part, Progress
 from campaigns.reports import task_figures
 from safetyops.core import records
+from safetyops.core.dbrouting import replica_reads
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
 
 CHUNK = 2000
@@ -51,6 +52,7 @@ def _label(figure: records.Figure) -> str:
     return f"{figure.label}（{figure.unit}）" if figure.unit else figure.label
 
 
+@replica_reads  # read-only aggregation: on the read replica when there is one
 def task_workbook(rows: Iterable[Row], task: ReportTask) -> Workbook:
     """One row per unit report: unit, area, state, submitted at, versions, each figure's value (and,
     for a figure the records fill in, the records' value and the note when the unit corrected it),
@@ -103,6 +105,7 @@ def _part_figures(part: Part) -> list[Any]:
     ]
 
 
+@replica_reads  # read-only aggregation: on the read replica when there is one
 def progress_workbook(progress: Progress, not_inspected: QuerySet[Target]) -> Workbook:
     """总体情况 (the whole's figures and the goals), 排名 (the child nodes ranked) and 未检查企业
     (the current targets not yet inspected, read in chunks)."""

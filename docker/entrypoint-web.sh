@@ -1,5 +1,6 @@
 #!/bin/sh
-# Web container entrypoint: wait for the database, apply migrations, then hand over to gunicorn.
+# Web container entrypoint: wait for the database, apply migrations (unless MIGRATE_ON_START=0: with
+# docker-compose the one-shot migrate service has applied them), then hand over to gunicorn.
 set -eu
 
 cd /app 2>/dev/null || cd "$(dirname "$0")/.."
@@ -32,7 +33,9 @@ while True:
         break
 PY
 
-python manage.py migrate --noinput
+if [ "${MIGRATE_ON_START:-1}" != "0" ]; then
+    python manage.py migrate --noinput
+fi
 
 exec gunicorn safetyops.wsgi:application \
     --bind 0.0.0.0:8000 \

@@ -76,6 +76,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Behind N reverse proxies (docker-compose: 1, Caddy), the client's address comes from X-Forwarded-For.
+FORWARDED_FOR_PROXIES = envint("FORWARDED_FOR_PROXIES", 0)
+if FORWARDED_FOR_PROXIES > 0:
+    MIDDLEWARE.insert(0, "safetyops.core.proxy.ForwardedForMiddleware")
+
 ROOT_URLCONF = "safetyops.urls"
 WSGI_APPLICATION = "safetyops.wsgi.application"
 
@@ -111,6 +116,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     # The covering index's INCLUDE columns exist on PostgreSQL only; SQLite builds the plain index.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# A PostgreSQL read replica (streaming replication of default) for reports and exports: only the reads
+# inside `reading_from_replica()` go there (safetyops.core.dbrouting); empty: none, all on default.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    # A test run points the alias at default's test database instead of creating one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["safetyops.core.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"

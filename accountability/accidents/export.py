@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accountability.models import Accident
+from safetyops.core.dbrouting import replica_reads
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
 from safetyops.core.views import xlsx_download
 
@@ -33,6 +34,7 @@ HEADER = (
 )
 
 
+@replica_reads  # read-only aggregation: on the read replica when there is one
 def accidents_workbook(accidents: QuerySet[Accident]) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("事故台账"))

@@ -18,6 +18,7 @@ from accountability.assessments import scoring
 from accountability.assessments.selectors import ranking
 from accountability.assessments.veto import rule_text
 from accountability.models import Assessment, AssessmentItem
+from safetyops.core.dbrouting import replica_reads
 from safetyops.core.spreadsheets import sheet_heading, sheet_value
 
 
@@ -39,6 +40,7 @@ def veto_text(assessment: Assessment) -> str:
     return ""
 
 
+@replica_reads  # read-only aggregation: on the read replica when there is one
 def assessment_workbook(assessments: QuerySet[Assessment], year: int, *, title: str) -> Workbook:
     ranked = ranking(assessments, year)
     workbook = Workbook(write_only=True)

@@ -45,6 +45,7 @@ from safetyops.core.contrib import (
     chinese_numeral,
     register_briefing_section,
 )
+from safetyops.core.dbrouting import reading_from_replica
 from safetyops.core.models import AuditEvent
 from safetyops.core.pdf import css_string, font_uris, save_file, temporary_pdf, text_blocks, write_pdf
 from safetyops.core.periods import is_calendar_month, previous_month
@@ -240,7 +241,10 @@ def briefing_render(*, briefing_id: int) -> None:
     try:
         with jobs.heartbeat(Briefing, briefing_id, claimed_at=claimed_at):
             jobs.slow_down_for_tests()
-            figures = briefing_figures(briefing.node, briefing.period_start, briefing.period_end)
+            # The month's aggregates on the read replica when there is one; the claim, the section
+            # texts the PDF shows and the store stay on default (fresh, and writes).
+            with reading_from_replica():
+                figures = briefing_figures(briefing.node, briefing.period_start, briefing.period_end)
             with _temporary_pdf() as path:
                 render_pdf(briefing, figures, path)
                 _store(briefing, path, claimed_at, figures=figures, seconds=time.perf_counter() - began)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from safetyops.core.dbrouting import reading_from_replica
 from safetyops.core.storage import stored_file_response
 
 
@@ -47,7 +48,10 @@ def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> FileResp
     at once and gone when the response closes it."""
     out = tempfile.TemporaryFile(suffix=".xlsx")
     try:
-        write(out)
+        # The rows of a lazy workbook (a generator over a queryset) are read here: on the read
+        # replica when there is one (safetyops.core.dbrouting).
+        with reading_from_replica():
+            write(out)
         out.seek(0)
     except BaseException:
         out.close()

@@ -97,9 +97,21 @@ def _compose_binary() -> str:
     return binary
 
 
-def _compose(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+# Variables of docker-compose.yml that must not leak from the shell into these checks.
+_COMPOSE_VARS = (
+    "WEB_REPLICAS",
+    "WORKER_REPLICAS",
+    "S3_ACCESS_KEY",
+    "S3_SECRET_KEY",
+    "S3_BUCKET",
+    "DATABASE_REPLICA_URL",
+)
+
+
+def _compose(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_") and k not in _COMPOSE_VARS}
     env["SECRET_KEY"] = "x" * 60
+    env.update(variables)
     return subprocess.run(
         [_compose_binary(), "--project-directory", str(BASE_DIR), "-f", str(BASE_DIR / "docker-compose.yml"), *args],
         cwd=BASE_DIR,
@@ -175,6 +187,87 @@ def test_compose_services_and_queues() -> None:
         assert "condition: service_healthy" in blocks[name]
     for name in ("postgres", "redis", "web", "worker", "beat"):
         assert "restart: unless-stopped" in blocks[name], name
+
+
+def test_compose_replicas_behind_one_proxy() -> None:
+    services = _compose("config", "--services")
+    assert services.returncode == 0, services.stderr
+    assert {"proxy", "seaweedfs", "storage-init", "migrate"} <= set(services.stdout.split())
+    config = _compose("config")
+    assert config.returncode == 0, config.stderr
+    blocks = _service_blocks(config.stdout)
+
+    # One proxy in front: the only service with published ports; web only exposes 8000 to it.
+    published = {name for name, block in blocks.items() if re.search(r"^    ports:", block, re.M)}
+    assert published == {"proxy"}, published
+    assert "image: caddy:2" in blocks["proxy"] and "/etc/caddy/Caddyfile" in blocks["proxy"]
+    assert "condition: service_healthy" in blocks["proxy"]
+    caddyfile = (BASE_DIR / "docker" / "Caddyfile").read_text(encoding="utf-8")
+    assert re.search(r"reverse_proxy \{\s*#[^\n]*\n\s*dynamic a \{\s*name web\s*port 8000", caddyfile), caddyfile
+    # Django takes the scheme from X-Forwarded-Proto and the client's address from X-Forwarded-For.
+    for name in ("web", "worker", "beat"):
+        assert "FORWARDED_FOR_PROXIES: '1'" in blocks[name]
+    assert "FORWARDED_ALLOW_IPS: '*'" in blocks["web"]
+
+    # Replica counts from variables; beat exactly once whatever they say.
+    assert "replicas: 2" in blocks["web"] and "replicas: 2" in blocks["worker"]
+    scaled = _service_blocks(_compose("config", WEB_REPLICAS="6", WORKER_REPLICAS="4").stdout)
+    assert "replicas: 6" in scaled["web"] and "replicas: 4" in scaled["worker"]
+    assert "replicas: 1" in scaled["beat"] and "max_replicas_per_node: 1" in scaled["beat"]
+    assert "beat" not in scaled["worker"].split("command:")[1].split("depends_on:")[0]
+
+    # Shared object storage on every app container, the bucket made once, migrations once.
+    for name in ("web", "worker", "beat", "migrate"):
+        assert "STORAGE_URL: s3+http://safetyops:safetyops-s3-change-me@seaweedfs:8333/safetyops" in blocks[name]
+        assert "STORAGE_SIGNED_URL_SECONDS: '0'" in blocks[name]
+        assert "DATABASE_REPLICA_URL: ''" in blocks[name]
+    custom = _service_blocks(
+        _compose("config", S3_ACCESS_KEY="city", S3_SECRET_KEY="s3cr3t", S3_BUCKET="evidence").stdout
+    )
+    assert "STORAGE_URL: s3+http://city:s3cr3t@seaweedfs:8333/evidence" in custom["web"]
+    assert "S3_SECRET_KEY: s3cr3t" in custom["seaweedfs"] and "S3_BUCKET: evidence" in custom["storage-init"]
+    assert "chrislusf/seaweedfs" in blocks["seaweedfs"] and "seaweedfs-server.sh" in blocks["seaweedfs"]
+    assert "seaweedfs-bucket.sh" in blocks["storage-init"]
+    assert "manage.py" in blocks["migrate"] and "migrate" in blocks["migrate"]
+    for name in ("storage-init", "migrate"):
+        assert re.search(r"restart: ['\"]no['\"]", blocks[name]), blocks[name]
+    for name in ("web", "worker", "beat"):
+        for dependency in ("migrate", "storage-init"):
+            assert re.search(rf"{dependency}:\n\s+condition: service_completed_successfully", blocks[name]), name
+    assert "MIGRATE_ON_START: '0'" in blocks["web"]
+    for name in ("proxy", "postgres", "redis", "seaweedfs", "web", "worker"):
+        assert "healthcheck:" in blocks[name], name
+
+
+@pytest.mark.parametrize(
+    ("site", "tls"),
+    [("localhost", "internal"), ("safety.example.gov.cn", "/certs/cert.pem /certs/key.pem")],
+    ids=["internal-ca", "own-certificate"],
+)
+def test_caddyfile_is_valid(site: str, tls: str) -> None:
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        if IN_CI:
+            pytest.fail("CI must not skip: caddy is not installed (apt-get install caddy)")
+        pytest.skip("caddy is not installed")
+    env = {**os.environ, "SITE_ADDRESS": site, "CADDY_TLS": tls, "MAX_UPLOAD_SIZE": "250MB"}
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(BASE_DIR / "docker" / "Caddyfile"), "--adapter", "caddyfile"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    server = next(iter(config["apps"]["http"]["servers"].values()))
+    assert server["listen"] == [":443"]
+    text = json.dumps(config)
+    assert '"dynamic_upstreams": {"name": "web", "port": "8000"' in text and '"source": "a"' in text
+    assert f'"{site}"' in text
+    if tls != "internal":
+        assert config["apps"]["tls"]["certificates"]["load_files"][0]["certificate"] == "/certs/cert.pem"
 
 
 def test_env_example_documents_every_setting() -> None:
