@@ -100,7 +100,8 @@ def _insert_new(rows: Sequence[tuple[Any, ...]], *, token: str) -> list[tuple[in
     constant_values = [fields[column].get_db_prep_save(value, connection) for column, value in constant.items()]
     columns = [*_ROW_COLUMNS, *constant]
     quote = connection.ops.quote_name
-    sql_head = f"INSERT INTO {quote(Reminder._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    # Names from the model, quoted; every value is a parameter.
+    sql_head = f"INSERT INTO {quote(Reminder._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     returning = (
         f" ON CONFLICT DO NOTHING RETURNING {quote(Reminder._meta.pk.column)}, "
