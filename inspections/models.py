@@ -331,6 +331,8 @@ class Hazard(models.Model):
         ordering = ["-registered_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
+            # The reminder scan's 催办/督办 steps (inspections/reminders.py hazard_escalate): ranges only.
+            models.Index(fields=["status", "escalation", "deadline"], name="hazard_escalation_ladder"),
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status"),
             models.Index(fields=["node", "status"], name="hazard_node_status"),
             models.Index(fields=["registered_at"], name="hazard_registered_at"),

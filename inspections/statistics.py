@@ -389,7 +389,7 @@ class StatisticsDueRule(Rule):
         url = reverse("inspections:statistics_sign", args=[987654321, period.slug]).replace("987654321", "{}")
         facts: dict[str, Any] = {"period": period.label, "due": period.due.isoformat()}
         for rows in keyset_batches(queryset, fields=("pk", "name", "node_id"), key="pk"):
-            users = _enterprises(r["pk"] for r in rows)[0]
+            users = _enterprises((r["pk"] for r in rows), names=False)[0]
             for row in rows:
                 if late:
                     township = _township_path(directory, row["node_id"])

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,6 +79,44 @@ def _enqueue(reminder_ids: Sequence[int]) -> None:
         deliver_reminders.delay(ids[start : start + ENQUEUE_BATCH])
 
 
+INSERT_BATCH = 500  # rows per INSERT statement (14 parameters each: within SQLite's limit too)
+# Filled per row by the claim; every other column of Reminder gets its field default.
+_ROW_COLUMNS = ("reason", "target_type_id", "target_id", "recipient_id", "day", "node_id", "title", "body", "url")
+
+
+def _insert_new(rows: Sequence[tuple[Any, ...]], *, token: str) -> list[tuple[int, int, str]]:
+    """INSERT the rows … ON CONFLICT DO NOTHING RETURNING what was inserted: (id, type id, object id).
+
+    One statement per INSERT_BATCH rows and no model instances: the database tells which rows are
+    new (RETURNING lists only the rows this statement inserted), so no second query looks them up.
+    A row another transaction is inserting at the same moment waits on the unique index and is then
+    skipped, so each row is returned to exactly one caller.
+    """
+    fields = {f.column: f for f in Reminder._meta.concrete_fields if not f.primary_key}
+    constant = {column: field.get_default() for column, field in fields.items() if column not in _ROW_COLUMNS}
+    constant["claim"] = token
+    constant["created_at"] = timezone.now()
+    # Prepared once for the whole call, not once per row (the day too: every row has the same one).
+    constant_values = [fields[column].get_db_prep_save(value, connection) for column, value in constant.items()]
+    columns = [*_ROW_COLUMNS, *constant]
+    quote = connection.ops.quote_name
+    # Names from the model, quoted; every value is a parameter.
+    sql_head = f"INSERT INTO {quote(Reminder._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    returning = (
+        f" ON CONFLICT DO NOTHING RETURNING {quote(Reminder._meta.pk.column)}, "
+        f"{quote('target_type_id')}, {quote('target_id')}"
+    )
+    inserted: list[tuple[int, int, str]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            part = rows[start : start + INSERT_BATCH]
+            params = [value for row in part for value in (*row, *constant_values)]
+            cursor.execute(sql_head + ", ".join([placeholder] * len(part)) + returning, params)
+            inserted += [(int(pk), int(type_id), str(target_id)) for pk, type_id, target_id in cursor.fetchall()]
+    return inserted
+
+
 def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]:
     """Insert one row per (due, recipient) unless it exists, and return the ids this call inserted.
 
@@ -86,43 +124,25 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
     ours on the unique index and then inserts nothing, so each row is sent by exactly one caller.
     """
     token = uuid.uuid4().hex
-    rows: list[Reminder] = []
-    by_type: dict[int, list[str]] = defaultdict(list)
+    day_value = Reminder._meta.get_field("day").get_db_prep_save(day, connection)
+    rows: list[tuple[Any, ...]] = []
     dues_with_audit: list[Due] = []
     for due in dues:
-        by_type[due.target_type_id].append(due.target_id)
         if due.audit is not None:
             dues_with_audit.append(due)
+        title, body, url = due.title[:200], due.body, due.url[:300]
         rows += [
-            Reminder(
-                reason=reason,
-                target_type_id=due.target_type_id,
-                target_id=due.target_id,
-                recipient_id=user_id,
-                day=day,
-                node_id=due.node_id,
-                title=due.title[:200],
-                body=due.body,
-                url=due.url[:300],
-                claim=token,
-            )
+            (reason, due.target_type_id, due.target_id, user_id, day_value, due.node_id, title, body, url)
             for user_id in due.recipients
         ]
     if not rows:
         return []
     with transaction.atomic():
         noted = [due for due in dues_with_audit if due.recipients]
-        sent_before = _sent_today(noted, reason=reason, day=day)
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-        claimed: list[int] = []
-        ours: set[tuple[int, str]] = set()
-        for type_id, target_ids in by_type.items():
-            # Walks the unique index (reason, target_type, target_id, …): no scan of the table.
-            for pk, target_id in Reminder.objects.filter(
-                reason=reason, target_type_id=type_id, target_id__in=target_ids, day=day, claim=token
-            ).values_list("pk", "target_id"):
-                claimed.append(pk)
-                ours.add((type_id, target_id))
+        sent_before = _sent_today(noted, reason=reason, day=day) if noted else set()
+        inserted = _insert_new(rows, token=token)
+        claimed = [pk for pk, _type_id, _target_id in inserted]
+        ours = {(type_id, target_id) for _pk, type_id, target_id in inserted}
         _write_audit_notes([d for d in noted if (d.target_type_id, d.target_id) in ours - sent_before])
         transaction.on_commit(functools.partial(_enqueue, claimed))
     return claimed
