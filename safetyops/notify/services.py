@@ -92,7 +92,7 @@ def _insert_new(rows: Sequence[tuple[Any, ...]], *, token: str) -> list[tuple[in
     A row another transaction is inserting at the same moment waits on the unique index and is then
     skipped, so each row is returned to exactly one caller.
     """
-    fields = {f.column: f for f in Reminder._meta.concrete_fields if not f.primary_key}
+    fields = {str(f.column): f for f in Reminder._meta.concrete_fields if not f.primary_key}
     constant = {column: field.get_default() for column, field in fields.items() if column not in _ROW_COLUMNS}
     constant["claim"] = token
     constant["created_at"] = timezone.now()
@@ -104,7 +104,7 @@ def _insert_new(rows: Sequence[tuple[Any, ...]], *, token: str) -> list[tuple[in
     sql_head = f"INSERT INTO {quote(Reminder._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     returning = (
-        f" ON CONFLICT DO NOTHING RETURNING {quote(Reminder._meta.pk.column)}, "
+        f" ON CONFLICT DO NOTHING RETURNING {quote(str(Reminder._meta.pk.column))}, "
         f"{quote('target_type_id')}, {quote('target_id')}"
     )
     inserted: list[tuple[int, int, str]] = []
