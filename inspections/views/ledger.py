@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -70,6 +71,6 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hazard_export(request: HttpRequest) -> HttpResponse:
+def hazard_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered ledger as a workbook; above EXPORT_SYNC_MAX_ROWS rows, made by a worker."""
     return export_response(request, HAZARD_LEDGER)

@@ -15,7 +15,7 @@ from django.http import QueryDict
 
 T = TypeVar("T")
 
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]  # called with the rows written so far
 
 
 class ExportRefused(Exception):

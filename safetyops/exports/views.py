@@ -3,8 +3,11 @@ polls for progress, and the scoped download."""
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -23,7 +26,7 @@ from safetyops.exports.services import (
 from safetyops.orgs.scope import require_right
 
 
-def export_response(request: HttpRequest, kind_name: str) -> HttpResponse:
+def export_response(request: HttpRequest, kind_name: str) -> HttpResponseBase:
     """The export `kind_name` of the request's query: the workbook itself when it has at most
     EXPORT_SYNC_MAX_ROWS rows (as before), else a job for a worker and the way to its page."""
     kind = export_kind(kind_name)
@@ -34,7 +37,11 @@ def export_response(request: HttpRequest, kind_name: str) -> HttpResponse:
     except ExportRefused as exc:
         return HttpResponseBadRequest(exc.message)
     if run.total <= sync_max_rows():
-        return xlsx_download(lambda out: run.write(out, lambda n: None), run.filename)
+
+        def write(out: IO[bytes]) -> None:
+            run.write(out, lambda n: None)
+
+        return xlsx_download(write, run.filename)
     job = export_job_request(user=request.user, kind=kind_name, params=params, run=run)
     url = reverse("exports:job_detail", args=[job.pk])
     if request.headers.get("HX-Request"):
@@ -63,7 +70,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = get_export_job_for_user(request.user, pk)
     if is_expired(job):
         return render(request, "exports/expired.html", {"job": job}, status=410)
