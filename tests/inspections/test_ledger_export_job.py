@@ -98,6 +98,26 @@ def test_above_the_threshold_a_job_and_its_page(
     assert "hx-trigger" not in partial and "<html" not in partial
 
 
+def test_the_ledgers_export_link_follows_a_redirect(client: Any, world: World, ledger: Ledger) -> None:
+    """A `download` attribute would save the job page's HTML as the file: the link is a plain one,
+    the workbook comes as an attachment anyway."""
+    client.force_login(world.leader_county)
+    page = client.get(reverse("inspections:hazard_ledger")).content.decode()
+    link = next(tag for tag in page.split("<a ")[1:] if EXPORT in tag.split(">")[0])
+    assert " download" not in link.split(">")[0] and 'hx-boost="false"' in link
+
+
+def test_an_htmx_request_is_sent_to_the_jobs_page(
+    client: Any, world: World, ledger: Ledger, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.leader_county)
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.get(EXPORT, {}, headers={"HX-Request": "true"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("exports:job_detail", args=[job.pk])
+
+
 def test_a_queued_job_polls_and_shows_its_progress(
     client: Any, world: World, ledger: Ledger, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
