@@ -21,7 +21,7 @@ from safetyops.core.housekeeping import run_cleaners
 from safetyops.exports import registry
 from safetyops.exports.models import ExportJob
 from safetyops.exports.registry import export_kind
-from safetyops.exports.services import export_job_run, params_query
+from safetyops.exports.services import export_job_run, export_jobs_requeue_stale, params_query
 from safetyops.exports.tasks import run_export
 from safetyops.orgs.models import Membership, Role
 from tests.conftest import World
@@ -239,6 +239,56 @@ def test_after_a_day_the_download_is_refused_and_housekeeping_deletes_it(
         assert run_cleaners()["expired_exports"] == 1
     assert not ExportJob.objects.exists() and not default_storage.exists(job.file.name)
     assert _download(client, job).status_code == 404
+
+
+def test_a_failing_export_is_recorded_and_shown(
+    client: Any, world: World, ledger: Ledger, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    client.force_login(world.official_a)
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=False):
+        client.get(EXPORT, {})
+    job = ExportJob.objects.get()
+
+    def broken(out: Any, progress: Any) -> int:
+        raise RuntimeError("disk full")
+
+    kind = export_kind(HAZARD_LEDGER)
+    build = lambda user, params: registry.ExportRun(total=3, filename="x.xlsx", write=broken)  # noqa: E731
+    monkeypatch.setitem(registry._KINDS, HAZARD_LEDGER, registry.ExportKind(**{**kind.__dict__, "build": build}))
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "RuntimeError" in job.error and not job.file
+    page = client.get(reverse("exports:job_detail", args=[job.pk])).content.decode()
+    assert "导出时发生系统错误" in page and "hx-trigger" not in page
+    assert _download(client, job).status_code == 404
+    # A failed job does not hold the place: asking again makes a new one.
+    with django_capture_on_commit_callbacks(execute=False):
+        client.get(EXPORT, {})
+    assert ExportJob.objects.filter(status="queued").count() == 1
+
+
+def test_the_sweeper_sends_lost_jobs_again(
+    client: Any, world: World, ledger: Ledger, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    client.force_login(world.official_a)
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=False):
+        client.get(EXPORT, {})
+    job = ExportJob.objects.get()
+    sent: list[int] = []
+    monkeypatch.setattr(run_export, "delay", sent.append)
+    assert export_jobs_requeue_stale() == 0  # just queued: its message is on its way
+    assert export_jobs_requeue_stale(now=timezone.now() + timedelta(minutes=6)) == 1 and sent == [job.pk]
+    # A running job whose worker stopped beating is sent again and taken over by the next delivery.
+    long_ago = timezone.now() - timedelta(hours=1)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=long_ago, heartbeat_at=long_ago, claimed_by="elsewhere:1"
+    )
+    assert export_jobs_requeue_stale() == 1 and sent == [job.pk, job.pk]
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.takeovers == 1 and job.rows_done == job.rows_total
 
 
 def test_the_task_is_routed_to_the_reports_queue() -> None:
