@@ -41,6 +41,6 @@ def register() -> None:
             label=_("隐患台账"),
             right=InspectionRight.HAZARD_EXPORT,
             build=build_ledger_export,
-            back_url=lambda params: f"{reverse('inspections:hazard_ledger')}?{params.urlencode()}",
+            back_url=lambda params: reverse("inspections:hazard_ledger") + (f"?{params.urlencode()}" if params else ""),
         )
     )

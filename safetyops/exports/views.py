@@ -73,7 +73,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = get_export_job_for_user(request.user, pk)
     if is_expired(job):
-        return render(request, "exports/expired.html", {"job": job}, status=410)
+        back_url = export_kind(job.kind).back_url(params_query(job.params))
+        return render(request, "exports/expired.html", {"job": job, "back_url": back_url}, status=410)
     if job.status != job.Status.DONE or not job.file:
         raise Http404
     try:

@@ -234,6 +234,7 @@ def test_after_a_day_the_download_is_refused_and_housekeeping_deletes_it(
     with time_machine.travel(job.expires_at + timedelta(minutes=1)):
         response = _download(client, job)
         assert response.status_code == 410 and "导出文件已过期" in response.content.decode()
+        assert f'href="{reverse("inspections:hazard_ledger")}"' in response.content.decode()
         assert "已超过保留期限" in client.get(reverse("exports:job_detail", args=[job.pk])).content.decode()
         assert default_storage.exists(job.file.name)
         assert run_cleaners()["expired_exports"] == 1
