@@ -317,3 +317,32 @@ def test_a_real_worker_writes_the_export(
     assert job.rows_done == job.rows_total == len(ledger.all())
     rows = _cells(b"".join(_download(client, job).streaming_content))["cells"][3:]
     assert {row[1][0] for row in rows} == ledger.numbers(*ledger.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_make_one_job(world: World, ledger: Ledger, monkeypatch: Any) -> None:
+    import threading
+
+    from django.db import connection
+
+    from safetyops.exports.services import export_job_request
+
+    monkeypatch.setattr(run_export, "delay", lambda *args, **kwargs: None)
+    run = build_ledger_export(world.official_a, params_query({}))
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+
+    def ask() -> None:
+        try:
+            barrier.wait(timeout=10)
+            made.append(export_job_request(user=world.official_a, kind=HAZARD_LEDGER, params={}, run=run).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(made) == 2 and len(set(made)) == 1
+    assert ExportJob.objects.count() == 1
