@@ -411,6 +411,7 @@ def main() -> None:
     )
     jobs = {
         "export 100,000 hazards": step("export", "100000"),
+        "export job, one county (~100,000 hazards)": step("export_job"),
         "campaign progress workbook (city)": step("campaign_export"),
         "reminder scan (1st run)": step("reminders"),
         "reminder scan (2nd run)": step("reminders"),

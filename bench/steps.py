@@ -1,6 +1,6 @@
 """Heavy benchmark jobs, each run in its own process by bench/run.py so that its peak memory is its own.
 
-    python -m bench.steps export 100000 | reminders | briefing county|city | campaign_export
+    python -m bench.steps export 100000 | export_job | reminders | briefing county|city | campaign_export
 
 Prints one line `STEP{json}` with seconds, peak_mb and details.
 """
@@ -43,6 +43,53 @@ def export(limit: str) -> dict[str, Any]:
         "rows": rows,
         "file_mb": round(size / 1e6, 1),
     }
+
+
+def export_job() -> dict[str, Any]:
+    """The ledger of the first county (about 100,000 hazards in the city data) as the city's admin
+    asks for it: the request's part (filter and count, then the job row) and the worker's part
+    (export_job_run, exactly what the `reports` worker runs), the file in default storage."""
+    from django.core.files.storage import default_storage
+    from django.http import QueryDict
+
+    from inspections.ledger_export import HAZARD_LEDGER
+    from safetyops.exports import services
+    from safetyops.exports.models import ExportJob
+    from safetyops.exports.registry import export_kind
+    from safetyops.orgs.models import Node, User
+
+    user = (
+        User.objects.get(username="bench_city_admin")
+        if User.objects.filter(username="bench_city_admin").exists()
+        else User.objects.get(username="bench_admin_0")
+    )
+    county = Node.objects.filter(level="county").order_by("sort_order", "pk").first()
+    assert county is not None
+    services._send = lambda job_id: None  # type: ignore[assignment] # run below in this process
+    baseline = peak_mb()
+    started = time.perf_counter()
+    params = services.export_params(QueryDict(f"node={county.pk}"))
+    run = export_kind(HAZARD_LEDGER).build(user, services.params_query(params))
+    job = services.export_job_request(user=user, kind=HAZARD_LEDGER, params=params, run=run)
+    requested = time.perf_counter()
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    seconds = time.perf_counter() - started
+    try:
+        assert job.status == ExportJob.Status.DONE, job.error
+        return {
+            "seconds": seconds,
+            "request_s": round(requested - started, 2),
+            "worker_s": round(seconds - (requested - started), 2),
+            "peak_mb": peak_mb(),
+            "baseline_mb": round(baseline),
+            "rows": job.rows_done,
+            "file_mb": round(job.file_size / 1e6, 1),
+        }
+    finally:
+        if job.file:
+            default_storage.delete(job.file.name)
+        ExportJob.objects.filter(pk=job.pk).delete()
 
 
 def campaign_export() -> dict[str, Any]:
@@ -145,7 +192,13 @@ def briefing(scope: str) -> dict[str, Any]:
 def main() -> None:
     django.setup()
     name, *args = sys.argv[1:]
-    steps = {"export": export, "reminders": reminders, "briefing": briefing, "campaign_export": campaign_export}
+    steps = {
+        "export": export,
+        "export_job": export_job,
+        "reminders": reminders,
+        "briefing": briefing,
+        "campaign_export": campaign_export,
+    }
     result = steps[name](*args)
     result["seconds"] = round(result["seconds"], 2)
     result["peak_mb"] = round(result["peak_mb"])

@@ -8,7 +8,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from inspections import briefing, dashboard, figures, lifecycle, notices, rights, tally, timeline
+        from inspections import briefing, dashboard, figures, ledger_export, lifecycle, notices, rights, tally, timeline
         from inspections.models import Hazard, HazardExtension
         from inspections.reminders import register_rules
         from inspections.statistics import register_rules as register_statistics_rules
@@ -24,6 +24,7 @@ class InspectionsConfig(AppConfig):
         briefing.register()
         figures.register()
         dashboard.register()
+        ledger_export.register()
         # The per-node hazard counts follow every change (see inspections/tally.py).
         for signal in (post_save, post_delete):
             signal.connect(tally.hazard_changed, sender=Hazard, dispatch_uid="tally-hazard")

@@ -1,7 +1,7 @@
 """The ledger (隐患台账): the scoped, filtered hazard list and its Excel export.
 
 The export streams: rows come from `values_list(...).iterator()` (no model instances) and
-openpyxl's write-only workbook writes them to a file on disk, so memory stays flat at any size.
+XlsxWriter's constant-memory workbook writes them to a file on disk, so memory stays flat at any size.
 """
 
 from __future__ import annotations
@@ -15,16 +15,11 @@ from typing import IO, Any
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from inspections.models import Hazard, HazardExtension, overdue_q
 from inspections.scope import hazards_visible_to
 from inspections.tally import hazard_aggregates, tally_counts
-from safetyops.core.spreadsheets import sheet_value, text_cell
+from safetyops.core.spreadsheets import StreamingSheet, streaming_workbook
 from safetyops.orgs.models import Enterprise, Node
 from safetyops.orgs.scope import Scope
 
@@ -310,49 +305,23 @@ def write_ledger_xlsx(
 
     Rows are the tuples of ledger_export_rows; 序号 is added here. Dates and datetimes get formats."""
     exported_at = timezone.localtime(exported_at or timezone.now())
-    workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(LEDGER_TITLE[:31])
-    # Write-only sheets take layout only before the first row.
-    for index, (_, width) in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C4"
-    last_column = get_column_letter(len(COLUMNS))
-    sheet.merged_cells.add(f"A1:{last_column}1")
-    sheet.merged_cells.add(f"A2:{last_column}2")
-
+    workbook = streaming_workbook(out_file)
+    sheet = StreamingSheet(workbook, LEDGER_TITLE)
+    sheet.widths([width for _name, width in COLUMNS])
+    sheet.freeze(3, 2)
     # Every str goes out as a string cell, never a formula: the filter summary quotes user text too.
-    heading = text_cell(sheet, title)
-    heading.font = Font(size=16, bold=True)
-    heading.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.append([heading])
-    # text_cell also drops the control characters a workbook cannot hold (the fuzzer types them).
-    info = text_cell(sheet, f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}")
-    info.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    sheet.append([info])
-    header_fill = PatternFill("solid", fgColor="DDE7F3")
-    header_font = Font(bold=True)
-    header = []
-    for name, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
-
+    sheet.merged(title, len(COLUMNS), bold=True, font_size=16, align="center", valign="vcenter")
+    sheet.merged(
+        f"导出时间：{exported_at:%Y-%m-%d %H:%M}　筛选条件：{filter_summary or '全部'}",
+        len(COLUMNS),
+        align="left",
+        valign="vcenter",
+        text_wrap=True,
+    )
+    header = sheet.style(bold=True, bg_color="#DDE7F3", pattern=1, align="center", valign="vcenter", text_wrap=True)
+    sheet.append([name for name, _width in COLUMNS], header)
     count = 0
     for count, values in enumerate(rows_iter, 1):
-        sheet.append([count, *(_cell(sheet, value) for value in values)])
-    workbook.save(out_file)
+        sheet.append([count, *values])
+    workbook.close()
     return count
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return sheet_value(sheet, value)

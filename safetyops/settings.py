@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "safetyops.dashboard",
     "safetyops.notify",
     "safetyops.evidence",
+    "safetyops.exports",
     "safetyops.briefings",
     "inspections",
     "campaigns",
@@ -256,9 +257,14 @@ JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
 JOB_TEST_DELAY_SECONDS = envint("JOB_TEST_DELAY_SECONDS", 0)  # tests only: a job sleeps this long
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "reports")
+# An Excel export of more rows than this runs in a worker (queue `reports`) with a download kept for
+# a day (safetyops/exports); up to it, in the request as before.
+EXPORT_SYNC_MAX_ROWS = envint("EXPORT_SYNC_MAX_ROWS", 3000)
+
 CELERY_TASK_ROUTES = {
     "safetyops.notify.tasks.*": {"queue": "mail"},
     "safetyops.briefings.tasks.*": {"queue": "reports"},
+    "safetyops.exports.tasks.run_export": {"queue": "reports"},
     "campaigns.tasks.render_summary": {"queue": "reports"},
 }
 CELERY_TIMEZONE = TIME_ZONE
@@ -271,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-imports": {
         "task": "safetyops.orgs.tasks.enterprise_imports_requeue_stale_task",
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "default"},
+    },
+    "requeue-stale-exports": {
+        "task": "safetyops.exports.tasks.requeue_stale_exports",
         "schedule": JOB_SWEEP_INTERVAL_SECONDS,
         "options": {"queue": "default"},
     },

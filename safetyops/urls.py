@@ -28,6 +28,7 @@ urlpatterns = [
     path("accountability/", include("accountability.urls")),
     path("", include("safetyops.notify.urls")),
     path("", include("safetyops.briefings.urls")),
+    path("", include("safetyops.exports.urls")),
     path("admin/", admin.site.urls),
 ]
 

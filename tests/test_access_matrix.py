@@ -75,6 +75,7 @@ def test_each_app_lists_only_its_own_urls() -> None:
         "tests.inspections.access",
         "tests.notify.access",
         "tests.briefings.access",
+        "tests.exports.access",
     }
     for module in ACCESS_MODULES:
         app = module.__name__.split(".")[1]

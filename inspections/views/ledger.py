@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
 
 from inspections.forms.ledger import LedgerFilterForm
 from inspections.ledger import (
     DEFAULT_SORT,
     hazard_ledger_queryset,
     hazard_ledger_summary,
-    ledger_export_rows,
     ledger_page,
-    write_ledger_xlsx,
 )
+from inspections.ledger_export import HAZARD_LEDGER
 from inspections.rights import InspectionRight
 from safetyops.core.pagination import DeferredJoinPaginator
-from safetyops.core.views import xlsx_download
-from safetyops.orgs.scope import has_right, require_right, scope_for
+from safetyops.exports.views import export_response
+from safetyops.orgs.scope import has_right, scope_for
 
 PAGE_SIZE = 50
 
@@ -72,15 +71,6 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hazard_export(request: HttpRequest) -> HttpResponse:
-    require_right(request.user, InspectionRight.HAZARD_EXPORT)
-    form = LedgerFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return HttpResponseBadRequest(_("筛选条件有误，请返回台账修改后再导出。"))
-    now = timezone.now()
-    hazards = hazard_ledger_queryset(user=request.user, filters=form.cleaned_data, today=timezone.localdate(now))
-    rows = ledger_export_rows(hazards, today=timezone.localdate(now))
-    return xlsx_download(
-        lambda out: write_ledger_xlsx(rows, out, filter_summary=form.summary(), exported_at=now),
-        f"隐患台账-{timezone.localdate(now):%Y%m%d}.xlsx",
-    )
+def hazard_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered ledger as a workbook; above EXPORT_SYNC_MAX_ROWS rows, made by a worker."""
+    return export_response(request, HAZARD_LEDGER)

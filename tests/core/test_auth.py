@@ -79,7 +79,7 @@ def test_housekeeping_removes_old_import_files_only(world: World) -> None:
     new.file.save("new.csv", ContentFile(b"b"), save=False)
     new.save()
     old_path = old.file.path
-    assert housekeeping() == {"import_files_removed": 1}
+    assert housekeeping() == {"import_files_removed": 1, "expired_exports": 0}
     old.refresh_from_db()
     new.refresh_from_db()
     assert not old.file and new.file

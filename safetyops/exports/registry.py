@@ -1,0 +1,68 @@
+"""The kinds of export that may run in a worker: each app registers its own in AppConfig.ready.
+
+A kind turns (user, query string) into an `ExportRun` through the same scoped selector and filter
+form as its synchronous download, so a job exports exactly what the page would have sent; the count
+is cheap (one COUNT query) and decides whether the export runs in the request or in a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
+
+from django.http import QueryDict
+
+T = TypeVar("T")
+
+Progress = Callable[[int], object]  # called with the rows written so far
+
+
+class ExportRefused(Exception):
+    """The filter is not valid (e.g. an area outside the scope): a message for the user, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ExportRun:
+    """One export ready to write: its row count, its file name and the writer (out, progress) -> rows."""
+
+    total: int
+    filename: str
+    write: Callable[[IO[bytes], Progress], int]
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    name: str  # "inspections.hazard_ledger"
+    label: str  # 隐患台账
+    right: str  # the right the export needs (checked again at download: 403 without it)
+    build: Callable[[Any, QueryDict], ExportRun]  # (user, params) -> run; raises ExportRefused
+    back_url: Callable[[QueryDict], str] = lambda params: ""  # the page the export was made from
+
+
+_KINDS: dict[str, ExportKind] = {}
+
+
+def register_export(kind: ExportKind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def export_kind(name: str) -> ExportKind:
+    return _KINDS[name]
+
+
+PROGRESS_EVERY = 2000  # rows between two progress writes
+
+
+def counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
+    """`rows`, calling progress(n) after every PROGRESS_EVERY rows and once at the end."""
+    n, every = 0, PROGRESS_EVERY
+    for n, row in enumerate(rows, 1):
+        yield row
+        if n % every == 0:
+            progress(n)
+    progress(n)
