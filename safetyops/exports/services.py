@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from safetyops.core import jobs
 from safetyops.core.audit import log_action
+from safetyops.core.dbrouting import reading_from_replica
 from safetyops.exports.models import ExportJob, export_path
 from safetyops.exports.registry import ExportRefused, ExportRun, export_kind
 from safetyops.orgs.scope import Scope, has_right, scope_for
@@ -139,7 +140,9 @@ def export_job_run(*, job_id: int) -> None:
             run = kind.build(job.requested_by, params_query(job.params))
             mine.update(rows_total=run.total)
             with tempfile.TemporaryFile(suffix=".xlsx") as out:
-                rows = run.write(out, lambda n: mine.update(rows_done=n))
+                # The rows from the read replica where there is one; the progress and the claim on default.
+                with reading_from_replica():
+                    rows = run.write(out, lambda n: mine.update(rows_done=n))
                 out.seek(0)
                 _store(job, out, claimed_at, rows=rows)
     except ExportRefused as exc:
