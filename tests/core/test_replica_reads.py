@@ -50,9 +50,11 @@ def test_ledger_export_reads_its_rows_on_the_replica(
     sheet = load_workbook(io.BytesIO(content)).active
     numbers = {row[1] for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] is not None}
     assert numbers == made
-    # The rows came from the replica; the user and the right were read on default.
+    # The rows came from the replica; the user and the right were read on default, and so was the
+    # one COUNT that decides whether the export runs in the request or as a job.
     assert any('FROM "inspections_hazard"' in sql for sql in _sql(on_replica)), _sql(on_replica)
-    assert not any('FROM "inspections_hazard"' in sql for sql in _sql(on_default)), _sql(on_default)
+    on_default_rows = [sql for sql in _sql(on_default) if 'FROM "inspections_hazard"' in sql]
+    assert all(sql.startswith("SELECT COUNT(") for sql in on_default_rows), on_default_rows
     assert any('FROM "orgs_user"' in sql for sql in _sql(on_default)), _sql(on_default)
     assert not any('FROM "orgs_user"' in sql for sql in _sql(on_replica)), _sql(on_replica)
 
