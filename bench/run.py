@@ -317,6 +317,9 @@ def pages_for(ids: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     city_user = "bench_city_admin" if PRESET == "city" else "bench_admin_0"
     pages: list[tuple[str, str, str | None]] = [
         ("ceiling", "/bench/ceiling/", None),
+        # The same table in base.html, logged in: the floor of every page (bench/views.py).
+        ("ceiling in the layout (county admin)", "/bench/layout/", "bench_admin_0"),
+        ("ceiling in the layout (enterprise)", "/bench/layout/", "bench_enterprise_0"),
         ("ledger first page (county)", "/hazards/", "bench_admin_0"),
         ("ledger deep page (county)", "/hazards/?page=200", "bench_admin_0"),
         # The same page reached by clicking 下一页: the link carries the previous page's last key.
