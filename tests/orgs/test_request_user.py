@@ -87,9 +87,10 @@ def test_a_membership_change_takes_effect_on_the_next_request(client: Any, world
     Membership.objects.filter(user=world.official_a).update(node=world.town_b)
     assert client.get(detail_b).status_code == 200
     assert client.get(reverse("orgs:enterprise_detail", args=[world.ent_a.pk])).status_code == 404
-    Membership.objects.filter(user=world.official_a).update(role=Role.ENTERPRISE_USER, node=None, enterprise=world.ent_a)
+    mine = Membership.objects.filter(user=world.official_a)
+    mine.update(role=Role.ENTERPRISE_USER, node=None, enterprise=world.ent_a)
     assert client.get(detail_b).status_code == 404
-    Membership.objects.filter(user=world.official_a).delete()
+    mine.delete()
     assert client.get(reverse("orgs:enterprise_detail", args=[world.ent_a.pk])).status_code == 404
 
 
