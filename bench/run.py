@@ -313,6 +313,59 @@ def sample_ids() -> dict[str, Any]:
     return json.loads(manage("shell", "-c", script, capture=True).split("IDS", 1)[1])
 
 
+def pages_for(ids: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """The measured pages: (name, path, user), the ceiling first."""
+    town = ids["town"]
+    city_user = "bench_city_admin" if PRESET == "city" else "bench_admin_0"
+    pages: list[tuple[str, str, str | None]] = [
+        ("ceiling", "/bench/ceiling/", None),
+        # The same table in base.html, logged in: the floor of every page (bench/views.py).
+        ("ceiling in the layout (county admin)", "/bench/layout/", "bench_admin_0"),
+        ("ceiling in the layout (enterprise)", "/bench/layout/", "bench_enterprise_0"),
+        ("ledger first page (county)", "/hazards/", "bench_admin_0"),
+        ("ledger deep page (county)", "/hazards/?page=200", "bench_admin_0"),
+        # The same page reached by clicking 下一页: the link carries the previous page's last key.
+        ("ledger page 200 by next link (county)", f"/hazards/?page=200&after={ids['cursor']}", "bench_admin_0"),
+        ("ledger township+status (county)", f"/hazards/?node={town}&status=rectifying", "bench_admin_0"),
+        ("hazard page", f"/hazards/{ids['hazard']}/", "bench_admin_0"),
+        ("dashboard county admin", "/", "bench_admin_0"),
+        ("dashboard township official", "/", "bench_official_0"),
+        ("dashboard leader", "/", "bench_leader_0"),
+        ("dashboard enterprise", "/", "bench_enterprise_0"),
+        ("enterprise list (county)", "/enterprises/", "bench_admin_0"),
+        ("ledger first page (city)", "/hazards/", city_user),
+        ("ledger township+status (city)", f"/hazards/?node={town}&status=rectifying", city_user),
+        ("dashboard (city)", "/", city_user),
+        ("enterprise list (city)", "/enterprises/", city_user),
+        *campaign_pages(ids, city_user),
+        ("责任落实 home (city)", "/accountability/", city_user),
+        ("signing coverage (city)", "/accountability/coverage/", city_user),
+        ("daily 承诺公告 board (county)", "/accountability/daily/", "bench_admin_0"),
+        *(
+            [("pledge template page (county, all its enterprises)", ids["pledge_template"], "bench_admin_0")]
+            if ids.get("pledge_template")
+            else []
+        ),
+        ("accident list (city)", "/accountability/accidents/", city_user),
+        ("control indicators (city)", "/accountability/indicators/", city_user),
+        ("control indicators (county)", "/accountability/indicators/", "bench_admin_0"),
+        ("约谈督办 list (city)", "/accountability/summonses/", city_user),
+        *([("accident page (county)", ids["accident"], "bench_admin_0")] if ids.get("accident") else []),
+        ("assessment round (county)", "/accountability/assessments/", "bench_admin_0"),
+    ]
+    return pages
+
+
+def selected(pages: list[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
+    """BENCH_PAGES='dashboard|ledger first': only the pages whose name matches (a regular expression,
+    case-insensitive), and always the ceiling, which every ratio needs."""
+    pattern = os.environ.get("BENCH_PAGES")
+    if not pattern:
+        return pages
+    wanted = re.compile(pattern, re.IGNORECASE)
+    return [page for page in pages if page[0] == "ceiling" or wanted.search(page[0])]
+
+
 def step(name: str, *args: str) -> dict[str, Any]:
     result = subprocess.run([PY, "-m", "bench.steps", name, *args], cwd=ROOT, env=ENV, capture_output=True, text=True)
     line = next((ln for ln in result.stdout.splitlines() if ln.startswith("STEP")), None)
@@ -322,6 +375,11 @@ def step(name: str, *args: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    if "--profile" in sys.argv or os.environ.get("BENCH_PROFILE"):
+        from bench.profile import main as profile_main  # one page, in this process: see bench/profile.py
+
+        profile_main(sys.argv[1:])
+        return
     prepare()
     ids = sample_ids()
     server = subprocess.Popen(
@@ -349,42 +407,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        town, county = ids["town"], ids["county"]
-        city_user = "bench_city_admin" if PRESET == "city" else "bench_admin_0"
-        pages: list[tuple[str, str, str | None]] = [
-            ("ceiling", "/bench/ceiling/", None),
-            ("ledger first page (county)", "/hazards/", "bench_admin_0"),
-            ("ledger deep page (county)", "/hazards/?page=200", "bench_admin_0"),
-            # The same page reached by clicking 下一页: the link carries the previous page's last key.
-            ("ledger page 200 by next link (county)", f"/hazards/?page=200&after={ids['cursor']}", "bench_admin_0"),
-            ("ledger township+status (county)", f"/hazards/?node={town}&status=rectifying", "bench_admin_0"),
-            ("hazard page", f"/hazards/{ids['hazard']}/", "bench_admin_0"),
-            ("dashboard county admin", "/", "bench_admin_0"),
-            ("dashboard township official", "/", "bench_official_0"),
-            ("dashboard leader", "/", "bench_leader_0"),
-            ("dashboard enterprise", "/", "bench_enterprise_0"),
-            ("enterprise list (county)", "/enterprises/", "bench_admin_0"),
-            ("ledger first page (city)", "/hazards/", city_user),
-            ("ledger township+status (city)", f"/hazards/?node={town}&status=rectifying", city_user),
-            ("dashboard (city)", "/", city_user),
-            ("enterprise list (city)", "/enterprises/", city_user),
-            *campaign_pages(ids, city_user),
-            ("责任落实 home (city)", "/accountability/", city_user),
-            ("signing coverage (city)", "/accountability/coverage/", city_user),
-            ("daily 承诺公告 board (county)", "/accountability/daily/", "bench_admin_0"),
-            *(
-                [("pledge template page (county, all its enterprises)", ids["pledge_template"], "bench_admin_0")]
-                if ids.get("pledge_template")
-                else []
-            ),
-            ("accident list (city)", "/accountability/accidents/", city_user),
-            ("control indicators (city)", "/accountability/indicators/", city_user),
-            ("control indicators (county)", "/accountability/indicators/", "bench_admin_0"),
-            ("约谈督办 list (city)", "/accountability/summonses/", city_user),
-            *([("accident page (county)", ids["accident"], "bench_admin_0")] if ids.get("accident") else []),
-            ("assessment round (county)", "/accountability/assessments/", "bench_admin_0"),
-        ]
-        del county
+        pages = selected(pages_for(ids))
         queries = count_queries(pages)
         results = []
         for name, path, user in pages:
@@ -405,6 +428,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if os.environ.get("BENCH_PAGES"):  # a few pages only: no heavy jobs, and results.json is kept
+        report(results, {}, out_name="results-selected.json")
+        return
     # The scan sends once per (reason, object, recipient, day): start the day afresh, then run it twice.
     subprocess.run(
         ["psql", DB_URL, "-qc", "TRUNCATE notify_delivery, notify_notification, notify_reminder CASCADE"], check=True
@@ -475,7 +501,7 @@ def targets(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> list[
     return out
 
 
-def report(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> None:
+def report(results: list[PageResult], jobs: dict[str, dict[str, Any]], out_name: str = "results.json") -> None:
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}",
@@ -513,7 +539,7 @@ def report(results: list[PageResult], jobs: dict[str, dict[str, Any]]) -> None:
     for name, value in figures.items():
         if name != "cores":
             print(f"  {name:38} {'-' if value is None else f'{value:8.1f}'}")
-    path = OUT / "results.json"
+    path = OUT / out_name
     path.write_text(
         json.dumps(
             {"meta": meta, "pages": [asdict(r) for r in results], "jobs": jobs, "sizing": figures},

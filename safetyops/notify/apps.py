@@ -16,5 +16,9 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from safetyops.core.audit import register_action_labels
+        from safetyops.notify.selectors import unread_count_expression
+        from safetyops.orgs.backends import register_request_user_annotation
 
         register_action_labels(ACTION_LABELS)
+        # The navbar's bell on every page: counted in the query that loads the request's user.
+        register_request_user_annotation("inbox_unread", unread_count_expression)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from safetyops.notify.models import ChannelPreference, Notification
 from safetyops.orgs.models import User
@@ -22,7 +23,26 @@ def get_notification_for_user(user: User, pk: Any) -> Notification:
 
 
 def unread_count(user: User) -> int:
+    """The navbar's number. The request's user carries it already (`inbox_unread`, counted in the
+    same query that loads the user: orgs.backends); any other user object is asked here."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    carried = getattr(user, "inbox_unread", None)
+    if carried is not None:
+        return int(carried)
     return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def unread_count_expression() -> Coalesce:
+    """The unread count of the user row OuterRef("pk"), an index-only scan of notification_user_read."""
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
 def channel_preference_for(user: User) -> ChannelPreference:

@@ -403,9 +403,11 @@ def notification_mark_read(*, user: User, notification: Notification) -> None:
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
         notification.read_at = timezone.now()
+        user.__dict__.pop("inbox_unread", None)  # the count the request's user carries is old now
 
 
 def notifications_mark_all_read(*, user: User) -> int:
+    user.__dict__.pop("inbox_unread", None)  # the count the request's user carries is old now
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 

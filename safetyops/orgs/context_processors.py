@@ -12,4 +12,4 @@ from safetyops.orgs.scope import scope_for
 
 def site(request: HttpRequest) -> dict[str, Any]:
     scope = scope_for(request.user)
-    return {"SITE_NAME": settings.SITE_NAME, "scope": scope, "rights": {str(r) for r in scope.rights}}
+    return {"SITE_NAME": settings.SITE_NAME, "scope": scope, "rights": scope.rights}

@@ -24,6 +24,7 @@ class Right(StrEnum):
 
 
 _HOLDERS: dict[str, set[str]] = {}  # right -> roles that hold it
+_OF_ROLE: dict[str | None, frozenset[str]] = {}  # rights_of's answers, forgotten on every declaration
 
 
 def declare_rights(holders: Mapping[str, Iterable[str]]) -> None:
@@ -37,11 +38,15 @@ def declare_rights(holders: Mapping[str, Iterable[str]]) -> None:
         if known is not None and known != wanted:
             raise ValueError(f"right {right!r} declared twice with different roles")
         _HOLDERS[str(right)] = wanted
+    _OF_ROLE.clear()
 
 
 def rights_of(role: str | None) -> frozenset[str]:
-    """Every right the role holds."""
-    return frozenset(right for right, roles in _HOLDERS.items() if role in roles)
+    """Every right the role holds (asked several times per request: kept until the next declaration)."""
+    rights = _OF_ROLE.get(role)
+    if rights is None:
+        rights = _OF_ROLE[role] = frozenset(right for right, roles in _HOLDERS.items() if role in roles)
+    return rights
 
 
 def all_rights() -> frozenset[str]:

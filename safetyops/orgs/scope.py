@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
@@ -119,9 +119,14 @@ def _build_scope(user: Any) -> Scope:
         return Scope(role=None)
     if user.is_superuser:
         return Scope(role=Role.COUNTY_ADMIN, everything=True)
-    membership = Membership.objects.select_related("node", "enterprise").filter(user=user).first()
-    # The layout shows the role and area: let user.membership use this row instead of asking again.
-    User.membership.related.set_cached_value(user, membership)
+    related = User.membership.related
+    membership: Membership | None
+    if related.is_cached(user):  # the request's user came with it (orgs.backends.RequestUserBackend)
+        membership = cast("Membership | None", related.get_cached_value(user))
+    else:
+        membership = Membership.objects.select_related("node", "enterprise").filter(user=user).first()
+        # The layout shows the role and area: let user.membership use this row instead of asking again.
+        related.set_cached_value(user, membership)
     if membership is None:
         return Scope(role=None)
     if membership.role == Role.ENTERPRISE_USER:
