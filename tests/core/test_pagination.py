@@ -1,4 +1,4 @@
-"""DeferredJoinPaginator gives the same pages as Django's Paginator, in two small queries."""
+"""DeferredJoinPaginator gives the same pages as Django's Paginator in small queries by key."""
 
 from __future__ import annotations
 
@@ -13,16 +13,27 @@ from tests.conftest import World
 
 
 @pytest.mark.django_db
-def test_same_pages_as_django_in_two_queries(world: World, django_assert_num_queries: Any) -> None:
-    queryset = Node.objects.select_related("parent").order_by("-path")
+def test_same_pages_as_django_in_queries_by_key(world: World, django_assert_num_queries: Any) -> None:
+    queryset = Node.objects.filter(path__startswith=world.county.path).select_related("parent").order_by("-path")
     plain, deferred = Paginator(queryset, 2), DeferredJoinPaginator(queryset, 2)
     assert plain.num_pages == deferred.num_pages >= 2
     for number in plain.page_range:
         expected = [(node.pk, node.parent_id) for node in plain.page(number)]
-        with django_assert_num_queries(2):  # the page's keys, then its rows (the count was cached)
+        # The page's keys in scope; its rows by key, without the filter; their parents by key.
+        with django_assert_num_queries(3) as captured:
             page = deferred.page(number)
             got = [(node.pk, node.parent.pk if node.parent else None) for node in page]
         assert got == expected
+        assert "LIKE" in captured[0]["sql"] and "LIKE" not in captured[1]["sql"] + captured[2]["sql"]
+
+
+@pytest.mark.django_db
+def test_annotated_rows_keep_the_filter(world: World, django_assert_num_queries: Any) -> None:
+    from django.db.models import Count
+
+    queryset = Node.objects.filter(path__startswith=world.county.path).annotate(n=Count("children")).order_by("path")
+    page = DeferredJoinPaginator(queryset, 2).page(1)
+    assert [(node.pk, node.n) for node in page] == [(node.pk, node.n) for node in Paginator(queryset, 2).page(1)]
 
 
 def test_a_list_is_paged_as_usual() -> None:
