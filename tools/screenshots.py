@@ -48,6 +48,9 @@ PAGES = [
     ("my-hazards", "ent1", "/hazards/mine/"),
     ("hazard-ledger", "official1", "/hazards/"),
     ("hazard-detail", "admin", "HAZARD"),
+    # bin/run with EXPORT_SYNC_MAX_ROWS=5: the ledger's 导出Excel becomes a job (its progress page)
+    ("export-job", "official1", "/hazards/|main a[href*='export'] >> nth=0|"),
+    ("export-job-done", "official1", "/exports/1/"),
     ("inspections", "official1", "/inspections/"),
     ("inspection-new", "official1", "/inspections/new/"),
     ("inbox", "ent1", "/inbox/"),
