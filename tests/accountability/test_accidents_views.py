@@ -211,7 +211,7 @@ def test_the_list_filters_and_does_not_query_per_row(client: Any, world: World, 
     client.force_login(world.county_admin)
     url = reverse("accountability:accident_list")
     client.get(url)  # warm the session and the scope cache
-    with django_assert_num_queries(6) as captured:
+    with django_assert_num_queries(4) as captured:
         response = client.get(url)
     assert response.status_code == 200
     many = len(captured.captured_queries)
@@ -353,7 +353,7 @@ def test_the_detail_page_asks_the_scope_once_for_all_its_steps(
     client.force_login(world.county_admin)
     url = reverse("accountability:accident_detail", args=[accident.pk])
     client.get(url)  # warm the session and the scope cache
-    with django_assert_num_queries(12) as captured:
+    with django_assert_num_queries(10) as captured:
         response = client.get(url)
     assert response.status_code == 200 and "机械伤害事故" in response.content.decode()
     in_scope = [
