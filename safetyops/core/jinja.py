@@ -8,9 +8,8 @@ that makemessages sees them) and never calls gettext itself.
 
 from __future__ import annotations
 
-from typing import Any
-
 import html
+from typing import Any
 
 import jinja2
 from markupsafe import Markup

@@ -24,7 +24,7 @@ from safetyops.orgs.models import Sector
 from tests.conftest import World
 
 TODAY = date(2026, 12, 6)
-NAME = "<script>alert(\"x\")</script> O'Brien & 子公司"
+NAME = '<script>alert("x")</script> O\'Brien & 子公司'
 NAME_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; 子公司"
 
 
