@@ -99,6 +99,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The few hot fragments where Django's engine was the floor (safetyops/core/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "safetyops.core.jinja.environment"},
+    },
 ]
 
 # Database: DATABASE_URL, or an SQLite file under var/ for development.
