@@ -58,6 +58,28 @@ def export_kind(name: str) -> ExportKind:
 PROGRESS_EVERY = 2000  # rows between two progress writes
 
 
+def workbook_run(*, total: int, filename: str, build: Callable[[Progress], Any]) -> ExportRun:
+    """The run of an openpyxl workbook `build(progress)` makes, whose long sheet's rows go through
+    `counted(rows, progress)`: the rows written are the last count reported."""
+
+    def write(out: IO[bytes], progress: Progress) -> int:
+        written = 0
+
+        def seen(n: int) -> None:
+            nonlocal written
+            written = n
+            progress(n)
+
+        build(seen).save(out)
+        return written
+
+    return ExportRun(total=total, filename=filename, write=write)
+
+
+def ignored(n: int) -> None:
+    """The progress of a workbook nobody waits for (a download in the request, a bench step)."""
+
+
 def counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
     """`rows`, calling progress(n) after every PROGRESS_EVERY rows and once at the end."""
     n, every = 0, PROGRESS_EVERY

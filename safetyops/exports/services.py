@@ -147,6 +147,9 @@ def export_job_run(*, job_id: int) -> None:
                 _store(job, out, claimed_at, rows=rows)
     except ExportRefused as exc:
         mine.update(status=Status.FAILED, error=exc.message)
+    except (Http404, PermissionDenied):
+        # The requester no longer sees what they asked for (a campaign left their scope, a right was taken).
+        mine.update(status=Status.FAILED, error=_("您已无权导出这些数据，未生成文件。"))
     except Exception as exc:
         logger.exception("export %s failed", job_id)
         mine.update(
