@@ -11,9 +11,9 @@ class CampaignsConfig(AppConfig):
         from campaigns import (
             briefing,
             dashboard,
+            export_kinds,
             lifecycle,
             notices,
-            progress_export,
             reports,
             rights,
             signals,
@@ -27,7 +27,7 @@ class CampaignsConfig(AppConfig):
         briefing.register()
         dashboard.register()
         reports.register_figures()
-        progress_export.register()
+        export_kinds.register()
         notices.register_rules()
         signals.campaign_launched.connect(notices.campaign_launched, dispatch_uid="campaign-tell-units")
         # Active campaigns' target lists follow the enterprises (campaigns/targets.py).

@@ -1,5 +1,5 @@
 """Workbook downloads: a report task's unit reports and a campaign's progress (CampaignRight.EXPORT).
-The progress workbook is an export kind (campaigns/progress_export.py): above EXPORT_SYNC_MAX_ROWS
+The progress workbook is an export kind (campaigns/export_kinds.py): above EXPORT_SYNC_MAX_ROWS
 targets not yet inspected a worker writes it; a task's reports (one row per unit) stay in the request."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 
+from campaigns.export_kinds import CAMPAIGN_PROGRESS, export_filename
 from campaigns.exports import task_workbook
 from campaigns.overview import task_overview
-from campaigns.progress_export import CAMPAIGN_PROGRESS, export_filename
 from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
 from safetyops.core.views import xlsx_download

@@ -13,6 +13,8 @@ from typing import IO, Any, TypeVar
 
 from django.http import QueryDict
 
+from safetyops.core.views import XLSX
+
 T = TypeVar("T")
 
 Progress = Callable[[int], object]  # called with the rows written so far
@@ -35,6 +37,9 @@ class ExportRun:
     write: Callable[[IO[bytes], Progress], int]
 
 
+PDF = "application/pdf"
+
+
 @dataclass(frozen=True)
 class ExportKind:
     name: str  # "inspections.hazard_ledger"
@@ -42,6 +47,10 @@ class ExportKind:
     right: str  # the right the export needs (checked again at download: 403 without it)
     build: Callable[[Any, QueryDict], ExportRun]  # (user, params) -> run; raises ExportRefused
     back_url: Callable[[QueryDict], str] = lambda params: ""  # the page the export was made from
+    content_type: str = XLSX
+    # The most rows made in the request; None is EXPORT_SYNC_MAX_ROWS (a PDF's row, a unit's pages, costs more).
+    sync_max_rows: int | None = None
+    unit: str = ""  # what a row is on the job's page (已导出 N / M 份); "" is 行
 
 
 _KINDS: dict[str, ExportKind] = {}
@@ -61,7 +70,15 @@ PROGRESS_EVERY = 2000  # rows between two progress writes
 def workbook_run(*, total: int, filename: str, build: Callable[[Progress], Any]) -> ExportRun:
     """The run of an openpyxl workbook `build(progress)` makes, whose long sheet's rows go through
     `counted(rows, progress)`: the rows written are the last count reported."""
+    return _run(total, filename, lambda out, progress: build(progress).save(out))
 
+
+def document_run(*, total: int, filename: str, build: Callable[[Progress], bytes]) -> ExportRun:
+    """The run of a document (a PDF) `build(progress)` returns as bytes, reporting its rows as it goes."""
+    return _run(total, filename, lambda out, progress: out.write(build(progress)))
+
+
+def _run(total: int, filename: str, put: Callable[[IO[bytes], Progress], object]) -> ExportRun:
     def write(out: IO[bytes], progress: Progress) -> int:
         written = 0
 
@@ -70,7 +87,7 @@ def workbook_run(*, total: int, filename: str, build: Callable[[Progress], Any])
             written = n
             progress(n)
 
-        build(seen).save(out)
+        put(out, seen)
         return written
 
     return ExportRun(total=total, filename=filename, write=write)

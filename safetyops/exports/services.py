@@ -139,7 +139,7 @@ def export_job_run(*, job_id: int) -> None:
             # The same scoped selector and filter as the page, for the requester as they are now.
             run = kind.build(job.requested_by, params_query(job.params))
             mine.update(rows_total=run.total)
-            with tempfile.TemporaryFile(suffix=".xlsx") as out:
+            with tempfile.TemporaryFile() as out:
                 # The rows from the read replica where there is one; the progress and the claim on default.
                 with reading_from_replica():
                     rows = run.write(out, lambda n: mine.update(rows_done=n))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
-from safetyops.core.views import XLSX, download_name, xlsx_download
+from safetyops.core.views import download_name, xlsx_download
 from safetyops.exports.registry import ExportRefused, export_kind, ignored
 from safetyops.exports.services import (
     export_job_request,
@@ -41,12 +41,14 @@ def export_response(
         run = kind.build(request.user, params_query(params))
     except ExportRefused as exc:
         return HttpResponseBadRequest(exc.message)
-    if run.total <= sync_max_rows():
+    if run.total <= (sync_max_rows() if kind.sync_max_rows is None else kind.sync_max_rows):
 
         def write(out: IO[bytes]) -> None:
             run.write(out, ignored)
 
-        return xlsx_download(write, run.filename)
+        response = xlsx_download(write, run.filename, content_type=kind.content_type)
+        response["Cache-Control"] = "private, no-store"
+        return response
     job = export_job_request(user=request.user, kind=kind_name, params=params, run=run)
     url = reverse("exports:job_detail", args=[job.pk])
     if request.headers.get("HX-Request"):
@@ -86,6 +88,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=download_name(job.filename), content_type=XLSX)
+    content_type = export_kind(job.kind).content_type
+    response = FileResponse(handle, as_attachment=True, filename=download_name(job.filename), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response

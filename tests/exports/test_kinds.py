@@ -23,7 +23,7 @@ from accountability import services as letter_services
 from accountability.accidents.export import ACCIDENT_LEDGER
 from accountability.exports import COVERAGE
 from campaigns.models import Campaign
-from campaigns.progress_export import CAMPAIGN_PROGRESS
+from campaigns.export_kinds import CAMPAIGN_PROGRESS
 from safetyops.core.housekeeping import run_cleaners
 from safetyops.evidence import signing
 from safetyops.exports import registry
