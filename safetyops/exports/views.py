@@ -46,9 +46,9 @@ def export_response(
         def write(out: IO[bytes]) -> None:
             run.write(out, ignored)
 
-        response = xlsx_download(write, run.filename, content_type=kind.content_type)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        download = xlsx_download(write, run.filename, content_type=kind.content_type)
+        download["Cache-Control"] = "private, no-store"
+        return download
     job = export_job_request(user=request.user, kind=kind_name, params=params, run=run)
     url = reverse("exports:job_detail", args=[job.pk])
     if request.headers.get("HX-Request"):
