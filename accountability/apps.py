@@ -29,6 +29,7 @@ class AccountabilityConfig(AppConfig):
 
     def _daily_pledges(self) -> None:
         """The daily 承诺公告 (accountability/daily): audit labels, rules, hooks, contributions."""
+        from accountability.daily import board_export as daily_board_export
         from accountability.daily import briefing as daily_briefing
         from accountability.daily import dashboard as daily_dashboard
         from accountability.daily import flags as daily_flags
@@ -42,6 +43,7 @@ class AccountabilityConfig(AppConfig):
         daily_notices.register_rules()
         daily_dashboard.register()
         daily_briefing.register()
+        daily_board_export.register()
         hazard_registered.connect(daily_flags.hazard_registered, dispatch_uid="daily-pledge-flags-hazard")
 
     def _accidents(self) -> None:

@@ -1,5 +1,6 @@
 """The other long downloads on the ledger's path (tests/inspections/test_ledger_export_job.py): a
-campaign's progress, the accident list, the signing rates and a task's printed reports (a PDF). For
+campaign's progress, the accident list, the signing rates, the daily board and a task's printed
+reports (a PDF). For
 each: below the kind's limit the file is in the response; above it a job whose file is the one the
 request sends (every sheet cell by cell, or the PDF's text), its progress, the download for the
 requester only while their scope covers it (404) and while they hold the right (403), expiry, and
@@ -23,6 +24,7 @@ from django.urls import reverse
 
 from accountability import services as letter_services
 from accountability.accidents.export import ACCIDENT_LEDGER
+from accountability.daily.board_export import DAILY_BOARD
 from accountability.exports import COVERAGE
 from campaigns import reports
 from campaigns.export_kinds import CAMPAIGN_PROGRESS, TASK_REPORTS_PDF
@@ -36,6 +38,7 @@ from safetyops.exports.services import export_job_request, export_job_run, param
 from safetyops.exports.tasks import run_export
 from safetyops.orgs.models import Membership, Role, User
 from tests.accountability.accident_factories import registered_accident
+from tests.accountability.daily_factories import publish
 from tests.accountability.factories import county_template
 from tests.briefings.conftest import pdf_text, squeezed
 from tests.campaigns.factories import county_campaign, travel
@@ -153,7 +156,29 @@ def _task_reports(world: World) -> Case:
     )
 
 
+def _daily_board(world: World) -> Case:
+    for name, town in (
+        ("东城第一化工厂", world.town_a),
+        ("东城第二化工厂", world.town_a),
+        ("西山化工厂", world.town_b),
+    ):
+        EnterpriseFactory(name=name, node=town, sectors=[world.sector_chem])
+    with travel(date(2026, 12, 3), hour=8):
+        publish(world)  # ent_a's 公告
+    return Case(
+        kind=DAILY_BOARD,
+        url=reverse("accountability:daily_board_export"),
+        params={"date": "2026-12-03"},
+        requester=world.official_a,
+        long_sheet="承诺公告情况",
+        back_url=reverse("accountability:daily_board") + "?date=2026-12-03",
+        today=date(2026, 12, 3),
+        job_params={"date": ["2026-12-03"]},
+    )
+
+
 CASES: dict[str, Callable[[World], Case]] = {
+    "daily_board": _daily_board,
     "campaign": _campaign,
     "accidents": _accidents,
     "coverage": _coverage,
