@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -27,7 +26,16 @@ from accountability.selectors import viewer_part
 from safetyops.core.dbrouting import replica_reads
 from safetyops.core.params import parse_int
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
-from safetyops.exports.registry import ExportKind, ExportRun, Progress, counted, ignored, register_export, workbook_run
+from safetyops.exports.registry import (
+    ExportKind,
+    ExportRun,
+    Progress,
+    back_to,
+    counted,
+    ignored,
+    register_export,
+    workbook_run,
+)
 from safetyops.orgs.scope import scope_for
 
 COVERAGE = "accountability.coverage"
@@ -180,6 +188,6 @@ def register() -> None:
             label=_("签署情况"),
             right=AccountabilityRight.EXPORT,
             build=build_coverage_export,
-            back_url=lambda params: reverse("accountability:coverage") + (f"?{params.urlencode()}" if params else ""),
+            back_url=back_to("accountability:coverage"),
         )
     )

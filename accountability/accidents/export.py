@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -18,7 +17,16 @@ from accountability.models import Accident
 from accountability.rights import AccountabilityRight
 from safetyops.core.dbrouting import replica_reads
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
-from safetyops.exports.registry import ExportKind, ExportRun, Progress, counted, ignored, register_export, workbook_run
+from safetyops.exports.registry import (
+    ExportKind,
+    ExportRun,
+    Progress,
+    back_to,
+    counted,
+    ignored,
+    register_export,
+    workbook_run,
+)
 
 ACCIDENT_LEDGER = "accountability.accidents"
 
@@ -88,8 +96,6 @@ def register() -> None:
             label=_("事故台账"),
             right=AccountabilityRight.EXPORT,
             build=build_accident_export,
-            back_url=lambda params: (
-                reverse("accountability:accident_list") + (f"?{params.urlencode()}" if params else "")
-            ),
+            back_url=back_to("accountability:accident_list"),
         )
     )

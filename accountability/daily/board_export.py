@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from accountability.daily import board as boards
 from accountability.daily.documents import board_workbook
 from accountability.rights import AccountabilityRight
-from safetyops.exports.registry import ExportKind, ExportRun, counted, register_export, workbook_run
+from safetyops.exports.registry import ExportKind, ExportRun, back_to, counted, register_export, workbook_run
 from safetyops.orgs.scope import scope_for
 
 DAILY_BOARD = "accountability.daily_board"
@@ -53,8 +52,6 @@ def register() -> None:
             label=_("承诺公告情况"),
             right=AccountabilityRight.EXPORT,
             build=build_board_export,
-            back_url=lambda params: (
-                reverse("accountability:daily_board") + (f"?{params.urlencode()}" if params else "")
-            ),
+            back_url=back_to("accountability:daily_board"),
         )
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from safetyops.core.views import XLSX
 
@@ -51,6 +52,15 @@ class ExportKind:
     # The most rows made in the request; None is EXPORT_SYNC_MAX_ROWS (a PDF's row, a unit's pages, costs more).
     sync_max_rows: int | None = None
     unit: str = ""  # what a row is on the job's page (已导出 N / M 份); "" is 行
+
+
+def back_to(url_name: str) -> Callable[[QueryDict], str]:
+    """A kind's back_url: the page `url_name` with the export's query string (its filters)."""
+
+    def url(params: QueryDict) -> str:
+        return reverse(url_name) + (f"?{params.urlencode()}" if params else "")
+
+    return url
 
 
 _KINDS: dict[str, ExportKind] = {}
