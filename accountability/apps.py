@@ -6,7 +6,7 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "责任落实"
 
     def ready(self) -> None:
-        from accountability import briefing, dashboard, lifecycle, notices, rights
+        from accountability import briefing, dashboard, exports, lifecycle, notices, rights
         from accountability.models import Letter
         from accountability.scope import letters_visible_to
         from safetyops.core.audit import register_action_labels
@@ -20,6 +20,7 @@ class AccountabilityConfig(AppConfig):
         notices.register_rules()
         briefing.register()
         dashboard.register()
+        exports.register()
         self._daily_pledges()
         self._accidents()
         self._indicators()
@@ -28,6 +29,7 @@ class AccountabilityConfig(AppConfig):
 
     def _daily_pledges(self) -> None:
         """The daily 承诺公告 (accountability/daily): audit labels, rules, hooks, contributions."""
+        from accountability.daily import board_export as daily_board_export
         from accountability.daily import briefing as daily_briefing
         from accountability.daily import dashboard as daily_dashboard
         from accountability.daily import flags as daily_flags
@@ -41,10 +43,12 @@ class AccountabilityConfig(AppConfig):
         daily_notices.register_rules()
         daily_dashboard.register()
         daily_briefing.register()
+        daily_board_export.register()
         hazard_registered.connect(daily_flags.hazard_registered, dispatch_uid="daily-pledge-flags-hazard")
 
     def _accidents(self) -> None:
         """The accident registry (accountability/accidents): evidence scopes, labels, rules."""
+        from accountability.accidents import export as accident_export
         from accountability.accidents import lifecycle as accident_lifecycle
         from accountability.accidents import notices as accident_notices
         from accountability.models import Accident, AccidentFollowUp
@@ -58,6 +62,7 @@ class AccountabilityConfig(AppConfig):
         )
         register_action_labels(accident_lifecycle.action_labels())
         accident_notices.register_rules()
+        accident_export.register()
 
     def _indicators(self) -> None:
         """Control indicators (accountability/indicators): warning rules, dashboard and briefing parts."""

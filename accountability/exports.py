@@ -10,7 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -19,10 +21,24 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from accountability.coverage import rate_of, rates_by_child, unsigned
 from accountability.models import Letter, LetterTemplate
+from accountability.rights import AccountabilityRight
 from accountability.selectors import viewer_part
 from safetyops.core.dbrouting import replica_reads
 from safetyops.core.params import parse_int
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
+from safetyops.exports.registry import (
+    ExportKind,
+    ExportRun,
+    Progress,
+    back_to,
+    counted,
+    ignored,
+    register_export,
+    workbook_run,
+)
+from safetyops.orgs.scope import scope_for
+
+COVERAGE = "accountability.coverage"
 
 CHUNK = 2000
 
@@ -79,8 +95,11 @@ def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
 
 
 @replica_reads  # read-only aggregation: on the read replica when there is one
-def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.date | None = None) -> Workbook:
-    """签署率 (per child node and kind, with the total) and 未签署名单 (the longest overdue first)."""
+def coverage_workbook(
+    user: Any, filters: CoverageFilter, *, today: datetime.date | None = None, rows_written: Progress = ignored
+) -> Workbook:
+    """签署率 (per child node and kind, with the total) and 未签署名单 (the longest overdue first;
+    `rows_written` follows its rows)."""
     today = today or timezone.localdate()
     node, answered = viewer_part(user)
     letters = filters.apply(answered)
@@ -128,7 +147,7 @@ def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.dat
         "issued_at",
         "due_on",
     )
-    for number, row in enumerate(rows_qs.iterator(chunk_size=CHUNK), 1):
+    for number, row in enumerate(counted(rows_qs.iterator(chunk_size=CHUNK), rows_written), 1):
         node_name, department, enterprise, area, kind, title, issuer, issued_at, due_on = row
         late = (today - due_on).days if due_on is not None and due_on < today else 0
         _append(
@@ -146,3 +165,29 @@ def coverage_workbook(user: Any, filters: CoverageFilter, *, today: datetime.dat
             ],
         )
     return workbook
+
+
+def build_coverage_export(user: Any, params: QueryDict) -> ExportRun:
+    """The coverage page's filters; its long sheet is who has not signed (a city's 安全承诺书 to
+    every enterprise: tens of thousands), which decides between the request and a worker."""
+    if scope_for(user).empty:
+        raise PermissionDenied
+    filters = CoverageFilter.from_query(params)
+    _node, answered = viewer_part(user)
+    return workbook_run(
+        total=unsigned(filters.apply(answered)).order_by().count(),
+        filename=f"签署情况-{filters.year}-{timezone.localdate():%Y%m%d}.xlsx",
+        build=lambda written: coverage_workbook(user, filters, rows_written=written),
+    )
+
+
+def register() -> None:
+    register_export(
+        ExportKind(
+            name=COVERAGE,
+            label=_("签署情况"),
+            right=AccountabilityRight.EXPORT,
+            build=build_coverage_export,
+            back_url=back_to("accountability:coverage"),
+        )
+    )

@@ -1,6 +1,7 @@
 """Heavy benchmark jobs, each run in its own process by bench/run.py so that its peak memory is its own.
 
     python -m bench.steps export 100000 | export_job | reminders | briefing county|city | campaign_export
+                        | export_kinds
 
 Prints one line `STEP{json}` with seconds, peak_mb and details.
 """
@@ -117,6 +118,45 @@ def campaign_export() -> dict[str, Any]:
     }
 
 
+def export_kinds() -> dict[str, Any]:
+    """Every export kind but the ledger (see `export`) for the city admin and a county admin, as the
+    request below its limit makes it: the count (what the request costs above it) and the whole file."""
+    from django.http import QueryDict
+
+    from campaigns.models import Campaign, ReportTask
+    from safetyops.exports.registry import export_kind, ignored
+    from safetyops.orgs.models import User
+
+    campaign = Campaign.objects.filter(node__level="city", status="active").order_by("pk").first()
+    task = ReportTask.objects.filter(campaign=campaign).order_by("pk").first()
+    if campaign is None or task is None:
+        raise SystemExit("no city campaign with a report task in this data set")
+    kinds = {
+        "campaigns.campaign_progress": f"campaign={campaign.pk}",
+        "accountability.coverage": "",
+        "accountability.accidents": "",
+        "accountability.daily_board": "",
+        "campaigns.task_reports_pdf": f"task={task.pk}",
+    }
+    started = time.perf_counter()
+    rows: dict[str, Any] = {}
+    for username in ("bench_city_admin", "bench_admin_0"):
+        user = User.objects.get(username=username)
+        for name, params in kinds.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            run = export_kind(name).build(user, QueryDict(params))
+            count_s = time.perf_counter() - wall
+            with tempfile.TemporaryFile() as out:
+                written = run.write(out, ignored)
+            rows[f"{name} ({username})"] = {
+                "rows": written,
+                "count_s": round(count_s, 3),
+                "wall_s": round(time.perf_counter() - wall, 2),
+                "cpu_s": round(time.process_time() - cpu, 2),
+            }
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "kinds": rows}
+
+
 def reminders() -> dict[str, Any]:
     from safetyops.notify import services as notify_services  # noqa: F401 - fails clearly if not landed
     from safetyops.notify.models import Reminder
@@ -198,6 +238,7 @@ def main() -> None:
         "reminders": reminders,
         "briefing": briefing,
         "campaign_export": campaign_export,
+        "export_kinds": export_kinds,
     }
     result = steps[name](*args)
     result["seconds"] = round(result["seconds"], 2)

@@ -8,7 +8,17 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
-        from campaigns import briefing, dashboard, lifecycle, notices, reports, rights, signals, targets
+        from campaigns import (
+            briefing,
+            dashboard,
+            export_kinds,
+            lifecycle,
+            notices,
+            reports,
+            rights,
+            signals,
+            targets,
+        )
         from safetyops.core.audit import register_action_labels
         from safetyops.orgs.models import Enterprise
 
@@ -17,6 +27,7 @@ class CampaignsConfig(AppConfig):
         briefing.register()
         dashboard.register()
         reports.register_figures()
+        export_kinds.register()
         notices.register_rules()
         signals.campaign_launched.connect(notices.campaign_launched, dispatch_uid="campaign-tell-units")
         # Active campaigns' target lists follow the enterprises (campaigns/targets.py).

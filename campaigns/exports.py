@@ -22,6 +22,8 @@ from campaigns.reports import task_figures
 from safetyops.core import records
 from safetyops.core.dbrouting import replica_reads
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
+from safetyops.exports.registry import Progress as ExportProgress
+from safetyops.exports.registry import counted, ignored
 
 CHUNK = 2000
 
@@ -106,9 +108,11 @@ def _part_figures(part: Part) -> list[Any]:
 
 
 @replica_reads  # read-only aggregation: on the read replica when there is one
-def progress_workbook(progress: Progress, not_inspected: QuerySet[Target]) -> Workbook:
+def progress_workbook(
+    progress: Progress, not_inspected: QuerySet[Target], *, rows_written: ExportProgress = ignored
+) -> Workbook:
     """总体情况 (the whole's figures and the goals), 排名 (the child nodes ranked) and 未检查企业
-    (the current targets not yet inspected, read in chunks)."""
+    (the current targets not yet inspected, read in chunks; `rows_written` follows them)."""
     campaign, whole = progress.campaign, progress.whole
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("总体情况"))
@@ -149,6 +153,6 @@ def progress_workbook(progress: Progress, not_inspected: QuerySet[Target]) -> Wo
     )
     yes, no = _("是"), _("否")
     rows = not_inspected.values_list("enterprise__name", "enterprise__credit_code", "node__name", "added_later")
-    for number, (name, code, area, later) in enumerate(rows.iterator(chunk_size=CHUNK), 1):
+    for number, (name, code, area, later) in enumerate(counted(rows.iterator(chunk_size=CHUNK), rows_written), 1):
         _append(missing, [number, name, code, area, yes if later else no])
     return workbook

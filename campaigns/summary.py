@@ -34,6 +34,7 @@ from safetyops.core.audit import log_action
 from safetyops.core.contrib import chinese_numeral
 from safetyops.core.pdf import css_string, font_uris, pdf_bytes, save_file, temporary_pdf, text_blocks, write_pdf
 from safetyops.core.periods import day_label
+from safetyops.exports.registry import Progress, ignored
 from safetyops.orgs.models import Enterprise, User
 from safetyops.orgs.units import units_q
 
@@ -474,12 +475,17 @@ def _store(summary_id: int, path: Any, claimed_at: Any) -> None:
 # The reports of a task, printed -----------------------------------------------------------------
 
 
-def task_reports_pdf(task: ReportTask, *, user: Any = None) -> bytes:
-    """One PDF of the units' latest reports of `task` (those `user` sees, when given): the state,
-    every figure with the records' value, the value reported and the note, and the text."""
+def task_reports_visible(task: ReportTask, *, user: Any = None) -> QuerySet[UnitReport]:
+    """The unit reports of `task` that `user` sees (all of them without a user)."""
     qs = task.reports.all()
-    if user is not None:
-        qs = qs.filter(units_q(user))
+    return qs.filter(units_q(user)) if user is not None else qs
+
+
+def task_reports_pdf(task: ReportTask, *, user: Any = None, rows_written: Progress = ignored) -> bytes:
+    """One PDF of the units' latest reports of `task` (those `user` sees, when given): the state,
+    every figure with the records' value, the value reported and the note, and the text.
+    `rows_written` hears the number of units once the PDF is made."""
+    qs = task_reports_visible(task, user=user)
     figures = reports.task_figures(task)
     units = []
     for row in task_rows(task, qs):
@@ -515,4 +521,6 @@ def task_reports_pdf(task: ReportTask, *, user: Any = None) -> bytes:
         "states": [(label, counts[state]) for state, label in reports.State.LABELS.items() if counts[state]],
         **font_uris(),
     }
-    return pdf_bytes(render_to_string("campaigns/reports_pdf.html", context))
+    data = pdf_bytes(render_to_string("campaigns/reports_pdf.html", context))
+    rows_written(len(units))
+    return data

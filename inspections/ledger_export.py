@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.forms.ledger import LedgerFilterForm
 from inspections.ledger import hazard_ledger_queryset, ledger_export_rows, write_ledger_xlsx
 from inspections.rights import InspectionRight
-from safetyops.exports.registry import ExportKind, ExportRefused, ExportRun, Progress, counted, register_export
+from safetyops.exports.registry import ExportKind, ExportRefused, ExportRun, Progress, back_to, counted, register_export
 
 HAZARD_LEDGER = "inspections.hazard_ledger"
 
@@ -41,6 +40,6 @@ def register() -> None:
             label=_("隐患台账"),
             right=InspectionRight.HAZARD_EXPORT,
             build=build_ledger_export,
-            back_url=lambda params: reverse("inspections:hazard_ledger") + (f"?{params.urlencode()}" if params else ""),
+            back_url=back_to("inspections:hazard_ledger"),
         )
     )

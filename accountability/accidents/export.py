@@ -1,18 +1,34 @@
 """The accident list as a workbook (事故台账): the list page's rows and filters. Every str goes out
-through safetyops.core.spreadsheets, so a title or place starting with "=" stays text."""
+through safetyops.core.spreadsheets, so a title or place starting with "=" stays text. An export
+kind: above EXPORT_SYNC_MAX_ROWS accidents (a city's years of them) a worker writes it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from accountability.accidents import forms, selectors
 from accountability.models import Accident
+from accountability.rights import AccountabilityRight
 from safetyops.core.dbrouting import replica_reads
 from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
-from safetyops.core.views import xlsx_download
+from safetyops.exports.registry import (
+    ExportKind,
+    ExportRun,
+    Progress,
+    back_to,
+    counted,
+    ignored,
+    register_export,
+    workbook_run,
+)
+
+ACCIDENT_LEDGER = "accountability.accidents"
 
 HEADER = (
     "事故编号",
@@ -35,11 +51,11 @@ HEADER = (
 
 
 @replica_reads  # read-only aggregation: on the read replica when there is one
-def accidents_workbook(accidents: QuerySet[Accident]) -> FileResponse:
+def accidents_workbook(accidents: QuerySet[Accident], *, rows_written: Progress = ignored) -> Workbook:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("事故台账"))
     sheet_heading(sheet, _("生产安全事故台账"), [_(h) for h in HEADER])
-    for a in accidents.iterator(chunk_size=2000):
+    for a in counted(accidents.iterator(chunk_size=2000), rows_written):
         values = [
             a.number,
             a.title,
@@ -59,4 +75,27 @@ def accidents_workbook(accidents: QuerySet[Accident]) -> FileResponse:
             a.get_status_display(),
         ]
         sheet.append([sheet_value(sheet, v) for v in values])
-    return xlsx_download(workbook.save, f"事故台账-{timezone.localdate():%Y%m%d}.xlsx")
+    return workbook
+
+
+def build_accident_export(user: Any, params: QueryDict) -> ExportRun:
+    """The list page's accidents under its filters (a filter that does not parse is left out, as on the page)."""
+    form = forms.ListFilterForm(params or None, user=user)
+    accidents = selectors.accident_list(user, filters=form.cleaned_data if form.is_valid() else {})
+    return workbook_run(
+        total=accidents.order_by().count(),
+        filename=f"事故台账-{timezone.localdate():%Y%m%d}.xlsx",
+        build=lambda written: accidents_workbook(accidents, rows_written=written),
+    )
+
+
+def register() -> None:
+    register_export(
+        ExportKind(
+            name=ACCIDENT_LEDGER,
+            label=_("事故台账"),
+            right=AccountabilityRight.EXPORT,
+            build=build_accident_export,
+            back_url=back_to("accountability:accident_list"),
+        )
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -107,12 +107,3 @@ def board_workbook(rows: Iterable[Enterprise], day: datetime.date) -> Any:
                 out.append(sheet_value(sheet, value))
         sheet.append(out)
     return workbook
-
-
-def write_board(rows: Iterable[Enterprise], day: datetime.date) -> Any:
-    workbook = board_workbook(rows, day)
-
-    def write(out: IO[bytes]) -> None:
-        workbook.save(out)
-
-    return write

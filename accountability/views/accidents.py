@@ -15,7 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from accountability.rights import AccountabilityRight
 from accountability.scope import get_accident_for_user, summonses_visible_to
 from accountability.views.letters import actor_of
 from safetyops.core.steps import Offered
+from safetyops.exports.views import export_response
 from safetyops.orgs.scope import has_right, scope_for
 
 PAGE_SIZE = 30
@@ -362,11 +364,8 @@ def accident_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def accident_export(request: HttpRequest) -> FileResponse:
-    from accountability.accidents.export import accidents_workbook
+def accident_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered list as a workbook; above EXPORT_SYNC_MAX_ROWS accidents, made by a worker."""
+    from accountability.accidents.export import ACCIDENT_LEDGER
 
-    if not has_right(request.user, AccountabilityRight.EXPORT):
-        raise PermissionDenied
-    form = forms.ListFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return accidents_workbook(selectors.accident_list(request.user, filters=filters))
+    return export_response(request, ACCIDENT_LEDGER)

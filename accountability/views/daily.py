@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -19,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from accountability.daily import board as boards
 from accountability.daily import services
+from accountability.daily.board_export import DAILY_BOARD
 from accountability.daily.coverage import DEFAULT_DUE_TIME, coverage, default_sectors, due_at
-from accountability.daily.documents import pledge_context, pledge_pdf, write_board
+from accountability.daily.documents import pledge_context, pledge_pdf
 from accountability.daily.forms import (
     FlagReviewForm,
     JudgmentFormSet,
@@ -34,9 +36,10 @@ from accountability.models import STANDARD_PLEDGE, DailyPledge, DailyPledgeSetti
 from accountability.rights import AccountabilityRight
 from accountability.scope import daily_pledges_visible_to, get_daily_pledge_for_user, get_pledge_flag_for_user
 from safetyops.core.pagination import DeferredJoinPaginator
-from safetyops.core.views import pdf_download, xlsx_download
+from safetyops.core.views import pdf_download
 from safetyops.evidence.signing import client_of, name_of
-from safetyops.orgs.scope import get_enterprise_for_user, has_right, require_right, scope_for
+from safetyops.exports.views import export_response
+from safetyops.orgs.scope import get_enterprise_for_user, has_right, scope_for
 
 PAGE_SIZE = 50
 
@@ -97,12 +100,11 @@ def daily_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def daily_board_export(request: HttpRequest) -> FileResponse:
+def daily_board_export(request: HttpRequest) -> HttpResponseBase:
+    """The board's rows as a workbook; above EXPORT_SYNC_MAX_ROWS, made by a worker."""
     _office(request)
-    require_right(request.user, AccountabilityRight.EXPORT)
     day, _warning = _day(request)
-    result = boards.board(request.user, day, state=request.GET.get("state", ""), query=request.GET.get("q", "")[:64])
-    return xlsx_download(write_board(result.rows.iterator(chunk_size=2000), day), f"承诺公告情况-{day:%Y%m%d}.xlsx")
+    return export_response(request, DAILY_BOARD, fixed={"date": day.isoformat()})
 
 
 @login_required

@@ -1,38 +1,31 @@
-"""Workbook downloads: a report task's unit reports and a campaign's progress (CampaignRight.EXPORT)."""
+"""Workbook downloads: a report task's unit reports and a campaign's progress (CampaignRight.EXPORT).
+The progress workbook is an export kind (campaigns/export_kinds.py): above EXPORT_SYNC_MAX_ROWS
+targets not yet inspected a worker writes it; a task's reports (one row per unit) stay in the request."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
-from django.utils import timezone
-from openpyxl import Workbook
+from django.http.response import HttpResponseBase
 
-from campaigns.exports import progress_workbook, task_workbook
+from campaigns.export_kinds import CAMPAIGN_PROGRESS, export_filename
+from campaigns.exports import task_workbook
 from campaigns.overview import task_overview
-from campaigns.progress import campaign_progress, targets_not_inspected
 from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
-from safetyops.core.views import download_name, xlsx_download
-
-
-def _filename(name: str, what: str) -> str:
-    return f"{download_name(name)[:60]}-{what}-{timezone.localdate():%Y%m%d}.xlsx"
-
-
-def _download(workbook: Workbook, filename: str) -> FileResponse:
-    return xlsx_download(workbook.save, filename)
+from safetyops.core.views import xlsx_download
+from safetyops.exports.views import export_response
 
 
 @login_required
 def task_export(request: HttpRequest, pk: int) -> FileResponse:
     task = get_task_for_user(request.user, pk, right=CampaignRight.EXPORT)
     rows = task_overview(user=request.user, task=task)
-    return _download(task_workbook(rows, task), _filename(task.title, "报送情况"))
+    return xlsx_download(task_workbook(rows, task).save, export_filename(task.title, "报送情况"))
 
 
 @login_required
-def campaign_progress_export(request: HttpRequest, pk: int) -> FileResponse:
+def campaign_progress_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    # The campaign first: outside the scope is 404 before the right's 403, as for its page.
     campaign = get_campaign_for_user(request.user, pk, right=CampaignRight.EXPORT)
-    progress = campaign_progress(user=request.user, campaign=campaign)
-    not_inspected = targets_not_inspected(user=request.user, campaign=campaign)
-    return _download(progress_workbook(progress, not_inspected), _filename(campaign.name, "进度"))
+    return export_response(request, CAMPAIGN_PROGRESS, fixed={"campaign": str(campaign.pk)})

@@ -8,20 +8,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns import summary as services
 from campaigns.errors import CampaignError, NotPermitted
+from campaigns.export_kinds import TASK_REPORTS_PDF
 from campaigns.lifecycle import CAMPAIGN_STEPS
 from campaigns.models import Campaign, Summary
 from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
 from safetyops.core.pdf import text_blocks
 from safetyops.core.views import pdf_download
+from safetyops.exports.views import export_response
 
 
 class SummaryForm(forms.Form):
@@ -120,7 +121,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def task_reports_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    task = get_task_for_user(request.user, pk, right=CampaignRight.EXPORT)
-    data = services.task_reports_pdf(task, user=request.user)
-    return pdf_download(data, f"{task.title}-报送汇编-{timezone.localdate():%Y%m%d}.pdf")
+def task_reports_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Every unit's report, printed; above TASK_REPORTS_PDF_SYNC_MAX units, by a worker."""
+    task = get_task_for_user(request.user, pk, right=CampaignRight.EXPORT)  # 404 outside before 403
+    return export_response(request, TASK_REPORTS_PDF, fixed={"task": str(task.pk)})

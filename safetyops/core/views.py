@@ -43,9 +43,9 @@ def download_name(name: str) -> str:
     return UNSAFE_IN_NAME.sub("", name)
 
 
-def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> FileResponse:
-    """A workbook `write(out)` fills, as an attachment: on disk, not in memory; the file is unlinked
-    at once and gone when the response closes it."""
+def xlsx_download(write: Callable[[IO[bytes]], None], filename: str, *, content_type: str = XLSX) -> FileResponse:
+    """A workbook (or another file: `content_type`) `write(out)` fills, as an attachment: on disk,
+    not in memory; the file is unlinked at once and gone when the response closes it."""
     out = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         # The rows of a lazy workbook (a generator over a queryset) are read here: on the read
@@ -56,7 +56,7 @@ def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> FileResp
     except BaseException:
         out.close()
         raise
-    return FileResponse(out, as_attachment=True, filename=download_name(filename), content_type=XLSX)
+    return FileResponse(out, as_attachment=True, filename=download_name(filename), content_type=content_type)
 
 
 @overload

@@ -8,6 +8,7 @@ Django's default storage under a random name; housekeeping deletes it with the r
 from __future__ import annotations
 
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +19,8 @@ from safetyops.core.models import ClaimedJob
 
 
 def export_path(instance: ExportJob | None, filename: str) -> str:
-    return f"exports/{secrets.token_hex(16)}.xlsx"
+    suffix = PurePath(instance.filename).suffix if instance is not None else ""
+    return f"exports/{secrets.token_hex(16)}{suffix or '.xlsx'}"
 
 
 class ExportJob(ClaimedJob):

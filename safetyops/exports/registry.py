@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 from django.http import QueryDict
+from django.urls import reverse
+
+from safetyops.core.views import XLSX
 
 T = TypeVar("T")
 
@@ -35,6 +38,9 @@ class ExportRun:
     write: Callable[[IO[bytes], Progress], int]
 
 
+PDF = "application/pdf"
+
+
 @dataclass(frozen=True)
 class ExportKind:
     name: str  # "inspections.hazard_ledger"
@@ -42,6 +48,19 @@ class ExportKind:
     right: str  # the right the export needs (checked again at download: 403 without it)
     build: Callable[[Any, QueryDict], ExportRun]  # (user, params) -> run; raises ExportRefused
     back_url: Callable[[QueryDict], str] = lambda params: ""  # the page the export was made from
+    content_type: str = XLSX
+    # The most rows made in the request; None is EXPORT_SYNC_MAX_ROWS (a PDF's row, a unit's pages, costs more).
+    sync_max_rows: int | None = None
+    unit: str = ""  # what a row is on the job's page (已导出 N / M 份); "" is 行
+
+
+def back_to(url_name: str) -> Callable[[QueryDict], str]:
+    """A kind's back_url: the page `url_name` with the export's query string (its filters)."""
+
+    def url(params: QueryDict) -> str:
+        return reverse(url_name) + (f"?{params.urlencode()}" if params else "")
+
+    return url
 
 
 _KINDS: dict[str, ExportKind] = {}
@@ -56,6 +75,36 @@ def export_kind(name: str) -> ExportKind:
 
 
 PROGRESS_EVERY = 2000  # rows between two progress writes
+
+
+def workbook_run(*, total: int, filename: str, build: Callable[[Progress], Any]) -> ExportRun:
+    """The run of an openpyxl workbook `build(progress)` makes, whose long sheet's rows go through
+    `counted(rows, progress)`: the rows written are the last count reported."""
+    return _run(total, filename, lambda out, progress: build(progress).save(out))
+
+
+def document_run(*, total: int, filename: str, build: Callable[[Progress], bytes]) -> ExportRun:
+    """The run of a document (a PDF) `build(progress)` returns as bytes, reporting its rows as it goes."""
+    return _run(total, filename, lambda out, progress: out.write(build(progress)))
+
+
+def _run(total: int, filename: str, put: Callable[[IO[bytes], Progress], object]) -> ExportRun:
+    def write(out: IO[bytes], progress: Progress) -> int:
+        written = 0
+
+        def seen(n: int) -> None:
+            nonlocal written
+            written = n
+            progress(n)
+
+        put(out, seen)
+        return written
+
+    return ExportRun(total=total, filename=filename, write=write)
+
+
+def ignored(n: int) -> None:
+    """The progress of a workbook nobody waits for (a download in the request, a bench step)."""
 
 
 def counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:

@@ -139,7 +139,7 @@ def export_job_run(*, job_id: int) -> None:
             # The same scoped selector and filter as the page, for the requester as they are now.
             run = kind.build(job.requested_by, params_query(job.params))
             mine.update(rows_total=run.total)
-            with tempfile.TemporaryFile(suffix=".xlsx") as out:
+            with tempfile.TemporaryFile() as out:
                 # The rows from the read replica where there is one; the progress and the claim on default.
                 with reading_from_replica():
                     rows = run.write(out, lambda n: mine.update(rows_done=n))
@@ -147,6 +147,9 @@ def export_job_run(*, job_id: int) -> None:
                 _store(job, out, claimed_at, rows=rows)
     except ExportRefused as exc:
         mine.update(status=Status.FAILED, error=exc.message)
+    except (Http404, PermissionDenied):
+        # The requester no longer sees what they asked for (a campaign left their scope, a right was taken).
+        mine.update(status=Status.FAILED, error=_("您已无权导出这些数据，未生成文件。"))
     except Exception as exc:
         logger.exception("export %s failed", job_id)
         mine.update(

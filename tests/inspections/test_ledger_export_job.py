@@ -13,7 +13,6 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from inspections.ledger_export import HAZARD_LEDGER, build_ledger_export
 from safetyops.celery import app
@@ -25,6 +24,7 @@ from safetyops.exports.services import export_job_run, export_jobs_requeue_stale
 from safetyops.exports.tasks import run_export
 from safetyops.orgs.models import Membership, Role
 from tests.conftest import World
+from tests.exports.workbooks import active_cells as _cells
 from tests.inspections import test_ledger
 from tests.inspections.test_ledger import Ledger
 from tests.orgs.factories import make_user
@@ -32,24 +32,6 @@ from tests.workers import celery_worker
 
 EXPORT = reverse("inspections:hazard_export")
 ledger = test_ledger.ledger  # the fixture
-
-
-def _cells(content: bytes) -> dict[str, Any]:
-    """Everything a reader sees in the workbook: layout, and per cell value, type and format."""
-    sheet = load_workbook(io.BytesIO(content)).active
-    return {
-        "title": sheet.title,
-        "freeze": sheet.freeze_panes,
-        "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
-        "widths": {k: round(d.width, 2) for k, d in sheet.column_dimensions.items() if d.width},
-        "cells": [
-            [
-                (c.value, c.data_type, c.number_format, bool(c.quotePrefix), bool(c.font.b), c.fill.fgColor.rgb)
-                for c in row
-            ]
-            for row in sheet.iter_rows()
-        ],
-    }
 
 
 def _job_after(client: Any, params: dict[str, str], capture: Any) -> tuple[Any, ExportJob]:
