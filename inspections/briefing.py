@@ -149,7 +149,7 @@ def _sum(by_bucket: dict[int, dict[str, int]]) -> dict[str, int]:
 def _counted_somewhere(start: date, end: date) -> Q:
     """The hazards at least one count of the pass can take: registered, or closed, or still open
     since the earliest day any count looks at. The rest (most of a city: closed long ago) add
-    nothing, and rejecting them on two comparisons spares each the 40 conditional counts."""
+    nothing, and rejecting them on a few comparisons spares each the 40 conditional counts."""
     prev_start, _prev_end = previous_period(start, end)
     first_year, first_month = trend_months(end)[0]
     since = local_start(min(start, prev_start, date(end.year, 1, 1), date(first_year, first_month, 1)))
