@@ -2,8 +2,9 @@
 
 - 责任书签署 (staff and leaders): this year's letters and pledges in the user's part of the tree,
   their signing rates, how many are unsigned and overdue, and the child nodes with the lowest rate
-  (who is missing). Three small queries; a county's or a city's view is counted at most once a
-  minute per scope (its subtree holds thousands of pledges).
+  (who is missing). Three small queries, then kept per scope until the next change to a letter,
+  an enterprise or the node tree, or the next day (a city's subtree holds 50,000 pledges; a
+  township's dashboard has a dozen cards to count).
 - 待您签署 (a unit's principal, staff or enterprise): the letters and pledges waiting for their
   signature, with the sign link. On the enterprise page every user sees the enterprise's pledges
   waiting; only its principal gets the link. One query.
@@ -16,17 +17,19 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from accountability.coverage import Rate, rates_by, rates_by_child
+from accountability.coverage import Rate, generation, rates_by, rates_by_child
 from accountability.models import Letter, LetterTemplate
 from accountability.scope import is_principal_of
 from accountability.selectors import addressed_to_own_unit, awaiting_signature, viewer_part
 from safetyops.core.contrib import register_dashboard_card
 from safetyops.orgs.models import Node
+from safetyops.orgs.selectors import enterprises_version
 
-CACHE_SECONDS = 60
-SHARED_LEVELS = (Node.Level.CITY, Node.Level.COUNTY)
+# The rates of any office's part are kept until the next change to a letter (coverage.generation),
+# an enterprise or the node tree, or the next day (overdue), and at most this long.
+CACHE_SECONDS = 600
 LOWEST = 3  # child nodes named as the ones missing most
 WAITING = 8  # letters listed in 待您签署; the letter list has the rest
 
@@ -71,18 +74,18 @@ def _signing_rates(page: Any) -> dict[str, Any] | None:
     node, answered = viewer_part(page.request.user)
     if node is None:
         return None
-    year = timezone.localdate().year
-    if scope.everything or scope.node_level in SHARED_LEVELS:
-        key = f"accountability:dashboard:{year}:{timezone.localdate()}:{scope.cache_key}"
-        figures = cache.get(key)
-        if figures is None:
-            figures = _rates(node, answered, year)
-            cache.set(key, figures, CACHE_SECONDS)
-    else:
-        figures = _rates(node, answered, year)
+    today = timezone.localdate()
+    key = (
+        f"accountability:dashboard:{today}:{scope.cache_key}:{translation.get_language()}:"
+        f"{generation()}:{enterprises_version()}"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = _rates(node, answered, today.year)
+        cache.set(key, figures, CACHE_SECONDS)
     if not figures["kinds"]:
         return None
-    return {**figures, "year": year, "node": node, "url": reverse("accountability:overview")}
+    return {**figures, "year": today.year, "node": node, "url": reverse("accountability:overview")}
 
 
 def _waiting(page: Any) -> dict[str, Any] | None:

@@ -4,18 +4,22 @@ figures. Every query starts from accountability/scope.py; the views only render 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accountability import coverage
 from accountability.models import Letter, LetterTemplate
 from accountability.scope import is_principal_of, letters_visible_to, templates_visible_to
+from safetyops.core.pagination import KeptKeysPaginator
 from safetyops.orgs.models import Node, Role
 from safetyops.orgs.scope import scope_for
+from safetyops.orgs.selectors import enterprises_version
 
 Status = Letter.Status
 TEMPLATES_SHOWN = 50
@@ -147,3 +151,74 @@ def office_overview(user: Any, year: int) -> dict[str, Any]:
         "received": received,
         "seen": seen,
     }
+
+
+# The 签署情况 page ------------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageFigures:
+    """The coverage page's figures of one part of the tree: its rate, its child nodes' and each
+    campaign's (by campaign id; the names are read on every view)."""
+
+    rate: coverage.Rate
+    children: list[coverage.NodeRate]
+    campaigns: dict[int, coverage.Rate]
+
+
+COVERAGE_CACHE_SECONDS = OVERVIEW_CACHE_SECONDS
+
+
+def coverage_figures(
+    user: Any, letters: QuerySet[Letter], node: Node | None, *, year: int, kind: str
+) -> tuple[CoverageFigures, str | None]:
+    """The figures of `letters` (the viewer's part, of `year` and `kind`, inside `node`) and the key
+    they are kept under. A county's or city's (tens of thousands of copies) are kept until the next
+    change to any letter (coverage.generation), to an enterprise or to the node tree, or the next
+    day (overdue counts by date), and shared by the offices of the same scope; None: counted now."""
+    scope = scope_for(user)
+    key = None
+    if scope.everything or scope.node_level in SHARED_LEVELS:
+        key = (
+            f"accountability:coverage:{year}:{kind}:{node and node.pk}:{timezone.localdate()}:{scope.cache_key}:"
+            f"{translation.get_language()}:{coverage.generation()}:{enterprises_version()}"
+        )
+        if (cached := cache.get(key)) is not None:
+            return cached, key
+    figures = CoverageFigures(
+        rate=coverage.rate_of(letters),
+        children=coverage.rates_by_child(letters, node, own_label=_("本级")) if node is not None else [],
+        campaigns=coverage.rates_by(letters.filter(template__campaign__isnull=False), "template__campaign_id"),
+    )
+    if key is not None:
+        cache.set(key, figures, COVERAGE_CACHE_SECONDS)
+    return figures, key
+
+
+def campaign_rates(figures: CoverageFigures) -> list[dict[str, Any]]:
+    """Each campaign's pledges' rate with the campaign's name, by name: one query when there are any."""
+    if not figures.campaigns:
+        return []
+    names = dict(
+        LetterTemplate.objects.filter(campaign_id__in=figures.campaigns)
+        .values_list("campaign_id", "campaign__name")
+        .distinct()
+    )
+    return [
+        {"name": names[pk], "rate": rate}
+        for pk, rate in sorted(figures.campaigns.items(), key=lambda item: (names.get(item[0], ""), item[0]))
+        if pk in names
+    ]
+
+
+def unsigned_pages(letters: QuerySet[Letter], figures: CoverageFigures, key: str | None, per_page: int) -> Paginator:
+    """Who has not signed (coverage.unsigned), paged: the count is the figures' (the issued letters
+    still waiting are those addressed and not signed), and under the figures' key each page's
+    letters are sorted once and read by id on every view."""
+    return KeptKeysPaginator(
+        coverage.unsigned(letters).select_related("template"),
+        per_page,
+        count=figures.rate.unsigned,
+        key=key,
+        timeout=COVERAGE_CACHE_SECONDS,
+    )

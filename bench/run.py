@@ -116,6 +116,16 @@ def prepare() -> None:
     if accidents == "0":
         print("==> adding two years of accidents, control indicators and 约谈 (once)", flush=True)
         manage("generate_accidents")
+    # The hazard tallies are of the day they were counted; a deployment recounts them just after
+    # midnight (beat) and when a worker starts. A data set generated on an earlier day would have
+    # every dashboard count its whole scope live: recount as the nightly task does.
+    manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone; from inspections.models import HazardTally as T; "
+        "from inspections.tally import rebuild_tallies; "
+        "T.objects.exclude(day=timezone.localdate(), dirty=False).exists() and rebuild_tallies()",
+    )
     manage(
         "shell",
         "-c",

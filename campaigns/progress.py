@@ -21,12 +21,14 @@ from operator import or_
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from campaigns.models import Campaign, ReportVersion, Target, UnitReport
 from campaigns.scope import targets_visible_to
 from safetyops.core import records
+from safetyops.core.pagination import KeptKeysPaginator
 from safetyops.orgs.models import Node
 from safetyops.orgs.scope import scope_for
 
@@ -251,6 +253,23 @@ def targets_not_inspected(*, user: Any, campaign: Campaign, today: date | None =
         .filter(done=False)
         .select_related("enterprise", "node")
         .order_by("node__path", "enterprise__name", "pk")
+    )
+
+
+def not_inspected_pages(*, user: Any, campaign: Campaign, snapshot: Snapshot, per_page: int) -> Paginator:
+    """targets_not_inspected, paged. With a shared snapshot (a county's or a city's view) the count
+    is the snapshot's and each page is sorted once per snapshot, so as of the same minute, its
+    targets read by id on every view; a township's part is counted and sorted on every view."""
+    key = None
+    if snapshot.shared:
+        key = f"campaigns:not-inspected:{campaign.pk}:{scope_for(user).cache_key}:{snapshot.counted_at.isoformat()}"
+    return KeptKeysPaginator(
+        targets_not_inspected(user=user, campaign=campaign),
+        per_page,
+        count=snapshot.progress.whole.not_inspected if snapshot.shared else None,
+        key=key,
+        timeout=CACHE_SECONDS,
+        rows=current_targets(user, campaign).select_related("enterprise", "node"),
     )
 
 

@@ -325,6 +325,15 @@ class State:
         "returned": _("退回"),
         "waiting": _("待报"),
     }
+    # The badge's Bootstrap classes (campaigns/_report_state.html).
+    BADGES = {
+        "submitted": "text-bg-success",
+        "late": "text-bg-warning",
+        "missing": "text-bg-danger",
+        "returned": "text-bg-danger",
+        "zero": "text-bg-info",
+        "waiting": "text-bg-light border",
+    }
 
 
 def report_state(

@@ -128,6 +128,7 @@ class Board:
     total: int
     open_flags: int
     rows: QuerySet[Enterprise]
+    shown: int | None = None  # how many rows, when the counts tell (no name searched)
 
 
 def board(user: Any, day: datetime.date, *, state: str = "", query: str = "") -> Board:
@@ -143,13 +144,15 @@ def board(user: Any, day: datetime.date, *, state: str = "", query: str = "") ->
     for row in grouped:
         counts[row["state"]] = row["n"]
         open_flags += row["flags"]
+    total = sum(counts.values())
     shown = rows
+    n: int | None = counts.get(state, total)
     if state in counts:
         shown = shown.filter(state=state)  # type: ignore[misc]
     if query.strip():
-        shown = shown.filter(name__icontains=query.strip())
+        shown, n = shown.filter(name__icontains=query.strip()), None
     shown = shown.order_by("-open_flags", "state_rank", "node__path", "name", "pk")  # type: ignore[misc]
-    return Board(day=day, counts=counts, total=sum(counts.values()), open_flags=open_flags, rows=shown)
+    return Board(day=day, counts=counts, total=total, open_flags=open_flags, rows=shown, shown=n)
 
 
 @dataclass

@@ -74,7 +74,10 @@ def daily_board(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     query = request.GET.get("q", "")[:64]
     result = boards.board(request.user, day, state=state, query=query)
-    page = DeferredJoinPaginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    pages = DeferredJoinPaginator(result.rows, PAGE_SIZE)
+    if result.shown is not None:  # the grouped counts tell: no second pass over the county's enterprises
+        pages.count = result.shown
+    page = pages.get_page(request.GET.get("page"))
     today = timezone.localdate()
     return render(
         request,

@@ -388,12 +388,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             Node.objects.filter(path__in=path_and_above(node.path), path__startswith=root.path).order_by("path")
         )
         letters = letters.filter(area__path__startswith=node.path)
-    campaigns = coverage.rates_by(
-        letters.filter(template__campaign__isnull=False), "template__campaign__name", "template__campaign_id"
-    )
-    unsigned = Paginator(coverage.unsigned(letters).select_related("template"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    figures, key = selectors.coverage_figures(request.user, letters, node, year=year, kind=kind)
+    unsigned = selectors.unsigned_pages(letters, figures, key, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -403,9 +399,9 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "kinds": Kind.choices,
         "node": node,
         "trail": trail,
-        "rate": coverage.rate_of(letters),
-        "children": coverage.rates_by_child(letters, node, own_label=_("本级")) if node is not None else [],
-        "campaigns": [{"name": name, "rate": rate} for (name, _pk), rate in sorted(campaigns.items())],
+        "rate": figures.rate,
+        "children": figures.children,
+        "campaigns": selectors.campaign_rates(figures),
         "unsigned": unsigned,
         "today": timezone.localdate(),
         "query": query.urlencode(),

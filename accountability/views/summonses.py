@@ -15,14 +15,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.errors import NotPermitted
-from accountability.models import Summons, SummonsCommitment
+from accountability.models import Summons, SummonsCommitment, SummonsReason
 from accountability.rights import AccountabilityRight
 from accountability.scope import accidents_visible_to, get_summons_for_user, summonses_visible_to
 from accountability.summons import selectors, services
@@ -73,7 +74,9 @@ def summons_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(status=data["status"])
         if data["target"]:
             qs = qs.filter(**{f"{data['target']}__isnull": False})
-    qs = qs.annotate(reason_count=Count("reasons", distinct=True)).prefetch_related(
+    # A subquery, not a join: COUNT(DISTINCT) grouped the page by every selected column.
+    reasons = SummonsReason.objects.filter(summons=OuterRef("pk")).order_by().values("summons")
+    qs = qs.annotate(reason_count=Coalesce(Subquery(reasons.annotate(n=Count("pk")).values("n")), 0)).prefetch_related(
         Prefetch("commitments", queryset=SummonsCommitment.objects.order_by("due_on", "pk"))
     )
     page = Paginator(qs.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))

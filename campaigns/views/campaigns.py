@@ -29,10 +29,10 @@ from campaigns.planning import PlannedActivity, PlannedTask, campaign_create_pla
 from campaigns.progress import (
     campaign_progress,
     current_targets,
+    not_inspected_pages,
     page_coverage,
     progress_snapshot,
     shared_for_large_parts,
-    targets_not_inspected,
 )
 from campaigns.proposals import proposal_for
 from campaigns.reports import State
@@ -344,9 +344,7 @@ def campaign_progress_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("campaigns:campaign_detail", pk=campaign.pk)
     snapshot = progress_snapshot(user=request.user, campaign=campaign)
     progress, daily = snapshot.progress, snapshot.daily
-    pending = Paginator(targets_not_inspected(user=request.user, campaign=campaign), 30)
-    if snapshot.shared:  # counted with the figures (at most a minute ago): no second count of the targets
-        pending.count = progress.whole.not_inspected
+    pending = not_inspected_pages(user=request.user, campaign=campaign, snapshot=snapshot, per_page=30)
     not_inspected = pending.get_page(request.GET.get("page"))
     chart = {
         "daily": {

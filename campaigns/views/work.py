@@ -228,7 +228,7 @@ def task_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "rows": rows,
         "table": table,
-        "counts": [(state, label, counts[state]) for state, label in State.LABELS.items()],
+        "counts": [(State.BADGES[state], label, counts[state]) for state, label in State.LABELS.items()],
         "organiser": is_organiser(request.user, campaign),
         "can_remove": CAMPAIGN_STEPS.allows("edit", campaign, request.user),
         "can_export": has_right(request.user, CampaignRight.EXPORT),
@@ -324,6 +324,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "latest": latest,
         "state": state,
         "state_label": State.LABELS[state],
+        "state_badge": State.BADGES[state],
         "organiser": is_organiser(request.user, campaign),
         "can_return": is_organiser(request.user, campaign)
         and report.status == UnitReport.Status.SUBMITTED

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
@@ -42,3 +44,42 @@ def _paths(tree: dict[str, Any], prefix: str = "") -> list[str]:
         out.append(prefix + name)
         out.extend(_paths(below, f"{prefix}{name}__"))
     return out
+
+
+class KeptKeysPaginator(Paginator):
+    """Pages of a long sorted list whose sort is paid once per `key`: each page's keys are kept in
+    the cache under `key` (which must change whenever the list may: the key of the figures they go
+    with), the count is given by the caller (counted with those figures), and the page's rows are
+    read by key from `rows` (default: the list) on every view. With `key` None, a plain Paginator
+    (the given count still saves the COUNT)."""
+
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        *,
+        count: int | None,
+        key: str | None,
+        timeout: int,
+        rows: QuerySet[Any] | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.given_count, self.key, self.timeout = count, key, timeout
+        self.rows = object_list if rows is None else rows
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self.given_count is None else self.given_count
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if self.key is None:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        page_key = f"{self.key}:page:{number}:{self.per_page}"
+        keys: list[Any] | None = cache.get(page_key)
+        if keys is None:
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+            cache.set(page_key, keys, self.timeout)
+        found = self.rows.order_by().in_bulk(keys)
+        return self._get_page([found[k] for k in keys if k in found], number, self)

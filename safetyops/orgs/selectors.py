@@ -66,15 +66,21 @@ def enterprises_changed(**kwargs: Any) -> None:
     transaction.on_commit(bump)
 
 
-def enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:
-    """Counts for a dashboard: cached per scope (see enterprises_changed), else counted."""
-    scope = scope_for(user)
+def enterprises_version() -> str:
+    """A value that every change to enterprises, their sectors or the node tree replaces: part of
+    the key of anything cached that depends on them (enterprises_changed)."""
     version = cache.get(_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         cache.add(_VERSION_KEY, version, None)
         version = cache.get(_VERSION_KEY, version)
-    key = f"orgs:enterprise-stats:{version}:{scope.cache_key}:{node and node.pk}"
+    return str(version)
+
+
+def enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:
+    """Counts for a dashboard: cached per scope (see enterprises_changed), else counted."""
+    scope = scope_for(user)
+    key = f"orgs:enterprise-stats:{enterprises_version()}:{scope.cache_key}:{node and node.pk}"
     stats: EnterpriseStats | None = cache.get(key)
     if stats is None:
         stats = _count_enterprise_stats(user=user, node=node)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accountability.daily.board import State, board
+from accountability.daily.board import BOARD_STATES, State, board
 from accountability.models import DailyPledgeSetting, PledgeFlag
 from safetyops.orgs.models import Role
 from tests.accountability.daily_factories import hazard, publish
@@ -72,6 +72,18 @@ def test_the_board_shows_the_states_and_flags_in_scope(client: Any, world: World
     assert "东城第1化工厂" in page and "东城第0化工厂" not in page
     page = client.get(reverse("accountability:daily_board")).content.decode()
     assert "承诺不实待核实" in page
+
+
+@time_machine.travel(datetime(2026, 12, 3, 11, 0, tzinfo=SHANGHAI), tick=False)
+def test_the_number_of_rows_comes_from_the_counts_unless_a_name_is_searched(world: World) -> None:
+    """The page's count (no second COUNT over the county's enterprises) is what its rows number."""
+    _chemical_plants(world, 4)
+    day = datetime(2026, 12, 3).date()
+    for state in ("", *BOARD_STATES, State.NOT_DUE, "no-such-state"):
+        result = board(world.county_admin, day, state=state)
+        assert result.shown == result.rows.count(), state
+    assert board(world.county_admin, day, state="missing").shown == 3
+    assert board(world.county_admin, day, query="第1").shown is None
 
 
 def test_a_future_date_shows_today(client: Any, world: World) -> None:

@@ -128,3 +128,34 @@ def test_few_queries_and_the_county_is_counted_once_a_minute(issued: World) -> N
     assert len(again.captured_queries) <= 1  # the node only
     assert len(township.captured_queries) <= 4
     assert len(waiting.captured_queries) <= 2  # the membership (the page has it already) and the letters
+
+
+def test_the_kept_rates_follow_a_signature_and_a_renamed_township_at_once(
+    client: Any, issued: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A township's and a county's card are kept between views, and shown afresh right after the
+    next signature or a renamed township, exactly as counted afresh."""
+
+    def card(user: Any, *, fresh: bool = False) -> str:
+        if fresh:
+            cache.clear()
+        return _card(_home(client, user), "data-letters-card")
+
+    town_before, county_before = card(issued.official_a), card(issued.county_admin)
+    assert "已签 0/1 份" in town_before and "已签 0/2 份 · 未签 2 份" in county_before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_sign(
+            actor=issued.enterprise_a,
+            letter=Letter.objects.get(enterprise=issued.ent_a),
+            typed_name=signing.name_of(issued.enterprise_a),
+            confirmed=True,
+        )
+    town_after, county_after = card(issued.official_a), card(issued.county_admin)
+    assert "已签 1/1 份" in town_after and "已签 1/2 份 · 未签 1 份" in county_after
+    assert town_after == card(issued.official_a, fresh=True)
+    assert county_after == card(issued.county_admin, fresh=True)
+    issued.town_b.name = "西山街道"
+    with django_capture_on_commit_callbacks(execute=True):
+        issued.town_b.save()
+    renamed = card(issued.county_admin)
+    assert "西山街道" in renamed and renamed == card(issued.county_admin, fresh=True)

@@ -4,6 +4,7 @@ the reason and the target preset), the list and the record, the steps by POST, a
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -121,6 +122,15 @@ def test_the_briefing_counts_the_summonses_held_in_the_period(world: World) -> N
     section = html[html.index("五、责任落实情况") : html.index("六、")]
     assert "本期全县开展约谈1次、督办1次，待报送整改报告2个。" in section
     assert "2026-03-10" in section and world.town_a.name in section
+
+
+def test_the_list_counts_each_summons_reasons(world: World, client: Any) -> None:
+    summons_of(world, reasons=[("hazard", supervised_hazard(world).pk), ("hazard", supervised_hazard(world).pk)])
+    summons_of(world, world.ent_a, held=True, commitments=[])
+    client.force_login(world.county_admin)
+    page = client.get(reverse("accountability:summons_list")).content.decode()
+    counts = re.findall(r'<td class="text-nowrap">(\d+) 项</td>', page)
+    assert sorted(counts) == ["1", "2"]
 
 
 def test_the_record_as_a_pdf_escapes_the_users_text(world: World, client: Any, tmp_path: Any) -> None:

@@ -3,9 +3,12 @@ the state, and bad input is refused in Chinese with nothing changed (issue 12, t
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -444,6 +447,67 @@ def test_the_coverage_page_drills_down_and_lists_who_has_not_signed(client: Any,
     _login(client, world.official_b)
     assert client.get(url, {"node": world.town_a.pk}).status_code == 404
     assert _login(client, world.enterprise_a).get(url).status_code == 403
+
+
+def test_the_county_coverage_page_kept_between_views_follows_every_change(
+    client: Any, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A county's figures and its unsigned list are kept between views, and shown afresh after a
+    signature, a withdrawal, a renamed township or the next day, exactly as counted afresh."""
+    from django.core.cache import cache
+
+    template = county_template(world, kind=LetterTemplate.Kind.PLEDGE)
+    services.template_address(
+        actor=world.county_admin, template=template, units=[world.ent_a, world.ent_a2, world.ent_b]
+    )
+    services.template_issue(actor=world.county_admin, template=template)
+    client = _login(client, world.county_admin)
+    url = reverse("accountability:coverage")
+    query = {"kind": "pledge", "year": 2026}
+
+    def kept() -> str:
+        response = client.get(url, query)
+        assert response.status_code == 200, response
+        page = response.content.decode()
+        return page[page.index("<main") : page.index("</main>")]  # the layout carries a fresh CSRF token
+
+    def fresh() -> str:
+        cache.clear()
+        return kept()
+
+    first = kept()
+    assert "签署率 0.0%（0/3）" in first and "未签署（3）" in first and world.ent_a.name in first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_sign(
+            actor=world.enterprise_a,
+            letter=template.letters.get(enterprise=world.ent_a),
+            typed_name=signing.name_of(world.enterprise_a),
+            confirmed=True,
+        )
+    after_signing = kept()
+    assert "签署率 33.3%（1/3）" in after_signing and "未签署（2）" in after_signing
+    assert world.ent_a.name not in after_signing.split("未签署（2）", 1)[1]
+    assert after_signing == fresh()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_withdraw(
+            actor=world.county_admin, letter=template.letters.get(enterprise=world.ent_b), reason="企业已注销"
+        )
+    after_withdrawing = kept()
+    assert "签署率 50.0%（1/2）" in after_withdrawing and world.ent_b.name not in after_withdrawing
+    assert after_withdrawing == fresh()
+    world.town_a.name = "东城街道"
+    with django_capture_on_commit_callbacks(execute=True):
+        world.town_a.save()
+    renamed = kept()
+    assert "东城街道" in renamed and renamed == fresh()
+    # Overdue is a matter of the date: the same data seen the day after its deadline.
+    letter = template.letters.get(enterprise=world.ent_a2)
+    day_after = datetime.datetime.combine(letter.due_on + datetime.timedelta(days=1), datetime.time(9))
+    with time_machine.travel(day_after.replace(tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        assert 'data-figure="overdue">0<' in renamed
+        client.force_login(world.county_admin)  # the session has expired by then
+        next_day = kept()
+        assert 'data-figure="overdue">1<' in next_day and next_day == fresh()
 
 
 def _queries(client: Any, url: str) -> int:

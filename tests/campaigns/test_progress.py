@@ -97,3 +97,33 @@ def test_a_countys_view_is_counted_once_a_minute_a_townships_on_every_view(world
     with travel(date(2026, 12, 2), 12):
         later = progress_module.progress_snapshot(user=world.county_admin, campaign=campaign)
     assert later.progress.whole.inspected == 1 and later.daily[-1] == (date(2026, 12, 2), 1)
+
+
+def test_a_countys_list_of_targets_not_inspected_is_that_of_its_minutes_count(world: World) -> None:
+    """The county's pages of targets not yet inspected go with the snapshot: sorted once per count,
+    the same rows as the live list at that moment, with the count the figures give; the next
+    count (the minute over) shows the inspection made since. A township's list is always live."""
+    cache.clear()
+
+    def shown(user: Any, campaign: Campaign, number: int = 1, per_page: int = 2) -> tuple[int, list[Any]]:
+        snapshot = progress_module.progress_snapshot(user=user, campaign=campaign)
+        pages = progress_module.not_inspected_pages(user=user, campaign=campaign, snapshot=snapshot, per_page=per_page)
+        page = pages.get_page(number)
+        return pages.count, [(target.enterprise.name, target.node.name) for target in page]
+
+    def live(user: Any, campaign: Campaign) -> list[Any]:
+        return [(t.enterprise.name, t.node.name) for t in targets_not_inspected(user=user, campaign=campaign)]
+
+    with travel(date(2026, 12, 2), 12):
+        campaign = _launched(world)
+        before = live(world.county_admin, campaign)
+        assert len(before) == 3
+        assert shown(world.county_admin, campaign) == (3, before[:2])
+        assert shown(world.county_admin, campaign, number=2) == (3, before[2:])
+        _inspect(world, world.ent_a, date(2026, 12, 1))
+        assert shown(world.county_admin, campaign) == (3, before[:2])  # the same minute's list
+        assert shown(world.official_a, campaign, per_page=5) == (1, live(world.official_a, campaign))
+    cache.clear()  # as the minute's entry expires
+    with travel(date(2026, 12, 2), 12):
+        after = live(world.county_admin, campaign)
+        assert len(after) == 2 and shown(world.county_admin, campaign, per_page=5) == (2, after)

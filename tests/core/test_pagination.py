@@ -1,4 +1,5 @@
-"""DeferredJoinPaginator gives the same pages as Django's Paginator in small queries by key."""
+"""DeferredJoinPaginator gives the same pages as Django's Paginator in small queries by key;
+KeptKeysPaginator gives them too, sorting each page once per key."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.paginator import Paginator
 
-from safetyops.core.pagination import DeferredJoinPaginator
+from safetyops.core.pagination import DeferredJoinPaginator, KeptKeysPaginator
 from safetyops.orgs.models import Node
 from tests.conftest import World
 
@@ -103,3 +104,28 @@ def test_no_template_writes_the_page_links_by_hand() -> None:
         if path.name != "_pagination.html" and "page.next_page_number" in path.read_text()
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_kept_keys_sort_once_per_key_and_read_the_rows_afresh(world: World, django_assert_num_queries: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    queryset = Node.objects.filter(path__startswith=world.county.path).order_by("name", "pk")
+    plain = Paginator(queryset, 2)
+
+    def kept(key: str | None) -> KeptKeysPaginator:
+        return KeptKeysPaginator(queryset, 2, count=plain.count, key=key, timeout=60)
+
+    for number in plain.page_range:
+        expected = [node.name for node in plain.page(number)]
+        with django_assert_num_queries(2):  # the page's keys in order, then its rows by key
+            assert [node.name for node in kept("k1").page(number)] == expected
+        with django_assert_num_queries(1):  # the keys kept: the rows only
+            assert [node.name for node in kept("k1").page(number)] == expected
+    first, last = plain.page(1)[0], list(queryset)[-1].name  # in the database's collation
+    Node.objects.filter(pk=first.pk).update(name=f"{last}z")  # now sorts last
+    assert kept("k1").page(1)[0].name == f"{last}z"  # the kept order, the row read afresh
+    assert plain.num_pages > 1 and first.pk not in [node.pk for node in kept("k2").page(1)]  # a new key sorts again
+    assert [node.name for node in kept(None).page(1)] == [node.name for node in Paginator(queryset, 2).page(1)]
+    cache.clear()
