@@ -17,8 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accountability.models import Letter, LetterTemplate
 from safetyops.core.periods import local_start
-from safetyops.notify.models import Reminder
-from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
+from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason, untold_batches
 from safetyops.notify.services import reminders_claim
 from safetyops.orgs.models import Membership, Role
 from safetyops.orgs.units import ORGANISING_ROLES
@@ -212,12 +210,6 @@ def letter_url(letter_id: int) -> str:
     return reverse("accountability:letter_detail", args=[letter_id])
 
 
-def _told(reason: str, letter_type: ContentType) -> Exists:
-    return Exists(
-        Reminder.objects.filter(reason=reason, target_type=letter_type, target_id=Cast(OuterRef("pk"), CharField()))
-    )
-
-
 def _stubs(rows: list[dict[str, Any]]) -> list[Letter]:
     """Letters enough for principals(): the unit columns only, never loaded in full."""
     return [
@@ -257,15 +249,12 @@ class LetterUnsignedRule(Rule):
 
     def due(self, today: datetime.date) -> Iterator[Due]:
         letter_type = ContentType.objects.get_for_model(Letter)
-        waiting = (
-            Letter.objects.filter(
-                status=Letter.Status.ISSUED,
-                issued_at__lt=local_start(today - datetime.timedelta(days=REMIND_AFTER_DAYS - 1)),
-            )
-            .filter(Q(due_on__isnull=True) | Q(due_on__gte=today))
-            .exclude(_told(self.reason, letter_type))
-        )
-        for rows in keyset_batches(waiting, fields=_ROW_FIELDS):
+        waiting = Letter.objects.filter(
+            status=Letter.Status.ISSUED,
+            issued_at__lt=local_start(today - datetime.timedelta(days=REMIND_AFTER_DAYS - 1)),
+        ).filter(Q(due_on__isnull=True) | Q(due_on__gte=today))
+        batches = keyset_batches(waiting, fields=_ROW_FIELDS)
+        for rows in untold_batches(batches, reason=self.reason, content_type=letter_type):
             people = principals(_stubs(rows))
             for row in rows:
                 facts = _facts(row, days=(today - timezone.localdate(row["issued_at"])).days)
@@ -313,9 +302,9 @@ class LetterOverdueIssuerRule(Rule):
 
     def due(self, today: datetime.date) -> Iterator[Due]:
         letter_type = ContentType.objects.get_for_model(Letter)
-        overdue = _overdue(today).exclude(_told(self.reason, letter_type))
         fields = (*_ROW_FIELDS, "node__name", "department__name", "enterprise__name")
-        for rows in keyset_batches(overdue, fields=fields, key="due_on"):
+        batches = keyset_batches(_overdue(today), fields=fields, key="due_on")
+        for rows in untold_batches(batches, reason=self.reason, content_type=letter_type):
             officials = issuer_officials(row["template__node_id"] for row in rows)
             for row in rows:
                 facts = _facts(row, days=(today - row["due_on"]).days)

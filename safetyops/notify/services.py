@@ -125,42 +125,58 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
     """
     token = uuid.uuid4().hex
     day_value = Reminder._meta.get_field("day").get_db_prep_save(day, connection)
-    rows: list[tuple[Any, ...]] = []
-    dues_with_audit: list[Due] = []
-    for due in dues:
-        if due.audit is not None:
-            dues_with_audit.append(due)
-        title, body, url = due.title[:200], due.body, due.url[:300]
-        rows += [
-            (reason, due.target_type_id, due.target_id, user_id, day_value, due.node_id, title, body, url)
-            for user_id in due.recipients
-        ]
-    if not rows:
+    dues = [due for due in dues if due.recipients]
+    if not dues:
         return []
     with transaction.atomic():
-        noted = [due for due in dues_with_audit if due.recipients]
-        sent_before = _sent_today(noted, reason=reason, day=day) if noted else set()
-        inserted = _insert_new(rows, token=token)
+        # Rows sent already (a second scan the same day) are left out before the INSERT: one
+        # indexed read instead of an INSERT that conflicts on every row. ON CONFLICT still decides.
+        sent = _sent_today(dues, reason=reason, day=day)
+        rows = [
+            (
+                reason,
+                due.target_type_id,
+                due.target_id,
+                user_id,
+                day_value,
+                due.node_id,
+                due.title[:200],
+                due.body,
+                due.url[:300],
+            )
+            for due in dues
+            for user_id in due.recipients
+            if user_id not in sent.get((due.target_type_id, due.target_id), ())
+        ]
+        inserted = _insert_new(rows, token=token) if rows else []
         claimed = [pk for pk, _type_id, _target_id in inserted]
         ours = {(type_id, target_id) for _pk, type_id, target_id in inserted}
-        _write_audit_notes([d for d in noted if (d.target_type_id, d.target_id) in ours - sent_before])
-        transaction.on_commit(functools.partial(_enqueue, claimed))
+        _write_audit_notes(
+            [
+                due
+                for due in dues
+                if due.audit is not None
+                and (due.target_type_id, due.target_id) in ours
+                and (due.target_type_id, due.target_id) not in sent
+            ]
+        )
+        if claimed:
+            transaction.on_commit(functools.partial(_enqueue, claimed))
     return claimed
 
 
-def _sent_today(dues: Sequence[Due], *, reason: str, day: date) -> set[tuple[int, str]]:
-    """Which of these objects already had this reminder today (their audit note is written then)."""
-    found: set[tuple[int, str]] = set()
+def _sent_today(dues: Sequence[Due], *, reason: str, day: date) -> dict[tuple[int, str], set[int]]:
+    """Who already had this reminder today about each of these objects (an object in here had its
+    audit note written then)."""
+    found: dict[tuple[int, str], set[int]] = defaultdict(set)
     by_type: dict[int, list[str]] = defaultdict(list)
     for due in dues:
         by_type[due.target_type_id].append(due.target_id)
     for type_id, target_ids in by_type.items():  # one query per kind of object, usually one
-        found |= {
-            (type_id, target_id)
-            for target_id in Reminder.objects.filter(
-                reason=reason, target_type_id=type_id, target_id__in=target_ids, day=day
-            ).values_list("target_id", flat=True)
-        }
+        for target_id, user_id in Reminder.objects.filter(
+            reason=reason, target_type_id=type_id, target_id__in=target_ids, day=day
+        ).values_list("target_id", "recipient_id"):
+            found[(type_id, target_id)].add(user_id)
     return found
 
 
