@@ -44,7 +44,7 @@ from safetyops.orgs.models import Node, User
 
 logger = logging.getLogger(__name__)
 
-CLAIM_BATCH = 1000  # dues per claim transaction
+CLAIM_BATCH = 5000  # dues per claim transaction (fewer commits: each one waits for the disk)
 ENQUEUE_GRACE = timedelta(minutes=10)  # a pending row never tried after this was not enqueued: requeue it
 RETRY_GRACE = timedelta(minutes=40)  # longer than the task's longest backoff (retry_backoff_max)
 REQUEUE_LIMIT = 10_000
@@ -79,40 +79,54 @@ def _enqueue(reminder_ids: Sequence[int]) -> None:
         deliver_reminders.delay(ids[start : start + ENQUEUE_BATCH])
 
 
-INSERT_BATCH = 500  # rows per INSERT statement (14 parameters each: within SQLite's limit too)
-# Filled per row by the claim; every other column of Reminder gets its field default.
-_ROW_COLUMNS = ("reason", "target_type_id", "target_id", "recipient_id", "day", "node_id", "title", "body", "url")
+INSERT_BATCH = 1000  # rows per INSERT statement (7 parameters each: within SQLite's limit too)
+# Filled per row by the claim; every other column of Reminder is the same for the whole claim.
+_ROW_COLUMNS = ("target_type_id", "target_id", "recipient_id", "node_id", "title", "body", "url")
 
 
-def _insert_new(rows: Sequence[tuple[Any, ...]], *, token: str) -> list[tuple[int, int, str]]:
+def _insert_new(rows: Sequence[tuple[Any, ...]], *, reason: str, day: date, token: str) -> list[tuple[int, int, str]]:
     """INSERT the rows … ON CONFLICT DO NOTHING RETURNING what was inserted: (id, type id, object id).
 
     One statement per INSERT_BATCH rows and no model instances: the database tells which rows are
     new (RETURNING lists only the rows this statement inserted), so no second query looks them up.
     A row another transaction is inserting at the same moment waits on the unique index and is then
-    skipped, so each row is returned to exactly one caller.
+    skipped, so each row is returned to exactly one caller. The columns every row shares (reason,
+    day, the claim, the defaults) are written once per statement, not once per row: 16 values a
+    row were half of the client's and the server's work.
     """
     fields = {str(f.column): f for f in Reminder._meta.concrete_fields if not f.primary_key}
     constant = {column: field.get_default() for column, field in fields.items() if column not in _ROW_COLUMNS}
-    constant["claim"] = token
-    constant["created_at"] = timezone.now()
-    # Prepared once for the whole call, not once per row (the day too: every row has the same one).
+    constant.update(reason=reason, day=day, claim=token, created_at=timezone.now())
     constant_values = [fields[column].get_db_prep_save(value, connection) for column, value in constant.items()]
-    columns = [*_ROW_COLUMNS, *constant]
     quote = connection.ops.quote_name
-    # Names from the model, quoted; every value is a parameter.
-    sql_head = f"INSERT INTO {quote(Reminder._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    returning = (
-        f" ON CONFLICT DO NOTHING RETURNING {quote(str(Reminder._meta.pk.column))}, "
+    postgres = connection.vendor == "postgresql"
+
+    def typed(column: str) -> str:
+        # PostgreSQL gives a bare parameter outside VALUES the type text, and an all-NULL VALUES
+        # column too: the column's own type says what it is.
+        return f"CAST(%s AS {fields[column].db_type(connection)})" if postgres else "%s"
+
+    # Names and types from the model, quoted; every value is a parameter.
+    sql_head = (
+        f"INSERT INTO {quote(Reminder._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(c) for c in (*_ROW_COLUMNS, *constant))}) "
+        f"SELECT v.*, {', '.join(typed(c) for c in constant)} FROM (VALUES "
+    )
+    first = "(" + ", ".join(typed(c) for c in _ROW_COLUMNS) + ")"
+    placeholder = "(" + ", ".join(["%s"] * len(_ROW_COLUMNS)) + ")"
+    # WHERE true: SQLite needs it to read ON CONFLICT after INSERT … SELECT.
+    tail = (
+        ") AS v WHERE true "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(str(Reminder._meta.pk.column))}, "
         f"{quote('target_type_id')}, {quote('target_id')}"
     )
     inserted: list[tuple[int, int, str]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH):
             part = rows[start : start + INSERT_BATCH]
-            params = [value for row in part for value in (*row, *constant_values)]
-            cursor.execute(sql_head + ", ".join([placeholder] * len(part)) + returning, params)
+            params = [*constant_values, *(value for row in part for value in row)]
+            values = ", ".join([first, *[placeholder] * (len(part) - 1)])
+            cursor.execute(sql_head + values + tail, params)
             inserted += [(int(pk), int(type_id), str(target_id)) for pk, type_id, target_id in cursor.fetchall()]
     return inserted
 
@@ -124,7 +138,6 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
     ours on the unique index and then inserts nothing, so each row is sent by exactly one caller.
     """
     token = uuid.uuid4().hex
-    day_value = Reminder._meta.get_field("day").get_db_prep_save(day, connection)
     dues = [due for due in dues if due.recipients]
     if not dues:
         return []
@@ -133,22 +146,12 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
         # indexed read instead of an INSERT that conflicts on every row. ON CONFLICT still decides.
         sent = _sent_today(dues, reason=reason, day=day)
         rows = [
-            (
-                reason,
-                due.target_type_id,
-                due.target_id,
-                user_id,
-                day_value,
-                due.node_id,
-                due.title[:200],
-                due.body,
-                due.url[:300],
-            )
+            (due.target_type_id, due.target_id, user_id, due.node_id, due.title[:200], due.body, due.url[:300])
             for due in dues
             for user_id in due.recipients
             if user_id not in sent.get((due.target_type_id, due.target_id), ())
         ]
-        inserted = _insert_new(rows, token=token) if rows else []
+        inserted = _insert_new(rows, reason=reason, day=day, token=token) if rows else []
         claimed = [pk for pk, _type_id, _target_id in inserted]
         ours = {(type_id, target_id) for _pk, type_id, target_id in inserted}
         _write_audit_notes(
