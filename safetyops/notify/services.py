@@ -39,7 +39,7 @@ from safetyops.notify.channels import (
     webhook_post,
 )
 from safetyops.notify.models import ChannelPreference, Delivery, Notification, Reminder, WebhookEndpoint
-from safetyops.notify.rules import Due, registered_rules
+from safetyops.notify.rules import Due, Rule, registered_rules
 from safetyops.orgs.models import Node, User
 
 logger = logging.getLogger(__name__)
@@ -137,14 +137,20 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
     Their delivery is enqueued after the commit. A concurrent claim of the same rows waits for
     ours on the unique index and then inserts nothing, so each row is sent by exactly one caller.
     """
+    return _claim(dues, reason=reason, day=day)[0]
+
+
+def _claim(dues: Iterable[Due], *, reason: str, day: date, look_up: bool = True) -> tuple[list[int], bool]:
+    """reminders_claim(), and whether some of these rows were there already. `look_up=False` skips
+    reading which rows were sent today before the INSERT, except for the dues with an audit note."""
     token = uuid.uuid4().hex
     dues = [due for due in dues if due.recipients]
     if not dues:
-        return []
+        return [], False
     with transaction.atomic():
         # Rows sent already (a second scan the same day) are left out before the INSERT: one
         # indexed read instead of an INSERT that conflicts on every row. ON CONFLICT still decides.
-        sent = _sent_today(dues, reason=reason, day=day)
+        sent = _sent_today(dues if look_up else [due for due in dues if due.audit], reason=reason, day=day)
         rows = [
             (due.target_type_id, due.target_id, user_id, due.node_id, due.title[:200], due.body, due.url[:300])
             for due in dues
@@ -165,7 +171,7 @@ def reminders_claim(dues: Iterable[Due], *, reason: str, day: date) -> list[int]
         )
         if claimed:
             transaction.on_commit(functools.partial(_enqueue, claimed))
-    return claimed
+    return claimed, bool(sent) or len(inserted) < len(rows)
 
 
 def _sent_today(dues: Sequence[Due], *, reason: str, day: date) -> dict[tuple[int, str], set[int]]:
@@ -200,6 +206,18 @@ def _chunks(items: Iterable[Due], size: int) -> Iterator[list[Due]]:
         yield chunk
 
 
+def _claim_rule(rule: Rule, today: date) -> int:
+    """Claim what the rule says is due, CLAIM_BATCH dues a transaction; returns the rows claimed."""
+    total, look_up = 0, True
+    for chunk in _chunks(rule.due(today), CLAIM_BATCH):
+        claimed, seen = _claim(chunk, reason=rule.reason, day=today, look_up=look_up)
+        total += len(claimed)
+        # A chunk none of which was there before: the day's first scan of this rule, so its other
+        # chunks are new too and reading them first is wasted. A conflict turns the reading on again.
+        look_up = seen
+    return total
+
+
 def reminders_scan(*, today: date | None = None) -> dict[str, int]:
     """Ask every registered rule what is due today and claim it; returns new reminders per reason.
 
@@ -212,10 +230,7 @@ def reminders_scan(*, today: date | None = None) -> dict[str, int]:
     for rule in registered_rules():
         try:
             rule.prepare(today)
-            counts[rule.reason] = sum(
-                len(reminders_claim(chunk, reason=rule.reason, day=today))
-                for chunk in _chunks(rule.due(today), CLAIM_BATCH)
-            )
+            counts[rule.reason] = _claim_rule(rule, today)
         except Exception:
             logger.exception("reminder rule %s failed", rule.reason)
             failed.append(rule.reason)

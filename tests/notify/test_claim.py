@@ -5,6 +5,7 @@ untold_batches, which rules that tell once use instead of an anti-join in their 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -13,10 +14,11 @@ from django.test.utils import CaptureQueriesContext
 
 from safetyops.core.models import AuditEvent
 from safetyops.notify.models import Reminder
-from safetyops.notify.rules import AuditNote, Due, untold_batches
-from safetyops.notify.services import reminders_claim
+from safetyops.notify.rules import AuditNote, Due, Rule, untold_batches
+from safetyops.notify.services import reminders_claim, reminders_scan
 from safetyops.orgs.models import Enterprise, User
 from tests.conftest import World
+from tests.notify.conftest import on
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,34 @@ def test_untold_batches_leave_out_objects_told_on_any_day(world: World) -> None:
     # ent_a was told (another day: once means once); ent_b only of another reason; a batch left empty is skipped.
     assert kept == [[{"pk": world.ent_b.pk}], [{"pk": world.ent_a2.pk}]]
     assert list(untold_batches(batches, reason="test_once", content_type=enterprise_type.pk)) == kept
+
+
+def test_a_scan_that_stops_reading_first_still_claims_each_row_once(world: World, monkeypatch: Any) -> None:
+    """After a chunk with nothing sent before, the scan inserts the next chunks without reading
+    them first (the dues with a note excepted); a row claimed meanwhile (here by hand) is still
+    skipped by ON CONFLICT."""
+    from safetyops.notify import rules, services
+
+    class Three(Rule):
+        reason = "test_three"
+        label = "三家"
+
+        def due(self, today: date) -> list[Due]:
+            return [
+                Due.of(unit, recipients=[world.enterprise_a.pk], title="提醒", body="…", audit=note)
+                for unit, note in ((world.ent_a, NOTE), (world.ent_b, None), (world.ent_a2, NOTE))
+            ]
+
+    monkeypatch.setattr(services, "CLAIM_BATCH", 1)
+    monkeypatch.setattr(rules, "_RULES", {"test_three": Three()})
+    reminders_claim(
+        [Due.of(world.ent_b, recipients=[world.enterprise_a.pk], title="提醒", body="…", audit=NOTE)],
+        reason="test_three",
+        day=DAY,
+    )
+    with on(DAY):
+        assert reminders_scan() == {"test_three": 2}
+        assert reminders_scan() == {"test_three": 0}
+    assert Reminder.objects.filter(reason="test_three").count() == 3
+    for unit in (world.ent_a, world.ent_b, world.ent_a2):
+        assert AuditEvent.objects.filter(action="test.reminded", target_id=str(unit.pk)).count() == 1
