@@ -78,6 +78,7 @@ class Directory:
         for role, path, user_id in staff.values_list("role", "node__path", "user_id"):
             self.staff[(path, role)].append(user_id)
         self._offices: dict[int, Office] = {}
+        self._townships: dict[int, str] = {}
 
     def _chain(self, node_id: int) -> list[tuple[str, str | None]]:
         """(path, level) from the root down to the node."""
@@ -88,6 +89,15 @@ class Directory:
         parts = self.nodes[node_id][0].strip("/").split("/")
         prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
         return [(prefix, self.levels.get(prefix)) for prefix in prefixes]
+
+    def township_path(self, node_id: int) -> str:
+        """The path of the township containing the node (or the node's own, above township level)."""
+        if node_id not in self._townships:
+            chain = self._chain(node_id)
+            self._townships[node_id] = next(
+                (path for path, level in chain if level == Node.Level.TOWNSHIP), chain[-1][0]
+            )
+        return self._townships[node_id]
 
     def office(self, node_id: int) -> Office:
         if node_id in self._offices:

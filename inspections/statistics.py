@@ -392,7 +392,7 @@ class StatisticsDueRule(Rule):
             users = _enterprises((r["pk"] for r in rows), names=False)[0]
             for row in rows:
                 if late:
-                    township = _township_path(directory, row["node_id"])
+                    township = directory.township_path(row["node_id"])
                     entry = townships.setdefault(township, [directory.office(row["node_id"]).officials, 0])
                     entry[1] += 1
                 recipients = users.get(row["pk"], ())
@@ -448,12 +448,6 @@ class StatisticsDueRule(Rule):
                 url=link,
                 node_id=node_of_path[path],
             )
-
-
-def _township_path(directory: Any, node_id: int) -> str:
-    """The path of the township containing the node (or the node's own, above township level)."""
-    chain = directory._chain(node_id)
-    return next((path for path, level in chain if level == Node.Level.TOWNSHIP), chain[-1][0])
 
 
 class QuarterlyStatisticsRule(StatisticsDueRule):
