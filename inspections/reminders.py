@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from inspections.models import CompletionReport, Hazard, HazardPlan
 from safetyops.core.audit import log_actions
 from safetyops.notify.rules import AuditNote, Due, Rule, keyset_batches, register
-from safetyops.orgs.models import Enterprise, Membership, Node, Role
+from safetyops.orgs.models import Membership, Node, Role
 
 Status = Hazard.Status
 Escalation = Hazard.Escalation
@@ -126,24 +126,24 @@ def office_of(node_id: int) -> Office:
 
 def enterprise_users(enterprise_id: int) -> list[int]:
     """The enterprise's active users (主要负责人, 安全管理员), as the scan reminds them."""
-    return _enterprises([enterprise_id])[0].get(enterprise_id, [])
+    return _enterprise_users([enterprise_id]).get(enterprise_id, [])
 
 
-def _enterprises(
-    ids: Iterable[int], *, users: bool = True, names: bool = True
-) -> tuple[dict[int, list[int]], dict[int, str]]:
-    """The active users of each enterprise, and the enterprises' names: one query each per batch,
-    and none for the half a rule does not use (`users=False` or `names=False` leaves it empty)."""
-    ids = set(ids)
+def _enterprise_users(
+    ids: Iterable[int] | None = None, *, between: tuple[int, int] | None = None
+) -> dict[int, list[int]]:
+    """The active users of each enterprise: one query per batch, for these ids or for the ids from
+    `between[0]` to `between[1]` (a batch walked in key order: a range on the index instead of an
+    IN list of 2,000 ids, which cost more to build and plan than to run)."""
+    memberships = Membership.objects.filter(role=Role.ENTERPRISE_USER, user__is_active=True)
+    if between is not None:
+        memberships = memberships.filter(enterprise_id__gte=between[0], enterprise_id__lte=between[1])
+    else:
+        memberships = memberships.filter(enterprise_id__in=set(ids or ()))
     people: dict[int, list[int]] = defaultdict(list)
-    if users:
-        memberships = Membership.objects.filter(
-            role=Role.ENTERPRISE_USER, enterprise_id__in=ids, user__is_active=True
-        ).order_by("user_id")
-        for enterprise_id, user_id in memberships.values_list("enterprise_id", "user_id"):
-            people[enterprise_id].append(user_id)
-    found = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name")) if names else {}
-    return people, found
+    for enterprise_id, user_id in memberships.order_by("user_id").values_list("enterprise_id", "user_id"):
+        people[enterprise_id].append(user_id)
+    return people
 
 
 class _Hazards:
@@ -191,7 +191,7 @@ class HazardDeadlineRule(Rule):
                 rows = [
                     r for r in rows if r["deadline"] <= today or (before and (r["deadline"] - today).days == before)
                 ]
-                users = _enterprises((r["enterprise_id"] for r in rows), names=False)[0]
+                users = _enterprise_users(r["enterprise_id"] for r in rows)
                 for row in rows:
                     late = (today - row["deadline"]).days
                     office = directory.office(row["node_id"])

@@ -371,7 +371,7 @@ class StatisticsDueRule(Rule):
         return last_year(today) if self.annual else last_quarter(today)
 
     def due(self, today: date) -> Iterator[Due]:
-        from inspections.reminders import Directory, _enterprises  # the hazard rules' people lookups
+        from inspections.reminders import Directory, _enterprise_users  # the hazard rules' people lookups
 
         period = self.period(today)
         if not settings.STATISTICS_REMINDERS or today < period.due - timedelta(
@@ -389,7 +389,7 @@ class StatisticsDueRule(Rule):
         url = reverse("inspections:statistics_sign", args=[987654321, period.slug]).replace("987654321", "{}")
         facts: dict[str, Any] = {"period": period.label, "due": period.due.isoformat()}
         for rows in keyset_batches(queryset, fields=("pk", "name", "node_id"), key="pk"):
-            users = _enterprises((r["pk"] for r in rows), names=False)[0]
+            users = _enterprise_users(between=(rows[0]["pk"], rows[-1]["pk"]))  # rows in pk order
             for row in rows:
                 if late:
                     township = directory.township_path(row["node_id"])
