@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import REPORTABLE
 from campaigns.models import Activity, ActivityAssignment, Campaign, ReportTask, UnitReport
-from safetyops.notify.models import Reminder
-from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
+from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason, untold_batches
 from safetyops.notify.services import notify_users, reminders_claim
 from safetyops.orgs.models import Membership, Role
 
@@ -249,17 +248,14 @@ class ActivityResultMissingRule(Rule):
 
     def due(self, today: date) -> Iterator[Due]:
         assignment_type = ContentType.objects.get_for_model(ActivityAssignment)
-        told = Reminder.objects.filter(
-            reason=self.reason, target_type=assignment_type, target_id=Cast(OuterRef("pk"), CharField())
-        )
         missing = (
             ActivityAssignment.objects.filter(activity__campaign__status__in=REPORTABLE, reported_at__isnull=True)
             .annotate(day=Coalesce("activity__due_on", "activity__planned_on"))
             .filter(day__lte=today - timedelta(days=ACTIVITY_RESULT_DAYS))
-            .exclude(Exists(told))
         )
         fields = (*UNIT_FIELDS, "day", "activity__title", "activity__campaign__name")
-        for rows in keyset_batches(missing, fields=fields):
+        batches = keyset_batches(missing, fields=fields)
+        for rows in untold_batches(batches, reason=self.reason, content_type=assignment_type):
             people = unit_people(rows)
             for row in rows:
                 facts = {

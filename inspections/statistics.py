@@ -371,7 +371,7 @@ class StatisticsDueRule(Rule):
         return last_year(today) if self.annual else last_quarter(today)
 
     def due(self, today: date) -> Iterator[Due]:
-        from inspections.reminders import Directory, _enterprises  # the hazard rules' people lookups
+        from inspections.reminders import Directory, _enterprise_users  # the hazard rules' people lookups
 
         period = self.period(today)
         if not settings.STATISTICS_REMINDERS or today < period.due - timedelta(
@@ -389,10 +389,10 @@ class StatisticsDueRule(Rule):
         url = reverse("inspections:statistics_sign", args=[987654321, period.slug]).replace("987654321", "{}")
         facts: dict[str, Any] = {"period": period.label, "due": period.due.isoformat()}
         for rows in keyset_batches(queryset, fields=("pk", "name", "node_id"), key="pk"):
-            users = _enterprises((r["pk"] for r in rows), names=False)[0]
+            users = _enterprise_users(between=(rows[0]["pk"], rows[-1]["pk"]))  # rows in pk order
             for row in rows:
                 if late:
-                    township = _township_path(directory, row["node_id"])
+                    township = directory.township_path(row["node_id"])
                     entry = townships.setdefault(township, [directory.office(row["node_id"]).officials, 0])
                     entry[1] += 1
                 recipients = users.get(row["pk"], ())
@@ -448,12 +448,6 @@ class StatisticsDueRule(Rule):
                 url=link,
                 node_id=node_of_path[path],
             )
-
-
-def _township_path(directory: Any, node_id: int) -> str:
-    """The path of the township containing the node (or the node's own, above township level)."""
-    chain = directory._chain(node_id)
-    return next((path for path, level in chain if level == Node.Level.TOWNSHIP), chain[-1][0])
 
 
 class QuarterlyStatisticsRule(StatisticsDueRule):

@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +28,7 @@ from django.utils.translation import gettext_lazy
 from accountability.daily.coverage import coverage
 from accountability.daily.flags import FLAG_REASON, flags_scan, township_officials
 from accountability.models import DailyPledge, PledgeFlag
-from safetyops.notify.models import Reminder
-from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
+from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason, untold_batches
 from safetyops.notify.services import reminders_claim
 from safetyops.orgs.models import Enterprise, Membership, Role
 
@@ -121,13 +119,11 @@ class FlagUntoldRule(Rule):
 
     def due(self, today: datetime.date) -> Iterator[Due]:
         flag_type = ContentType.objects.get_for_model(PledgeFlag)
-        told = Reminder.objects.filter(
-            reason=self.reason, target_type=flag_type, target_id=Cast(OuterRef("pk"), CharField())
-        )
-        untold = PledgeFlag.objects.filter(status=PledgeFlag.Status.OPEN).exclude(Exists(told))
+        open_flags = PledgeFlag.objects.filter(status=PledgeFlag.Status.OPEN)
         fields = ("pk", "pledge__node_id", "pledge__node__path", "pledge__enterprise__name", "pledge__date", "rule")
         labels = dict(PledgeFlag.Rule.choices)
-        for rows in keyset_batches(untold, fields=fields):
+        batches = keyset_batches(open_flags, fields=fields)
+        for rows in untold_batches(batches, reason=self.reason, content_type=flag_type):
             people = township_officials({row["pledge__node__path"] for row in rows})
             for row in rows:
                 yield Due.of(

@@ -19,8 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accountability.models import Summons, SummonsCommitment
 from accountability.notices import issuer_officials
-from safetyops.notify.models import Reminder
-from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason
+from safetyops.notify.rules import Due, Rule, keyset_batches, register, register_reason, untold_batches
 from safetyops.notify.services import reminders_claim
 from safetyops.orgs.models import Membership, Role
 from safetyops.orgs.units import ORGANISING_ROLES
@@ -318,13 +316,9 @@ class ReportOverdueIssuerRule(Rule):
 
     def due(self, today: datetime.date) -> Iterator[Due]:
         content_type = ContentType.objects.get_for_model(Summons)
-        told = Exists(
-            Reminder.objects.filter(
-                reason=self.reason, target_type=content_type, target_id=Cast(OuterRef("pk"), CharField())
-            )
-        )
-        waiting = Summons.objects.filter(status=Summons.Status.HELD, report_due_on__lt=today).exclude(told)
-        for rows in keyset_batches(waiting, fields=_SUMMONS_FIELDS, key="report_due_on"):
+        waiting = Summons.objects.filter(status=Summons.Status.HELD, report_due_on__lt=today)
+        batches = keyset_batches(waiting, fields=_SUMMONS_FIELDS, key="report_due_on")
+        for rows in untold_batches(batches, reason=self.reason, content_type=content_type):
             officials = issuer_officials(row["issuer_id"] for row in rows)
             for row in rows:
                 facts = _report_facts(row, today)

@@ -296,3 +296,29 @@ def test_unfiled_list_queries_do_not_grow_with_rows(client: Any, world: World) -
         page = client.get(url, {"period": "2025-Q4"}).content.decode()
     assert "西山第29企业有限公司" in page
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_reminders_in_small_batches_reach_the_same_people(
+    world: World, principal: User, monkeypatch: Any, size: int
+) -> None:
+    """Each batch's users are read as a range of enterprise ids (the batch walks them in id order):
+    batches of one or two enterprises must give every enterprise its own users, no more, no fewer."""
+    from inspections import statistics
+
+    def sent() -> set[tuple[str, str, str]]:
+        with on(date(2026, 4, 16)):
+            reminders_scan()
+        rows = set(
+            Reminder.objects.filter(reason__startswith="statistics_").values_list(
+                "reason", "target_id", "recipient__username"
+            )
+        )
+        Reminder.objects.all().delete()
+        return rows
+
+    whole = sent()
+    assert ("statistics_quarterly_due", str(world.ent_b.pk), "enterprise_b") in whole
+    batches = statistics.keyset_batches
+    monkeypatch.setattr(statistics, "keyset_batches", lambda *args, **kwargs: batches(*args, **kwargs, size=size))
+    assert sent() == whole
