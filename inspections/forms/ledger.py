@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +14,10 @@ from inspections.models import LEDGER_OPTIONS_VERSION, Hazard
 from inspections.scope import hazards_visible_to
 from safetyops.core import fields
 from safetyops.core.versions import cache_version, cache_version_bump
-from safetyops.core.widgets import FastSelect
+from safetyops.core.widgets import FastSelect, keep_model_choices
+from safetyops.orgs.forms import FILTER_OPTIONS_VERSION
 from safetyops.orgs.models import Node, Sector
-from safetyops.orgs.scope import Scope, nodes_visible_to, scope_for
+from safetyops.orgs.scope import nodes_visible_to, scope_for
 
 SORT_CHOICES = [
     ("-registered", _("登记时间（新→旧）")),
@@ -81,8 +81,9 @@ class LedgerFilterForm(forms.Form):
         self.fields["campaign"].queryset = campaigns_referenced_by(hazards_visible_to(user))
         self.fields["campaign"].empty_label = _("全部专项行动")
         # The querysets above still validate a submitted choice; the lists drawn are kept (see below).
-        for name, choices in ledger_option_lists(self, scope).items():
-            self.fields[name].widget.choices = choices
+        version = cache_version(LEDGER_OPTIONS_VERSION, FILTER_OPTIONS_VERSION)  # the latter: orgs' bulk writes
+        key = f"{LEDGER_OPTIONS_VERSION}:{version}:{scope.cache_key}:{get_language()}"
+        keep_model_choices(self, ("node", "sector", "campaign"), key=key)
         self.show_sector = scope.enterprise_id is None or len(self.fields["sector"].widget.choices) > 2
         for formfield in self.fields.values():
             if isinstance(formfield, forms.BooleanField):
@@ -135,25 +136,7 @@ class LedgerFilterForm(forms.Form):
 # The area, sector and campaign lists are the same for everyone of one scope and language, and are
 # read on every view of the ledger: they are kept under a version that every change to what they
 # read replaces (nodes, sectors, enterprises and their sectors, campaigns, a hazard's campaign;
-# signals in InspectionsConfig.ready). Choosing still checks the live querysets.
-_OPTIONS_TIMEOUT = 60 * 60
-
-
-def ledger_option_lists(form: LedgerFilterForm, scope: Scope) -> dict[str, list[tuple[str, str]]]:
-    """The (value, label) options of the form's area, sector and campaign lists, empty choice first."""
-    key = f"{LEDGER_OPTIONS_VERSION}:{cache_version(LEDGER_OPTIONS_VERSION)}:{scope.cache_key}:{get_language()}"
-    lists: dict[str, list[tuple[str, str]]] | None = cache.get(key)
-    if lists is None:
-        lists = {}
-        for name in ("node", "sector", "campaign"):
-            field = form.fields[name]
-            assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
-            lists[name] = [("", str(field.empty_label))] if field.empty_label is not None else []
-            lists[name] += [(str(obj.pk), str(field.label_from_instance(obj))) for obj in field.queryset]
-        cache.set(key, lists, _OPTIONS_TIMEOUT)
-    return lists
-
-
+# signals in InspectionsConfig.ready, the hazards' bulk writes in HazardQuerySet).
 def ledger_options_changed(**kwargs: Any) -> None:
     """A receiver for the changes of anything the lists read."""
     cache_version_bump(LEDGER_OPTIONS_VERSION)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -20,17 +18,12 @@ from inspections.models import Hazard
 from safetyops.orgs.models import Node
 from tests.conftest import World
 from tests.orgs.factories import NodeFactory, SectorFactory
+from tests.selects import select_options
 
 
 def options(client: Any, name: str) -> list[tuple[str, str]]:
     """The (value, label) options of the <select name=...> the ledger draws."""
-    body = client.get(reverse("inspections:hazard_ledger")).content.decode()
-    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.S)
-    assert select, f"no <select name={name}>"
-    return [
-        (value, html.unescape(label))
-        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select[1])
-    ]
+    return select_options(client.get(reverse("inspections:hazard_ledger")).content.decode(), name)
 
 
 def live(client: Any, name: str) -> list[tuple[str, str]]:
