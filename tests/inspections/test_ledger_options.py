@@ -18,18 +18,15 @@ from inspections.models import Hazard
 from safetyops.orgs.models import Node
 from tests.conftest import World
 from tests.orgs.factories import NodeFactory, SectorFactory
-from tests.selects import select_options
+from tests.selects import drawn_and_live
 
 
 def options(client: Any, name: str) -> list[tuple[str, str]]:
-    """The (value, label) options of the <select name=...> the ledger draws."""
-    return select_options(client.get(reverse("inspections:hazard_ledger")).content.decode(), name)
+    return drawn_and_live(client, reverse("inspections:hazard_ledger"), name)[0]
 
 
 def live(client: Any, name: str) -> list[tuple[str, str]]:
-    """The same list built from the form's live queryset, as the page drew it before it was kept."""
-    field = client.get(reverse("inspections:hazard_ledger")).context["form"].fields[name]
-    return [("", str(field.empty_label)), *((str(obj.pk), field.label_from_instance(obj)) for obj in field.queryset)]
+    return drawn_and_live(client, reverse("inspections:hazard_ledger"), name)[1]
 
 
 def campaign(world: World, name: str) -> Campaign:

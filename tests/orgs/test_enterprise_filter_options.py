@@ -12,18 +12,17 @@ from django.urls import reverse
 from safetyops.orgs.forms import filter_options_changed
 from tests.conftest import World
 from tests.orgs.factories import NodeFactory, SectorFactory
-from tests.selects import select_options
+from tests.selects import drawn_and_live
 
 pytestmark = pytest.mark.django_db
 
 
 def options(client: Any, name: str) -> list[tuple[str, str]]:
-    return select_options(client.get(reverse("orgs:enterprise_list")).content.decode(), name)
+    return drawn_and_live(client, reverse("orgs:enterprise_list"), name)[0]
 
 
 def live(client: Any, name: str) -> list[tuple[str, str]]:
-    field = client.get(reverse("orgs:enterprise_list")).context["form"].fields[name]
-    return [("", str(field.empty_label)), *((str(obj.pk), field.label_from_instance(obj)) for obj in field.queryset)]
+    return drawn_and_live(client, reverse("orgs:enterprise_list"), name)[1]
 
 
 def test_lists_follow_every_node_and_sector_change(client: Any, world: World) -> None:
