@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safetyops.core.versions import cache_version_bump
 from safetyops.evidence.models import _attachment_path, _thumbnail_path, evidence_of  # noqa: F401 (named by migrations 0001-0009)
 from safetyops.orgs.models import Enterprise, Node, Sector
 
@@ -201,6 +202,12 @@ TALLY_FIELDS = frozenset(
 )
 
 
+# The ledger filter's kept option lists (inspections/forms/ledger.py) are read under this version:
+# a bulk write of hazards' campaigns replaces it here, single saves through signals.
+LEDGER_OPTIONS_VERSION = "inspections:ledger-options"
+_CAMPAIGN_FIELDS = frozenset({"campaign", "campaign_id"})
+
+
 class HazardQuerySet(models.QuerySet["Hazard"]):
     """`update()` and `bulk_create()` send no signals, so they would bypass the tally's bookkeeping:
     a plain update of a counted column, and any bulk_create, is refused; `tally_update()` and
@@ -214,6 +221,8 @@ class HazardQuerySet(models.QuerySet["Hazard"]):
                 f"Hazard queryset update() of {', '.join(counted)} bypasses the hazard tally: "
                 "use .tally_update(...), which marks the affected nodes dirty."
             )
+        if _CAMPAIGN_FIELDS.intersection(kwargs):
+            cache_version_bump(LEDGER_OPTIONS_VERSION)
         return super().update(**kwargs)
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Hazard]:
@@ -237,6 +246,8 @@ class HazardQuerySet(models.QuerySet["Hazard"]):
                 target = kwargs.get("node_id", kwargs.get("node"))
                 nodes.add(target.pk if isinstance(target, models.Model) else target)
             mark_dirty(nodes)  # before the write: a reader never trusts a row being changed
+            if _CAMPAIGN_FIELDS.intersection(kwargs):
+                cache_version_bump(LEDGER_OPTIONS_VERSION)
             return super().update(**kwargs)
 
     def tally_bulk_create(self, objs: Any, **kwargs: Any) -> list[Hazard]:
@@ -250,6 +261,8 @@ class HazardQuerySet(models.QuerySet["Hazard"]):
                 {obj.node_id for obj in objs}
                 | set(Enterprise.objects.filter(pk__in=enterprises).values_list("node_id", flat=True))
             )
+            if any(obj.campaign_id is not None for obj in objs):
+                cache_version_bump(LEDGER_OPTIONS_VERSION)
             return super().bulk_create(objs, **kwargs)
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.selectors import campaigns_none, campaigns_referenced_by
 from inspections.ledger import DEFAULT_SORT, SORTS
-from inspections.models import Hazard
+from inspections.models import LEDGER_OPTIONS_VERSION, Hazard
 from inspections.scope import hazards_visible_to
 from safetyops.core import fields
-from safetyops.core.widgets import FastSelect
+from safetyops.core.versions import cache_version, cache_version_bump
+from safetyops.core.widgets import FastSelect, keep_model_choices
+from safetyops.orgs.forms import FILTER_OPTIONS_VERSION
 from safetyops.orgs.models import Node, Sector
 from safetyops.orgs.scope import nodes_visible_to, scope_for
 
@@ -63,22 +66,25 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        scope = scope_for(user)
         nodes = nodes_visible_to(user)
-        if scope_for(user).node_level not in (Node.Level.TOWNSHIP, Node.Level.VILLAGE):
+        if scope.node_level not in (Node.Level.TOWNSHIP, Node.Level.VILLAGE):
             nodes = nodes.exclude(level=Node.Level.VILLAGE)  # a county has hundreds of villages
         self.fields["node"].queryset = nodes.order_by("path")
         self.fields["node"].label_from_instance = lambda node: "　" * max(node.depth - 1, 0) + node.name
         self.fields["node"].empty_label = _("全部地区")
         self.fields["sector"].empty_label = _("全部行业")
-        self.show_sector = True
-        if (enterprise_id := scope_for(user).enterprise_id) is not None:
+        if scope.enterprise_id is not None:
             # An enterprise picks among its own sectors, not the county's thirty-odd (none if it has one).
-            own = Sector.objects.filter(enterprises__pk=enterprise_id).order_by("pk")
-            self.fields["sector"].queryset = own
-            self.show_sector = own.count() > 1
+            self.fields["sector"].queryset = Sector.objects.filter(enterprises__pk=scope.enterprise_id).order_by("pk")
         # Only campaigns with hazards in the user's scope: the list never names another area's work.
         self.fields["campaign"].queryset = campaigns_referenced_by(hazards_visible_to(user))
         self.fields["campaign"].empty_label = _("全部专项行动")
+        # The querysets above still validate a submitted choice; the lists drawn are kept (see below).
+        version = cache_version(LEDGER_OPTIONS_VERSION, FILTER_OPTIONS_VERSION)  # the latter: orgs' bulk writes
+        key = f"{LEDGER_OPTIONS_VERSION}:{version}:{scope.cache_key}:{get_language()}"
+        keep_model_choices(self, ("node", "sector", "campaign"), key=key)
+        self.show_sector = scope.enterprise_id is None or len(self.fields["sector"].widget.choices) > 2
         for formfield in self.fields.values():
             if isinstance(formfield, forms.BooleanField):
                 formfield.widget.attrs["class"] = "form-check-input"
@@ -125,3 +131,26 @@ class LedgerFilterForm(forms.Form):
             parts.append(f"{_('登记日期')}：{start or ''}—{end or ''}")
         parts += [str(self.fields[name].label) for name in ("overdue", "listed", "extension_pending") if data.get(name)]
         return "；".join(parts) or str(_("全部"))
+
+
+# The area, sector and campaign lists are the same for everyone of one scope and language, and are
+# read on every view of the ledger: they are kept under a version that every change to what they
+# read replaces (nodes, sectors, enterprises and their sectors, campaigns, a hazard's campaign;
+# signals in InspectionsConfig.ready, the hazards' bulk writes in HazardQuerySet).
+def ledger_options_changed(**kwargs: Any) -> None:
+    """A receiver for the changes of anything the lists read."""
+    cache_version_bump(LEDGER_OPTIONS_VERSION)
+
+
+def hazard_saved(sender: Any, instance: Hazard, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
+    """A hazard's campaign may add a campaign to a scope's list (or, changed, take one away)."""
+    if created and instance.campaign_id is None:
+        return
+    if update_fields is not None and not {"campaign", "campaign_id"}.intersection(update_fields):
+        return  # the services' steps save their own fields
+    ledger_options_changed()
+
+
+def hazard_deleted(sender: Any, instance: Hazard, **kwargs: Any) -> None:
+    if instance.campaign_id is not None:
+        ledger_options_changed()

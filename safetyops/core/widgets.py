@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -49,3 +51,21 @@ def _attributes(attrs: dict[str, Any]) -> SafeString:
         elif value is not False and value is not None:
             parts.append(format_html(' {}="{}"', key, value))
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def keep_model_choices(form: forms.BaseForm, names: Iterable[str], *, key: str, timeout: int = 60 * 60) -> None:
+    """Draw the FastSelect lists of the model choice fields `names` from (value, label) lists kept
+    in the cache under `key`, made from their querysets on a miss. `key` must change with
+    everything the lists show (a cache_version, the scope, the language); a submitted choice is
+    still checked against the live queryset."""
+    lists: dict[str, list[tuple[str, str]]] | None = cache.get(key)
+    if lists is None:
+        lists = {}
+        for name in names:
+            field = form.fields[name]
+            assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+            lists[name] = [("", str(field.empty_label))] if field.empty_label is not None else []
+            lists[name] += [(str(obj.pk), str(field.label_from_instance(obj))) for obj in field.queryset]
+        cache.set(key, lists, timeout)
+    for name, choices in lists.items():
+        form.fields[name].widget.choices = choices  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ class OrgsConfig(AppConfig):
 
         from safetyops.core.audit import register_action_labels
         from safetyops.core.housekeeping import register_housekeeping
+        from safetyops.orgs.forms import filter_options_changed
         from safetyops.orgs.importing import enterprise_import_files_remove_old
         from safetyops.orgs.models import Enterprise, Node, Sector
         from safetyops.orgs.selectors import enterprises_changed
@@ -39,3 +40,6 @@ class OrgsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(enterprises_changed, sender=model, dispatch_uid=f"stats-{model.__name__}-{signal}")
         m2m_changed.connect(enterprises_changed, sender=Enterprise.sectors.through, dispatch_uid="stats-sectors")
+        for model in (Node, Sector):  # the enterprise filter's kept lists (forms.EnterpriseFilterForm)
+            for signal in (post_save, post_delete):
+                signal.connect(filter_options_changed, sender=model, dispatch_uid=f"filter-options-{model.__name__}")

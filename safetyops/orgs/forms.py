@@ -4,14 +4,16 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safetyops.core import fields
-from safetyops.core.widgets import FastSelect
+from safetyops.core.versions import cache_version, cache_version_bump
+from safetyops.core.widgets import FastSelect, keep_model_choices
 from safetyops.orgs.creditcode import credit_code_problem, normalize_credit_code
 from safetyops.orgs.models import Enterprise, Node, Sector
 from safetyops.orgs.phones import normalize_phone, phone_problem
-from safetyops.orgs.scope import enterprises_visible_to, nodes_visible_to
+from safetyops.orgs.scope import enterprises_visible_to, nodes_visible_to, scope_for
 
 PHONE_HELP = _("手机或座机号码，例如 13812345678 或 0571-88886666")
 
@@ -109,6 +111,10 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["node"].queryset = nodes_visible_to(user).exclude(level=Node.Level.VILLAGE).order_by("path")
         self.fields["node"].empty_label = _("全部地区")
         self.fields["sector"].empty_label = _("全部行业")
+        # The lists drawn are kept until a node or sector changes (FILTER_OPTIONS_VERSION).
+        version = cache_version(FILTER_OPTIONS_VERSION)
+        key = f"{FILTER_OPTIONS_VERSION}:{version}:{scope_for(user).cache_key}:{get_language()}"
+        keep_model_choices(self, ("node", "sector"), key=key)
         for name, formfield in self.fields.items():
             if isinstance(formfield.widget, forms.Select):
                 formfield.widget.attrs["class"] = "form-select form-select-sm"
@@ -117,3 +123,13 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["major_hazard"].widget.attrs["class"] = "form-check-input"
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update({"placeholder": _("企业名称或信用代码"), "autocomplete": "off"})
+
+
+# The enterprise filter's area and sector lists are kept under this version, replaced by every
+# change to a node or a sector (signals in OrgsConfig.ready; bulk writers call
+# filter_options_changed themselves). The ledger's filter reads it too.
+FILTER_OPTIONS_VERSION = "orgs:enterprise-filter-options"
+
+
+def filter_options_changed(**kwargs: Any) -> None:
+    cache_version_bump(FILTER_OPTIONS_VERSION)

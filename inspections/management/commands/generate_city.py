@@ -33,6 +33,7 @@ from inspections.models import Inspection
 from inspections.tally import rebuild_tallies
 from safetyops.evidence import signing
 from safetyops.orgs.creditcode import ALPHABET, check_character
+from safetyops.orgs.forms import filter_options_changed
 from safetyops.orgs.models import Role, Sector
 from safetyops.orgs.selectors import enterprises_changed
 
@@ -188,6 +189,7 @@ class Command(BaseCommand):
             tally_started = time.monotonic()
             counts["hazard tallies"] = rebuild_tallies()
             enterprises_changed()  # COPY sends no signals
+            filter_options_changed()  # the filters' kept lists (the ledger's read this version too)
             self.stdout.write(f"  hazard tallies in {time.monotonic() - tally_started:.1f} s")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

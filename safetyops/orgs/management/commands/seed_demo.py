@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safetyops.orgs.creditcode import ALPHABET, check_character, credit_code_problem
+from safetyops.orgs.forms import filter_options_changed
 from safetyops.orgs.models import Department, Enterprise, Membership, Node, Role, Sector, User
 from safetyops.orgs.selectors import enterprises_changed
 from safetyops.orgs.services import department_create, user_create_with_membership
@@ -595,6 +596,7 @@ def _write(plan: DemoPlan) -> None:
         batch_size=1000,
     )
     enterprises_changed()  # bulk_create sends no signals
+    filter_options_changed()
 
     township_codes = [n.code for n in plan.nodes if n.level == Node.Level.TOWNSHIP]
     departments = {
