@@ -43,7 +43,9 @@ def sample_rows(count: int = 40) -> list[Row]:
                 versions=versions,
                 submitted_at=datetime(2026, 11, 20, 1, 30, tzinfo=UTC) + timedelta(hours=i) if versions else None,
                 figures=figures if versions else {},
-                text=("已完成全覆盖检查" * (i % 20)) + HOSTILE[i % len(HOSTILE)] if versions else "",
+                text=("已完成全覆盖检查" * (i % 20)) + HOSTILE[i % len(HOSTILE)] + "Cafe\u0301" * (i % 2)
+                if versions
+                else "",
             )
         )
     return rows
