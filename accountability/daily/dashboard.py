@@ -1,5 +1,5 @@
 """What the daily 承诺公告 contributes to the dashboard: for the offices, today's published / late /
-missing in their scope and the open 承诺不实 flags (the board's grouped count: one query plus the
+missing in their scope and the open 承诺不实 flags (the board's grouped count alone: one query plus the
 coverage); for a covered enterprise's users, 今日承诺 with the publish button. Registered in
 AccountabilityConfig.ready()."""
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from accountability.daily.board import BOARD_STATES, STATE_BADGES, STATE_LABELS, State, board, day_state
+from accountability.daily.board import BOARD_STATES, STATE_BADGES, STATE_LABELS, State, board_counts, day_state
 from accountability.daily.coverage import coverage, due_at
 from accountability.scope import daily_pledges_visible_to
 from safetyops.core.contrib import register_dashboard_card
@@ -31,7 +31,7 @@ def _offices(page: Any) -> dict[str, Any] | None:
     shared = scope.everything or scope.node_level in SHARED_LEVELS
     if shared and (cached := cache.get(key)) is not None:
         return cached or None
-    result = board(page.request.user, today)
+    result = board_counts(page.request.user, today)
     figures = (
         {
             "day": today,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accountability.daily.board import BOARD_STATES, State, board
+from accountability.daily.board import BOARD_STATES, State, board, board_counts, board_rows
 from accountability.models import DailyPledgeSetting, PledgeFlag
 from safetyops.orgs.models import Role
 from tests.accountability.daily_factories import hazard, publish
@@ -184,3 +184,19 @@ def test_a_countys_card_is_counted_once_a_minute_a_townships_at_once(client: Any
     assert states(world.official_a) != before  # the township counts its own at once
     cache.clear()
     assert states(world.county_admin) != before
+
+
+@time_machine.travel(datetime(2026, 12, 3, 11, 0, tzinfo=SHANGHAI), tick=False)
+def test_the_cards_counts_are_the_boards_rows(world: World) -> None:
+    """board_counts (the dashboard card's, no rows built) counts what the board's rows show."""
+    _chemical_plants(world, 8)
+    day = datetime(2026, 12, 3).date()
+    for user in (world.county_admin, world.official_a, world.official_b):
+        rows = list(board_rows(user, day))
+        figures = board_counts(user, day)
+        assert figures.counts == {s: sum(1 for r in rows if r.state == s) for s in BOARD_STATES}  # type: ignore[attr-defined]
+        assert figures.total == len(rows)
+        assert figures.open_flags == sum(1 for r in rows if r.open_flags > 0)  # type: ignore[attr-defined]
+    everything = board_counts(world.county_admin, day)
+    assert everything.counts[State.ON_TIME] + everything.counts[State.LATE] >= 4 and everything.open_flags == 2
+    assert board(world.county_admin, day).counts == everything.counts

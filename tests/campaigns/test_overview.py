@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.template import Context, engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from campaigns.progress import campaign_progress, targets_not_inspected
 from inspections.models import Inspection
 from safetyops.orgs.models import Node, Role
 from tests.campaigns.factories import county_campaign, travel
+from tests.campaigns.test_task_overview_rows import BASELINE
 from tests.conftest import World
 from tests.orgs.factories import EnterpriseFactory, NodeFactory, make_user
 
@@ -263,3 +265,18 @@ def test_a_title_with_quotes_and_line_breaks_makes_a_safe_file_name(client: Any,
     assert response.status_code == 200 and "\n" not in disposition and "%E5%86%B5Set-Cookie%20x" in disposition
     # The quotes, slash, colon and line breaks are gone (the CR LF joined the title's parts).
     assert not [escaped for escaped in ("%22", "%2F", "%3A", "%0D", "%0A") if escaped in disposition]
+
+
+def test_the_task_overview_page_shows_the_units_django_wrote(client: Any, world: World, five: dict[str, Any]) -> None:
+    """The page's table and cards (Jinja2) are the Django template's (the baseline the rows had)."""
+    task = five["task"]
+    client.force_login(world.county_admin)
+    with travel(date(2026, 12, 3)):
+        response = client.get(reverse("campaigns:task_overview", kwargs={"pk": task.pk}))
+    assert response.status_code == 200
+    context = {key: response.context[key] for key in ("table", "rows", "figures")}
+    assert len(context["rows"]) == 5
+    django = engines["django"].from_string(BASELINE.read_text()).template  # type: ignore[attr-defined]
+    page = response.content.decode()
+    assert str(django.render(Context(context))) in page
+    assert 'title="两条纸质记录未录入"' in page and "已完成全覆盖检查" in page and "第2版" in page
