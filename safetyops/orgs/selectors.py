@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from safetyops.core.versions import cache_version, cache_version_bump
 from safetyops.orgs.models import Enterprise, Node, Sector
 from safetyops.orgs.scope import enterprises_visible_to, nodes_visible_to, scope_for
 
@@ -51,30 +50,20 @@ class EnterpriseStats:
 # Enterprise counts change rarely (an edit, an import) but are read on every dashboard: they are
 # cached per scope under a version that every change to enterprises, their sectors or the node
 # tree replaces (signals in OrgsConfig.ready; bulk writers call enterprises_changed themselves).
-_VERSION_KEY = "orgs:enterprise-stats:version"
+ENTERPRISES_VERSION = "orgs:enterprises"  # a core.versions name
 _STATS_TIMEOUT = 60 * 60
 
 
 def enterprises_changed(**kwargs: Any) -> None:
     """Invalidate the cached enterprise counts: now, and again when the transaction commits (a
     dashboard read in between may have cached the old figures under the new version)."""
-
-    def bump() -> None:
-        cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache_version_bump(ENTERPRISES_VERSION)
 
 
 def enterprises_version() -> str:
     """A value that every change to enterprises, their sectors or the node tree replaces: part of
     the key of anything cached that depends on them (enterprises_changed)."""
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY, version)
-    return str(version)
+    return cache_version(ENTERPRISES_VERSION)
 
 
 def enterprise_stats(*, user: Any, node: Node | None = None) -> EnterpriseStats:

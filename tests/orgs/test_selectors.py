@@ -9,10 +9,9 @@ import sys
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
 from safetyops.orgs.models import Enterprise
-from safetyops.orgs.selectors import _VERSION_KEY, _count_enterprise_stats, enterprise_stats, enterprises_changed
+from safetyops.orgs.selectors import _count_enterprise_stats, enterprise_stats, enterprises_changed, enterprises_version
 from tests.conftest import World
 from tests.orgs.factories import EnterpriseFactory, NodeFactory
 
@@ -74,12 +73,12 @@ def test_a_change_in_another_process_is_seen(world: World) -> None:
     """The Celery worker imports enterprises in its own process: the web process's cached counts
     must follow (a per-process cache would keep the old figures for an hour)."""
     before = enterprise_stats(user=world.county_admin)
-    version = cache.get(_VERSION_KEY)
+    version = enterprises_version()
     script = (
         "import django; django.setup(); from safetyops.orgs.selectors import enterprises_changed; enterprises_changed()"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=settings.BASE_DIR, env={**os.environ})
-    assert cache.get(_VERSION_KEY) != version
+    assert enterprises_version() != version
     assert enterprise_stats(user=world.county_admin) == before  # counted again, same figures
 
 
