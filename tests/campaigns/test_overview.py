@@ -22,7 +22,7 @@ from campaigns.models import ReportTask, ReportVersion, UnitReport
 from campaigns.overview import campaign_overview, state_counts, task_overview
 from campaigns.progress import campaign_progress, targets_not_inspected
 from inspections.models import Inspection
-from safetyops.orgs.models import Node, Role
+from safetyops.orgs.models import Department, Node, Role
 from tests.campaigns.factories import county_campaign, travel
 from tests.campaigns.test_task_overview_rows import BASELINE
 from tests.conftest import World
@@ -235,6 +235,22 @@ def test_a_township_sees_only_its_units(world: World) -> None:
         ent = task_overview(user=world.enterprise_b, task=task)
     assert {row.unit_name for row in mine} == {"东城镇", "东城化工有限公司"}
     assert len(everyone) == 4 and [row.unit_name for row in ent] == ["西山建设工程有限公司"]
+
+
+def test_every_kind_of_unit_has_the_models_name_kind_and_area(world: World) -> None:
+    """The rows are read as values: each unit's name, kind and area are the model's (Unit.unit_name)."""
+    department = Department.objects.create(node=world.town_b, name="西山镇应急办")
+    task = _task(world, [world.town_a, department, world.ent_a])
+    with travel(date(2026, 11, 20)):
+        rows = task_overview(user=world.county_admin, task=task)
+    reports_by_pk = {r.pk: r for r in UnitReport.objects.filter(task=task).select_related("area")}
+    assert [(row.unit_name, row.unit_kind, row.area) for row in rows] == [
+        (reports_by_pk[row.report_id].unit_name, reports_by_pk[row.report_id].unit_kind,
+         reports_by_pk[row.report_id].area.name) for row in rows
+    ]  # fmt: skip
+    assert {(row.unit_name, row.unit_kind) for row in rows} == {
+        ("东城镇", "node"), ("西山镇应急办", "department"), (world.ent_a.name, "enterprise"),
+    }  # fmt: skip
 
 
 def test_the_downloads_need_the_export_right_and_the_scope(client: Any, world: World) -> None:
