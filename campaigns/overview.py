@@ -105,6 +105,8 @@ REPORT_FIELDS = (
     "latest_zero",
 )
 VERSION_FIELDS = ("pk", "submitted_at", "figures", "text")
+# What campaign_overview needs of a report for its state (the stubs cannot see annotations by name).
+STATE_FIELDS = ("task_id", "status", "first_late", "latest_id", "latest_zero")
 
 
 def _unit_kind(report: dict[str, Any]) -> str:
@@ -166,9 +168,7 @@ def campaign_overview(*, user: Any, campaign: Campaign, today: date | None = Non
         return []
     by_task: dict[int, list[str]] = {task.pk: [] for task in tasks}
     deadlines = {task.pk: task.deadline for task in tasks}
-    reports = _annotated(UnitReport.objects.filter(task__campaign=campaign).filter(units_q(user))).values(
-        "task_id", "status", "first_late", "latest_id", "latest_zero"
-    )
+    reports = _annotated(UnitReport.objects.filter(task__campaign=campaign).filter(units_q(user))).values(*STATE_FIELDS)
     for report in reports:
         by_task[report["task_id"]].append(_state(report, deadlines[report["task_id"]], today))
     return [TaskCounts(task=task, counts=state_counts(by_task[task.pk])) for task in tasks]
