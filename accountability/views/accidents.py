@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from accountability.models import Accident, AccidentFollowUp, AccidentResponsibi
 from accountability.rights import AccountabilityRight
 from accountability.scope import get_accident_for_user, summonses_visible_to
 from accountability.views.letters import actor_of
+from safetyops.core.pagination import KeyedSubqueryPaginator
 from safetyops.core.steps import Offered
 from safetyops.exports.views import export_response
 from safetyops.orgs.scope import has_right, scope_for
@@ -49,7 +49,7 @@ def accident_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = forms.ListFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.accident_list(request.user, filters=filters), PAGE_SIZE).get_page(
+    page = KeyedSubqueryPaginator(selectors.accident_list(request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
