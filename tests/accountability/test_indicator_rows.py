@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.template import engines
+from django.urls import reverse
 
 from accountability.indicators import selectors
 from accountability.indicators.usage import CONTROL_KEYS, Usage
@@ -91,7 +92,7 @@ def test_sample_cards_are_the_html_django_wrote(can_set: bool) -> None:
 def test_the_page_shows_the_cards_django_drew(world: World, client: Any) -> None:
     letter_to(world, world.town_a, [{"key": "industrial_deaths", "value": "5", "weight": "100"}])
     limit(world.county, "industrial_deaths", 10)
-    accident_row(world.village_a, at(YEAR, 3, 1, 9), deaths=3, title=HOSTILE)
+    listed = accident_row(world.village_a, at(YEAR, 3, 1, 9), deaths=3, title=HOSTILE)
     accident_row(world.town_a, at(YEAR, 4, 1, 9), deaths=1, reported_after=datetime.timedelta(hours=2))
     client.force_login(world.county_admin)
     page = client.get("/accountability/indicators/", {"year": YEAR}).content.decode()
@@ -99,3 +100,5 @@ def test_the_page_shows_the_cards_django_drew(world: World, client: Any) -> None
     expected = _django(rows, year=YEAR, can_set=True)
     assert expected in page and "4/5 人 80%" in expected
     assert len(re.findall(r'data-node="', page)) == len(rows) == 3
+    # Each accident links its page (PkLink's URL is reverse()'s), in the county's and the towns' cards.
+    assert page.count(f'<a href="{reverse("accountability:accident_detail", args=[listed.pk])}">') == 2
