@@ -7,13 +7,17 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accountability.accidents import services
 from accountability.accidents.errors import AccidentError
 from accountability.models import Accident, AccidentCategory
+from safetyops.core.versions import cache_version
+from safetyops.core.widgets import FastSelect, keep_model_choices
+from safetyops.orgs.forms import FILTER_OPTIONS_VERSION
 from safetyops.orgs.models import Enterprise, Node, Sector
-from safetyops.orgs.scope import departments_visible_to, enterprises_visible_to, nodes_visible_to
+from safetyops.orgs.scope import departments_visible_to, enterprises_visible_to, nodes_visible_to, scope_for
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -258,14 +262,19 @@ class FollowUpDoneForm(Styled):
     evidence = MultipleFileField(label=_("佐证材料（照片或 PDF，可多选）"), required=False)
 
 
+# The list filter's areas are kept under this key (with orgs' FILTER_OPTIONS_VERSION, replaced by
+# every change to a node), the scope and the language.
+LIST_FILTER_OPTIONS = "accountability:accident-filter-options"
+
+
 class ListFilterForm(Styled):
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
-    level = forms.ChoiceField(label=_("等级"), required=False)
-    category = forms.ChoiceField(label=_("类别"), required=False)
+    level = forms.ChoiceField(label=_("等级"), required=False, widget=FastSelect)
+    category = forms.ChoiceField(label=_("类别"), required=False, widget=FastSelect)
     node: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("地区"), queryset=Node.objects.none(), required=False
+        label=_("地区"), queryset=Node.objects.none(), required=False, widget=FastSelect
     )
-    status = forms.ChoiceField(label=_("状态"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, widget=FastSelect)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         from accountability.models import AccidentLevel
@@ -279,3 +288,7 @@ class ListFilterForm(Styled):
         ):
             self.fields[name].choices = blank + list(choices)  # type: ignore[attr-defined]
         self.fields["node"].queryset = nodes_visible_to(user).exclude(level="village").order_by("path")  # type: ignore[attr-defined]
+        # The queryset still validates a submitted area; the list drawn is kept (161 options for a city).
+        version = cache_version(FILTER_OPTIONS_VERSION)
+        key = f"{LIST_FILTER_OPTIONS}:{version}:{scope_for(user).cache_key}:{get_language()}"
+        keep_model_choices(self, ("node",), key=key)

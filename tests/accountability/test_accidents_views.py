@@ -210,8 +210,8 @@ def test_the_list_filters_and_does_not_query_per_row(client: Any, world: World, 
     registered_accident(world, title="建筑事故", enterprise=world.ent_a2, sector=world.sector_build)
     client.force_login(world.county_admin)
     url = reverse("accountability:accident_list")
-    client.get(url)  # warm the session and the scope cache
-    with django_assert_num_queries(4) as captured:
+    client.get(url)  # warm the session, the scope cache and the kept area list
+    with django_assert_num_queries(3) as captured:
         response = client.get(url)
     assert response.status_code == 200
     many = len(captured.captured_queries)
@@ -360,3 +360,38 @@ def test_the_detail_page_asks_the_scope_once_for_all_its_steps(
         q for q in captured.captured_queries if q["sql"].startswith('SELECT 1 AS "a" FROM "accountability_accident"')
     ]
     assert len(in_scope) == 1
+
+
+def _django_select(form: Any, name: str) -> str:
+    """The field as Django's own Select draws it, from its live choices (the queryset, for the area)."""
+    from django import forms as django_forms
+
+    bound = form[name]
+    widget = django_forms.Select(attrs=bound.field.widget.attrs, choices=bound.field.choices)
+    return str(widget.render(bound.html_name, bound.value(), attrs={"id": bound.auto_id}))
+
+
+@pytest.mark.parametrize("query", [{}, {"level": "larger", "node": "town_b"}])
+def test_the_list_filter_is_drawn_as_django_draws_it(world: World, query: dict[str, str]) -> None:
+    from accountability.accidents.forms import ListFilterForm
+    from tests.core.test_widgets import squeeze
+
+    data = {k: str(getattr(world, v).pk) if k == "node" else v for k, v in query.items()}
+    for _ in range(2):  # the areas from the queryset, then from the cache
+        form = ListFilterForm(data or None, user=world.county_admin)
+        for name in ("level", "category", "node", "status"):
+            assert squeeze(str(form[name])) == squeeze(_django_select(form, name))  # FastSelect drops the newlines
+    assert ("selected>西山镇</option>" in str(form["node"])) == bool(data)
+
+
+def test_the_list_filter_shows_a_renamed_area_and_only_the_users_areas(client: Any, world: World) -> None:
+    client.force_login(world.county_admin)
+    url = reverse("accountability:accident_list")
+    assert "西山镇</option>" in client.get(url).content.decode()
+    world.town_b.name = "西山街道"
+    world.town_b.save()
+    page = client.get(url).content.decode()
+    assert "西山街道</option>" in page and "西山镇</option>" not in page
+    client.force_login(world.official_a)  # town A's: another scope, another kept list
+    page = client.get(url).content.decode()
+    assert "东城镇</option>" in page and "西山街道</option>" not in page

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.paginator import Paginator
 
-from safetyops.core.pagination import DeferredJoinPaginator, KeptKeysPaginator
+from safetyops.core.pagination import DeferredJoinPaginator, KeptKeysPaginator, KeyedSubqueryPaginator
 from safetyops.orgs.models import Node
 from tests.conftest import World
 
@@ -37,8 +37,30 @@ def test_annotated_rows_keep_the_filter(world: World, django_assert_num_queries:
     assert [(node.pk, node.n) for node in page] == [(node.pk, node.n) for node in Paginator(queryset, 2).page(1)]
 
 
+@pytest.mark.django_db
+def test_keyed_subquery_pages_are_django_pages_in_one_query(world: World, django_assert_num_queries: Any) -> None:
+    queryset = Node.objects.filter(path__startswith=world.county.path).select_related("parent").order_by("-path")
+    plain, keyed = Paginator(queryset, 2), KeyedSubqueryPaginator(queryset, 2)
+    assert keyed.count == plain.count and plain.num_pages >= 2
+    for number in plain.page_range:
+        expected = [(node.pk, node.parent_id) for node in plain.page(number)]
+        with django_assert_num_queries(1) as captured:
+            got = [(node.pk, node.parent.pk if node.parent else None) for node in keyed.page(number)]
+        assert got == expected
+        # The keys are chosen inside the query (LIMIT in the subquery), the parents joined outside it.
+        sql = captured[0]["sql"]
+        assert "LIMIT 2" in sql and sql.index("LIMIT") > sql.index("IN (SELECT")
+
+
+@pytest.mark.django_db
+def test_keyed_subquery_page_of_an_empty_list(world: World) -> None:
+    page = KeyedSubqueryPaginator(Node.objects.none().order_by("pk"), 2).get_page(1)
+    assert list(page) == [] and page.number == 1
+
+
 def test_a_list_is_paged_as_usual() -> None:
     assert list(DeferredJoinPaginator([1, 2, 3], 2).page(2)) == [3]
+    assert list(KeyedSubqueryPaginator([1, 2, 3], 2).page(2)) == [3]
 
 
 # The one pagination partial (templates/_pagination.html) ---------------------------------------
