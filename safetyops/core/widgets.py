@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -57,15 +58,41 @@ def keep_model_choices(form: forms.BaseForm, names: Iterable[str], *, key: str, 
     """Draw the FastSelect lists of the model choice fields `names` from (value, label) lists kept
     in the cache under `key`, made from their querysets on a miss. `key` must change with
     everything the lists show (a cache_version, the scope, the language); a submitted choice is
-    still checked against the live queryset."""
-    lists: dict[str, list[tuple[str, str]]] | None = cache.get(key)
-    if lists is None:
-        lists = {}
-        for name in names:
-            field = form.fields[name]
-            assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
-            lists[name] = [("", str(field.empty_label))] if field.empty_label is not None else []
-            lists[name] += [(str(obj.pk), str(field.label_from_instance(obj))) for obj in field.queryset]
-        cache.set(key, lists, timeout)
-    for name, choices in lists.items():
-        form.fields[name].widget.choices = choices  # type: ignore[attr-defined]
+    still checked against the live queryset. Nothing is read until a list is drawn (or counted):
+    a form that only validates, as an export's, asks neither the cache nor the database."""
+    kept = _KeptLists(form, tuple(names), key=key, timeout=timeout)
+    for name in kept.names:
+        form.fields[name].widget.choices = _KeptChoices(kept, name)  # type: ignore[attr-defined]
+
+
+class _KeptLists:
+    def __init__(self, form: forms.BaseForm, names: tuple[str, ...], *, key: str, timeout: int) -> None:
+        self.form, self.names, self.key, self.timeout = form, names, key, timeout
+        self._lists: dict[str, list[tuple[str, str]]] | None = None
+
+    def get(self, name: str) -> list[tuple[str, str]]:
+        if self._lists is None:
+            lists: dict[str, list[tuple[str, str]]] | None = cache.get(self.key)
+            if lists is None:
+                lists = {}
+                for each in self.names:
+                    field = self.form.fields[each]
+                    assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+                    lists[each] = [("", str(field.empty_label))] if field.empty_label is not None else []
+                    lists[each] += [(str(obj.pk), str(field.label_from_instance(obj))) for obj in field.queryset]
+                cache.set(self.key, lists, self.timeout)
+            self._lists = lists
+        return self._lists[name]
+
+
+class _KeptChoices(BaseChoiceIterator):
+    """One field's kept list, read on first use."""
+
+    def __init__(self, kept: _KeptLists, name: str) -> None:
+        self.kept, self.name = kept, name
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.kept.get(self.name))
+
+    def __len__(self) -> int:
+        return len(self.kept.get(self.name))
