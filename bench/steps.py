@@ -18,7 +18,7 @@ from typing import Any
 
 import django
 
-RUNS = 3  # briefing: the job and WeasyPrint alone, alternated, medians
+RUNS = 5  # briefing: the job and WeasyPrint alone, alternated, medians
 
 
 def peak_mb() -> float:
