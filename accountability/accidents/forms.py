@@ -264,7 +264,7 @@ class FollowUpDoneForm(Styled):
 
 # The list filter's areas are kept under this key (with orgs' FILTER_OPTIONS_VERSION, replaced by
 # every change to a node), the scope and the language.
-LIST_FILTER_OPTIONS = "accountability:accident-filter-options"
+LIST_FILTER_OPTIONS = "accountability:accident-filter-options:2"  # :2 the blank reads 全部地区
 
 
 class ListFilterForm(Styled):
@@ -288,6 +288,7 @@ class ListFilterForm(Styled):
         ):
             self.fields[name].choices = blank + list(choices)  # type: ignore[attr-defined]
         self.fields["node"].queryset = nodes_visible_to(user).exclude(level="village").order_by("path")  # type: ignore[attr-defined]
+        self.fields["node"].empty_label = _("全部地区")  # type: ignore[attr-defined]
         # The queryset still validates a submitted area; the list drawn is kept (161 options for a city).
         version = cache_version(FILTER_OPTIONS_VERSION)
         key = f"{LIST_FILTER_OPTIONS}:{version}:{scope_for(user).cache_key}:{get_language()}"
