@@ -4,13 +4,11 @@ bad input, 结案 and races."""
 from __future__ import annotations
 
 import datetime
-import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from accountability.accidents import levels, services
@@ -21,6 +19,7 @@ from safetyops.core.models import AuditEvent
 from tests.accountability.accident_factories import draft_fields, registered_accident
 from tests.conftest import World
 from tests.inspections.conftest import jpeg, pdf
+from tests.races import at_once
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -345,32 +344,11 @@ def test_forward_goes_to_the_next_level_up(world: World) -> None:
 # Races -----------------------------------------------------------------------------------------
 
 
-def _at_once(*calls: Any) -> list[Any]:
-    results: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_get_distinct_numbers(world: World) -> None:
     first = services.accident_draft_save(actor=world.official_a, **draft_fields(world))
     second = services.accident_draft_save(actor=world.official_a, **draft_fields(world))
-    results = _at_once(
+    results = at_once(
         lambda: services.accident_register(actor=world.official_a, accident=first),
         lambda: services.accident_register(actor=world.county_admin, accident=second),
     )
@@ -380,9 +358,9 @@ def test_concurrent_registrations_get_distinct_numbers(world: World) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_draft_registered_twice_at_once(world: World) -> None:
+def test_the_same_draft_registered_twiceat_once(world: World) -> None:
     draft = services.accident_draft_save(actor=world.official_a, **draft_fields(world))
-    results = _at_once(
+    results = at_once(
         lambda: services.accident_register(actor=world.official_a, accident=draft),
         lambda: services.accident_register(actor=world.county_admin, accident=draft),
     )
@@ -396,7 +374,7 @@ def test_concurrent_closures(world: World) -> None:
     accident = _replied(world)
     for item in accident.follow_ups.all():
         services.accident_follow_up_done(actor=world.county_admin, follow_up=item, note="已落实", files=[pdf()])
-    results = _at_once(
+    results = at_once(
         lambda: services.accident_close(actor=world.county_admin, accident=accident),
         lambda: services.accident_close(actor=world.county_admin, accident=accident),
     )

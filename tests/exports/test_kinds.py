@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +18,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 
 from accountability import services as letter_services
@@ -45,6 +43,7 @@ from tests.campaigns.factories import county_campaign, travel
 from tests.conftest import World
 from tests.exports.workbooks import workbook_cells
 from tests.orgs.factories import EnterpriseFactory, make_user
+from tests.races import at_once
 
 HEADING_ROWS = 2  # sheet_heading: the title, then the column names
 
@@ -385,21 +384,11 @@ def test_a_campaign_gone_before_the_worker_runs_fails_with_a_message(
 def test_two_requests_at_once_make_one_job(case: Case, monkeypatch: Any) -> None:
     monkeypatch.setattr(run_export, "delay", lambda *args, **kwargs: None)
     run = export_kind(case.kind).build(case.requester, params_query(case.job_params))
-    barrier = threading.Barrier(2)
-    made: list[int] = []
 
-    def ask() -> None:
-        try:
-            barrier.wait(timeout=10)
-            job = export_job_request(user=case.requester, kind=case.kind, params=case.job_params, run=run)
-            made.append(job.pk)
-        finally:
-            connection.close()
+    def ask() -> int:
+        return export_job_request(user=case.requester, kind=case.kind, params=case.job_params, run=run).pk
 
-    threads = [threading.Thread(target=ask) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    made = at_once(ask, ask)
+    assert all(isinstance(pk, int) for pk in made), made
     assert len(made) == 2 and len(set(made)) == 1
     assert ExportJob.objects.count() == 1

@@ -28,6 +28,7 @@ from tests.exports.workbooks import active_cells as _cells
 from tests.inspections import test_ledger
 from tests.inspections.test_ledger import Ledger
 from tests.orgs.factories import make_user
+from tests.races import at_once
 from tests.workers import celery_worker
 
 EXPORT = reverse("inspections:hazard_export")
@@ -303,28 +304,15 @@ def test_a_real_worker_writes_the_export(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_make_one_job(world: World, ledger: Ledger, monkeypatch: Any) -> None:
-    import threading
-
-    from django.db import connection
-
     from safetyops.exports.services import export_job_request
 
     monkeypatch.setattr(run_export, "delay", lambda *args, **kwargs: None)
     run = build_ledger_export(world.official_a, params_query({}))
-    barrier = threading.Barrier(2)
-    made: list[int] = []
 
-    def ask() -> None:
-        try:
-            barrier.wait(timeout=10)
-            made.append(export_job_request(user=world.official_a, kind=HAZARD_LEDGER, params={}, run=run).pk)
-        finally:
-            connection.close()
+    def ask() -> int:
+        return export_job_request(user=world.official_a, kind=HAZARD_LEDGER, params={}, run=run).pk
 
-    threads = [threading.Thread(target=ask) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    made = at_once(ask, ask)
+    assert all(isinstance(pk, int) for pk in made), made
     assert len(made) == 2 and len(set(made)) == 1
     assert ExportJob.objects.count() == 1
